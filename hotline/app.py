@@ -1,0 +1,62 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+import ivr
+from hotline.celery_app import make_celery
+from hotline.runtime import Runtime, build_runtime
+from hotline.settings import Settings
+from prompts import Catalog
+
+
+def create_app(settings: Settings | None = None, **config: Any) -> Flask:
+    """Build the web app. ``config`` overrides Flask/Celery config (tests use it)."""
+    runtime = build_runtime(settings)
+    settings = runtime.settings
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.update({k: v for k, v in config.items() if k.isupper()})
+    celery = make_celery(runtime, **app.config.get("CELERY", {}))
+    app.extensions["hotline"] = runtime
+    app.extensions["celery"] = celery
+
+    from hotline import tasks
+
+    ivr.init_app(
+        app,
+        ivr.IvrConfig(
+            auth_token=settings.twilio_auth_token,
+            public_base_url=settings.public_base_url,
+            tts_language=settings.tts_language,
+            gather_timeout_seconds=settings.gather_timeout_seconds,
+            timezone=settings.timezone,
+            catalog=Catalog.load(),
+            hotline_defaults=settings.hotline_defaults(),
+            session_factory=runtime.session,
+        ),
+        ivr.IvrHooks(
+            recording_submitted=lambda rid: tasks.download_recording.delay(rid),
+            recording_ready=lambda rid: tasks.download_recording.delay(rid),
+        ),
+    )
+    _register_health(app, runtime)
+    return app
+
+
+def _register_health(app: Flask, runtime: Runtime) -> None:
+    @app.get("/healthz")
+    def healthz() -> Any:
+        with runtime.session() as session:
+            session.execute(text("SELECT 1"))
+        return jsonify(status="ok", embedded=runtime.settings.embedded)

@@ -1,0 +1,52 @@
+"""The Celery app: Redis in production, a folder on disk in the embedded default."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import Celery
+
+from hotline.runtime import Runtime
+
+SWEEP_EVERY = timedelta(minutes=5)
+
+
+def make_celery(runtime: Runtime, **overrides: object) -> Celery:
+    settings = runtime.settings
+    app = Celery("suarawarga")
+    if settings.redis_url:
+        broker: dict[str, object] = {"broker_url": settings.redis_url}
+    else:
+        queue = settings.queue_dir
+        for sub in ("in", "processed"):
+            (queue / sub).mkdir(parents=True, exist_ok=True)
+        broker = {
+            "broker_url": "filesystem://",
+            "broker_transport_options": {
+                "data_folder_in": str(queue / "in"),
+                "data_folder_out": str(queue / "in"),
+                "processed_folder": str(queue / "processed"),
+                "store_processed": False,
+            },
+        }
+    app.conf.update(
+        **broker,
+        task_ignore_result=True,
+        task_default_queue="default",
+        task_routes={"speech.*": {"queue": "speech"}},
+        # A task is acknowledged only once done, so a killed worker's job runs again.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        timezone="UTC",
+        beat_schedule={
+            "sweep": {"task": "hotline.sweep", "schedule": SWEEP_EVERY},
+        },
+        beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
+    )
+    app.conf.update(overrides)
+    app.set_default()
+    import hotline.tasks  # noqa: F401  (registers the tasks on this app)
+
+    return app

@@ -1,0 +1,243 @@
+"""The ``hotline`` command: run, migrate, seed, inspect tickets, simulate calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from hotline.settings import ConfigError, load_settings
+
+
+def _create_app() -> Flask:
+    from hotline.app import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+def cli() -> None:
+    """Suara Warga: voice hotline and complaint tickets."""
+
+
+def _runtime():  # type: ignore[no-untyped-def]
+    return current_app.extensions["hotline"]
+
+
+# --- database ----------------------------------------------------------------------------
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    from hotline.migrate import upgrade
+
+    upgrade(_runtime().settings.database_url)
+    click.echo("database is up to date")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Create demo pokja, categories and one user per role (password: suarawarga)."""
+    from tickets.catalog import DEMO_PASSWORD, DEMO_USERS, seed_demo as seed
+
+    with _runtime().session() as session:
+        created = seed(session)
+    if created:
+        users = ", ".join(u[0] for u in DEMO_USERS)
+        click.echo(f"demo data created; users {users}, password '{DEMO_PASSWORD}'")
+    else:
+        click.echo("demo data already present")
+
+
+# --- tickets -----------------------------------------------------------------------------
+
+@cli.group()
+def tickets() -> None:
+    """Look at tickets."""
+
+
+@tickets.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", default=50, show_default=True)
+def tickets_list(as_json: bool, limit: int) -> None:
+    from tickets.views import recent_tickets, ticket_as_dict
+
+    with _runtime().session() as session:
+        rows = [ticket_as_dict(t) for t in recent_tickets(session, limit)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no tickets yet")
+    for row in rows:
+        click.echo(f"{row['number']}  {row['created_at']}  {row['status']:<22} "
+                   f"{row['category'] or '-':<28} transcript: {row['transcript']['status']}")
+
+
+@tickets.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def tickets_show(number: str, as_json: bool) -> None:
+    from tickets.errors import NotFound
+    from tickets.views import get_ticket, ticket_as_dict
+
+    with _runtime().session() as session:
+        try:
+            row = ticket_as_dict(get_ticket(session, number))
+        except NotFound as exc:
+            raise click.ClickException(exc.message) from exc
+    if as_json:
+        click.echo(json.dumps(row, indent=2, ensure_ascii=False))
+        return
+    for key, value in row.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k}: {v}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+# --- the call simulator --------------------------------------------------------------------
+
+@cli.command("call")
+@click.option("--url", default=None, help="Hotline server (default http://HOST:PORT).")
+@click.option("--keys", "-k", multiple=True,
+              help="Keys for each menu in order, e.g. -k 1 -k 2 -k 1 -k 1; '-' = no input.")
+@click.option("--recording", "-r", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Audio file the caller 'speaks' at each <Record>.")
+@click.option("--from", "from_number", default="+6281234567890", show_default=True)
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask for keys on the terminal when --keys run out (default: if a TTY).")
+@click.option("--unsigned", is_flag=True, help="Send no X-Twilio-Signature (expect 403).")
+@click.option("--auth-token", default=None, help="Token to sign with (default: the configured one).")
+@click.option("--wait", default=60.0, show_default=True,
+              help="Seconds to keep serving the recording until the hotline has fetched it.")
+def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], from_number: str,
+         interactive: bool | None, unsigned: bool, auth_token: str | None, wait: float) -> None:
+    """Simulate a phone call to the hotline, playing Twilio's part."""
+    from ivr.simulator import CallError, CallSimulator
+
+    settings = _runtime().settings
+    if url is None:
+        url = f"http://{_host()}:{_port()}"
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    sim = CallSimulator(
+        url, auth_token or settings.twilio_auth_token, account_sid=settings.twilio_account_sid,
+        keys=keys, recordings=recording, from_number=from_number, sign=not unsigned,
+        ask=(lambda prompt: click.prompt(prompt, default="", show_default=False))
+        if interactive else None,
+        echo=click.echo,
+    )
+    click.echo(f"calling {url} as {from_number} ({sim.result.call_sid})")
+    try:
+        result = sim.run(wait_for_download=wait if recording else 0)
+    except CallError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"call ended ({result.ended})")
+    if result.ticket_number:
+        click.echo(f"ticket number: {result.ticket_number}")
+
+
+# --- running everything ----------------------------------------------------------------------
+
+def _host() -> str:
+    return os.environ.get("HOST", "127.0.0.1")
+
+
+def _port() -> int:
+    return int(os.environ.get("PORT", "5000"))
+
+
+@cli.command("run")
+@click.option("--host", default=None, help="Interface (env HOST, default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (env PORT, default 5000).")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--with-worker/--no-worker", default=None,
+              help="Start the Celery workers too (default: yes in embedded mode).")
+def run(host: str | None, port: int | None, workers: int, with_worker: bool | None) -> None:
+    """Migrate, then serve the hotline (gunicorn) with its Celery workers."""
+    from hotline.migrate import upgrade
+
+    settings = _runtime().settings
+    host, port = host or _host(), port or _port()
+    upgrade(settings.database_url)
+    settings.recordings_dir.mkdir(parents=True, exist_ok=True)
+    if with_worker is None:
+        with_worker = settings.embedded
+    python = sys.executable
+    procs: list[subprocess.Popen[bytes]] = []
+    if with_worker:
+        celery = [python, "-m", "celery", "-A", "hotline.worker", "worker", "--loglevel=INFO"]
+        procs.append(subprocess.Popen(
+            [*celery, "-Q", "speech", "-c", "1", "-n", "speech@%h"]))
+        procs.append(subprocess.Popen(
+            [*celery, "-Q", "default", "-c", "2", "-n", "default@%h", "--beat"]))
+    procs.append(subprocess.Popen([
+        python, "-m", "gunicorn", "hotline.wsgi:app", "--bind", f"{host}:{port}",
+        "--workers", str(workers), "--threads", "4", "--access-logfile", "-",
+    ]))
+    click.echo(f"Suara Warga on http://{host}:{port}  (console: /console, webhook: /ivr/voice)")
+    _supervise(procs)
+
+
+def _supervise(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Wait until one child exits or we are interrupted, then stop them all."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.monotonic() + 20
+        for p in procs:
+            try:
+                p.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+    codes = [p.returncode for p in procs]
+    if not stopping and any(codes):
+        raise click.ClickException(f"a process exited unexpectedly (exit codes {codes})")
+
+
+@cli.command("check")
+def check() -> None:
+    """Validate the settings (startup does this too) and print a summary."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    mode = "embedded (no Redis)" if settings.embedded else f"Redis {settings.redis_url}"
+    click.echo(f"environment: {settings.env}\ndatabase: {settings.database_url}\nqueue: {mode}\n"
+               f"speech engine: {settings.speech_engine}")
+
+
+def main() -> None:
+    cli(prog_name="hotline")

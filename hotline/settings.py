@@ -1,0 +1,196 @@
+"""Every setting, read from the environment once, typed, and checked at startup.
+
+This is the only module that reads ``os.environ``. A missing or malformed
+value raises :class:`ConfigError` naming the variable, so a misconfigured
+deployment stops at startup instead of failing on the first call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tickets.hours import OfficeHours
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+DEV_AUTH_TOKEN = "suarawarga-dev-token"
+DEV_ACCOUNT_SID = "AC" + "0" * 32
+
+
+class ConfigError(Exception):
+    pass
+
+
+class _Env:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
+        value = self.env.get(name, "").strip()
+        if value:
+            return value
+        if required:
+            raise ConfigError(f"{name} must be set")
+        return default
+
+    def int(self, name: str, default: int, *, lo: int, hi: int) -> int:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not lo <= value <= hi:
+            raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+        return value
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+    def url(self, name: str, default: str | None = None, *, schemes: tuple[str, ...],
+            required: bool = False) -> str | None:
+        value = self.str(name, default, required=required)
+        if value is None:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme.split("+")[0] not in schemes:
+            raise ConfigError(f"{name} must be a {'/'.join(schemes)} URL, got {value!r}")
+        if parsed.scheme.startswith("http") and not parsed.netloc:
+            raise ConfigError(f"{name} must be an absolute URL, got {value!r}")
+        return value.rstrip("/") if parsed.scheme.startswith("http") else value
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_api_base: str | None
+    public_base_url: str | None
+    recordings_dir: Path
+    agency_name: str
+    office_hours: OfficeHours
+    timezone: str
+    operator_number: str | None
+    tts_voice: str
+    tts_language: str
+    record_max_seconds: int
+    gather_timeout_seconds: int
+    speech_engine: str
+    speech_model: str | None
+    speech_beam_size: int
+    speech_vad: bool
+    speech_threads: int
+    speech_vocabulary: tuple[str, ...]
+    speech_max_audio_seconds: int
+    delete_twilio_recordings: bool
+    login_max_attempts: int
+    session_cookie_secure: bool
+
+    @property
+    def embedded(self) -> bool:
+        """No Redis: the queue lives on the local disk and `hotline run` starts the worker."""
+        return self.redis_url is None
+
+    @property
+    def queue_dir(self) -> Path:
+        return VAR_DIR / "queue"
+
+    def hotline_defaults(self) -> dict[str, str]:
+        """The hotline settings an admin may override in the console."""
+        return {
+            "agency_name": self.agency_name,
+            "office_hours": str(self.office_hours),
+            "operator_number": self.operator_number or "",
+            "tts_voice": self.tts_voice,
+            "record_max_seconds": str(self.record_max_seconds),
+        }
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    e = _Env(os.environ if env is None else env)
+    mode = e.str("HOTLINE_ENV", "development")
+    if mode not in ("development", "production"):
+        raise ConfigError(f"HOTLINE_ENV must be development or production, got {mode!r}")
+    prod = mode == "production"
+
+    tz = e.str("OFFICE_TIMEZONE", "Asia/Jakarta") or "Asia/Jakarta"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"OFFICE_TIMEZONE is not a known time zone: {tz!r}") from None
+
+    secret = e.str("SECRET_KEY", None if prod else "dev-only-secret-key-change-me", required=prod)
+    assert secret is not None
+    if prod and len(secret) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+
+    engine = e.str("SPEECH_ENGINE", "whisper") or "whisper"
+    if engine not in ("whisper", "vosk", "none"):
+        raise ConfigError(f"SPEECH_ENGINE must be whisper, vosk or none, got {engine!r}")
+
+    operator = e.str("OPERATOR_NUMBER")
+    if operator and not re.fullmatch(r"\+?[0-9]{4,15}", operator):
+        raise ConfigError(f"OPERATOR_NUMBER must be a phone number like +62215551234, got {operator!r}")
+
+    vocabulary = tuple(
+        w.strip() for w in (e.str("SPEECH_VOCABULARY", "") or "").split(",") if w.strip()
+    )
+    return Settings(
+        env=mode,
+        database_url=e.url(
+            "DATABASE_URL", None if prod else f"sqlite:///{VAR_DIR / 'suarawarga.db'}",
+            schemes=("sqlite", "postgresql"), required=prod,
+        ) or "",
+        redis_url=e.url("REDIS_URL", schemes=("redis", "rediss")),
+        secret_key=secret,
+        twilio_account_sid=e.str("TWILIO_ACCOUNT_SID", None if prod else DEV_ACCOUNT_SID,
+                                 required=prod) or "",
+        twilio_auth_token=e.str("TWILIO_AUTH_TOKEN", None if prod else DEV_AUTH_TOKEN,
+                                required=prod) or "",
+        twilio_api_base=e.url("TWILIO_API_BASE", schemes=("http", "https")),
+        public_base_url=e.url("PUBLIC_BASE_URL", schemes=("http", "https")),
+        recordings_dir=Path(e.str("RECORDINGS_DIR", str(VAR_DIR / "recordings")) or ""),
+        agency_name=e.str("AGENCY_NAME", "Pemerintah Kabupaten Contoh") or "",
+        office_hours=_office_hours(e.str("OFFICE_HOURS", "1-5 08:00-16:00") or ""),
+        timezone=tz,
+        operator_number=operator,
+        tts_voice=e.str("TTS_VOICE", "Google.id-ID-Standard-A") or "",
+        tts_language=e.str("TTS_LANGUAGE", "id-ID") or "",
+        record_max_seconds=e.int("RECORD_MAX_SECONDS", 180, lo=10, hi=3600),
+        gather_timeout_seconds=e.int("GATHER_TIMEOUT_SECONDS", 6, lo=1, hi=60),
+        speech_engine=engine,
+        speech_model=e.str("SPEECH_MODEL"),
+        speech_beam_size=e.int("SPEECH_BEAM_SIZE", 5, lo=1, hi=10),
+        speech_vad=e.bool("SPEECH_VAD", True),
+        speech_threads=e.int("SPEECH_THREADS", 0, lo=0, hi=64),
+        speech_vocabulary=vocabulary,
+        speech_max_audio_seconds=e.int("SPEECH_MAX_AUDIO_SECONDS", 900, lo=10, hi=7200),
+        delete_twilio_recordings=e.bool("DELETE_TWILIO_RECORDINGS", False),
+        login_max_attempts=e.int("LOGIN_MAX_ATTEMPTS", 5, lo=1, hi=100),
+        session_cookie_secure=e.bool("SESSION_COOKIE_SECURE", prod),
+    )
+
+
+def _office_hours(raw: str) -> OfficeHours:
+    try:
+        return OfficeHours.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(f"OFFICE_HOURS: {exc}") from None

@@ -1,0 +1,124 @@
+"""A Twilio REST peer on loopback: serves call recordings as Twilio's media URLs do.
+
+The call simulator hands the IVR a ``RecordingUrl`` on this server, so the
+recording download runs over real HTTP (basic auth, ``.wav``/``.mp3`` suffix,
+404 until the file is "ready", DELETE once stored) without reaching Twilio.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+_RECORDING_PATH = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Recordings/(?P<sid>RE\w+)(?P<ext>\.\w+)?$"
+)
+
+
+@dataclass
+class Served:
+    path: Path
+    # Answer 404 this many times first, as Twilio does before the file is ready.
+    not_ready: int = 0
+    # Answer with this status every time (a broken media server).
+    always_status: int | None = None
+    hits: int = 0
+    fetched: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class RecordingPeer:
+    account_sid: str
+    auth_token: str | None = None
+    host: str = "127.0.0.1"
+    recordings: dict[str, Served] = field(default_factory=dict)
+    log: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._server = ThreadingHTTPServer((self.host, 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> RecordingPeer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> RecordingPeer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def add(self, sid: str, path: Path, *, not_ready: int = 0,
+            always_status: int | None = None) -> str:
+        """Serve ``path`` as recording ``sid``; returns its RecordingUrl (no extension)."""
+        self.recordings[sid] = Served(path, not_ready, always_status)
+        return f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
+
+
+def _handler_for(peer: RecordingPeer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # keep test output quiet
+            pass
+
+        def _authorized(self) -> bool:
+            if not peer.auth_token:
+                return True
+            expected = base64.b64encode(f"{peer.account_sid}:{peer.auth_token}".encode()).decode()
+            return self.headers.get("Authorization", "") == f"Basic {expected}"
+
+        def _answer(self, status: int, body: bytes = b"", ctype: str = "text/plain") -> None:
+            peer.log.append((self.command, self.path, status))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _lookup(self) -> tuple[Served | None, str]:
+            m = _RECORDING_PATH.match(self.path.split("?")[0])
+            if not m or m["account"] != peer.account_sid:
+                return None, ""
+            return peer.recordings.get(m["sid"]), m["ext"] or ""
+
+        def do_GET(self) -> None:  # noqa: N802
+            if not self._authorized():
+                return self._answer(401, b"unauthorized")
+            served, ext = self._lookup()
+            if served is None or served.deleted:
+                return self._answer(404, b"not found")
+            served.hits += 1
+            if served.always_status:
+                return self._answer(served.always_status, b"error")
+            if served.not_ready > 0:
+                served.not_ready -= 1
+                return self._answer(404, b"not ready")
+            ctype = "audio/mpeg" if ext == ".mp3" else "audio/x-wav"
+            served.fetched = True
+            return self._answer(200, served.path.read_bytes(), ctype)
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            if not self._authorized():
+                return self._answer(401, b"unauthorized")
+            served, _ = self._lookup()
+            if served is None:
+                return self._answer(404, b"not found")
+            served.deleted = True
+            return self._answer(204)
+
+    return Handler

@@ -1,0 +1,25 @@
+"""Checking ``X-Twilio-Signature`` on every webhook."""
+
+from __future__ import annotations
+
+from flask import Request
+from twilio.request_validator import RequestValidator, get_signature_algorithm
+
+
+def public_url(request: Request, public_base_url: str | None) -> str:
+    """The URL Twilio requested: behind a TLS proxy, rebuilt from PUBLIC_BASE_URL."""
+    if public_base_url:
+        return public_base_url + request.full_path.rstrip("?")
+    return request.url
+
+
+def is_signed(request: Request, auth_token: str, public_base_url: str | None) -> bool:
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
+    validator = RequestValidator(auth_token)
+    # The form MultiDict keeps repeated fields, which Twilio signs one by one.
+    params = request.form if request.method == "POST" else {}
+    return bool(validator.validate(public_url(request, public_base_url), params, signature,
+                                   algorithm))

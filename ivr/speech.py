@@ -1,0 +1,35 @@
+"""Turning catalogue prompts into TwiML: <Say> in Indonesian, or <Play> a recording."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import url_for
+from twilio.twiml import TwiML
+
+from prompts import Catalog
+
+
+class Speaker:
+    """Says catalogue prompts into a VoiceResponse or a Gather, in one voice."""
+
+    def __init__(self, catalog: Catalog, settings: Mapping[str, str], language: str) -> None:
+        self.catalog = catalog
+        self.voice = settings["tts_voice"]
+        self.language = language
+
+    def say(self, verb: TwiML, key: str, **values: object) -> None:
+        audio = None if values else self.catalog.audio_file(key)
+        if audio is not None:
+            verb.play(url_for("ivr.prompt_audio", filename=audio.name, _external=True))
+        else:
+            verb.say(self.catalog.text(key, **values), voice=self.voice, language=self.language)
+
+    def say_digits(self, verb: TwiML, key: str, digits: str) -> None:
+        """A prompt followed by ``digits`` read one by one (SSML say-as digits)."""
+        say = verb.say(self.catalog.text(key), voice=self.voice, language=self.language)
+        say.say_as(digits, interpret_as="digits")
+
+    def say_text(self, verb: TwiML, text: str) -> None:
+        """Free text (a pokja's answer): TwiML escapes it, never string formatting."""
+        verb.say(text, voice=self.voice, language=self.language)

@@ -1,0 +1,394 @@
+"""The hotline's voice menus as Twilio webhooks.
+
+Every menu is a <Gather> followed by a <Redirect> to the same menu with one
+more attempt: no input falls through to it, a wrong key re-renders it with
+"not available". After three attempts the caller hears a polite goodbye.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, g, request, send_from_directory, url_for
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.config import IvrConfig, IvrHooks
+from ivr.security import is_signed
+from ivr.speech import Speaker
+from tickets import services
+from tickets.catalog import hotline_settings
+from tickets.db import utcnow
+from tickets.errors import NotFound
+from tickets.hours import TZ_NAMES, OfficeHours
+from tickets.models import Recording, Status
+
+bp = Blueprint("ivr", __name__, url_prefix="/ivr")
+
+MAX_ATTEMPTS = 3
+STATUS_DIGITS_TIMEOUT = 15
+
+
+def _deps() -> tuple[IvrConfig, IvrHooks]:
+    return current_app.extensions["ivr"]
+
+
+def _db() -> Session:
+    if "ivr_db" not in g:
+        g.ivr_db = _deps()[0].session_factory()
+    return g.ivr_db
+
+
+@bp.teardown_app_request
+def _close_db(_exc: BaseException | None) -> None:
+    db = g.pop("ivr_db", None)
+    if db is not None:
+        db.close()
+
+
+@bp.before_request
+def _require_twilio_signature() -> None:
+    if request.endpoint == "ivr.prompt_audio":
+        return  # Twilio fetches <Play> audio with a plain GET.
+    config = _deps()[0]
+    if not is_signed(request, config.auth_token, config.public_base_url):
+        abort(403)
+
+
+def _settings() -> dict[str, str]:
+    if "ivr_settings" not in g:
+        config = _deps()[0]
+        g.ivr_settings = hotline_settings(_db(), config.hotline_defaults)
+    return g.ivr_settings
+
+
+def _speaker() -> Speaker:
+    config = _deps()[0]
+    return Speaker(config.catalog, _settings(), config.tts_language)
+
+
+def _twiml(resp: VoiceResponse) -> Response:
+    return Response(str(resp), mimetype="application/xml")
+
+
+def _attempt() -> int:
+    try:
+        return max(0, int(request.args.get("attempt", "0")))
+    except ValueError:
+        return 0
+
+
+def _call_sid() -> str:
+    sid = request.form.get("CallSid", "")
+    if not sid:
+        abort(400)
+    return sid
+
+
+def _goodbye(resp: VoiceResponse, key: str = "goodbye") -> VoiceResponse:
+    _speaker().say(resp, key)
+    resp.hangup()
+    return resp
+
+
+# --- menus ---------------------------------------------------------------------------
+
+def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None) -> VoiceResponse:
+    """Render ``menu`` into ``resp``: its options inside a Gather, then the no-input retry."""
+    speaker = _speaker()
+    if attempt >= MAX_ATTEMPTS:
+        return _goodbye(resp, "goodbye_no_input")
+    if reason:
+        speaker.say(resp, reason)
+    config = _deps()[0]
+    number_entry = menu == "status"
+    gather = resp.gather(
+        action=url_for("ivr.choose", menu=menu, attempt=attempt),
+        method="POST",
+        num_digits=None if number_entry else 1,
+        finish_on_key="#" if number_entry else None,
+        timeout=STATUS_DIGITS_TIMEOUT if number_entry else config.gather_timeout_seconds,
+    )
+    MENUS[menu](gather, speaker)
+    resp.redirect(url_for("ivr.menu", menu=menu, attempt=attempt + 1, reason="no_input"),
+                  method="POST")
+    return resp
+
+
+def _main_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-def]
+    speaker.say(gather, "main_menu")
+
+
+def _category_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-def]
+    speaker.say(gather, "category_intro")
+    for category in services.ivr_categories(_db()):
+        speaker.say(gather, "category_option", name=category.name, digit=category.ivr_digit)
+    speaker.say(gather, "category_repeat")
+
+
+MENUS = {
+    "main": _main_options,
+    "category": _category_options,
+    "anonim": lambda gather, speaker: speaker.say(gather, "anonim_menu"),
+    "confirm": lambda gather, speaker: speaker.say(gather, "confirm_menu"),
+    "status": lambda gather, speaker: speaker.say(gather, "status_ask"),
+    "after_status": lambda gather, speaker: speaker.say(gather, "status_menu"),
+    "operator": lambda gather, speaker: speaker.say(gather, "operator_offer_record"),
+}
+
+
+@bp.post("/voice")
+def voice() -> Response:
+    form = request.form
+    services.start_call(_db(), _call_sid(), form.get("From"), form.get("To"))
+    resp = VoiceResponse()
+    _speaker().say(resp, "greeting", agency=_settings()["agency_name"])
+    return _twiml(_ask(resp, "main", 0, None))
+
+
+@bp.post("/menu/<menu>")
+def menu(menu: str) -> Response:
+    if menu not in MENUS:
+        abort(404)
+    reason = request.args.get("reason")
+    if reason not in (None, "no_input", "invalid_choice", "status_invalid", "status_not_found"):
+        reason = None
+    if menu == "category" and not services.ivr_categories(_db()):
+        return _twiml(_goodbye(VoiceResponse(), "no_categories"))
+    return _twiml(_ask(VoiceResponse(), menu, _attempt(), reason))
+
+
+@bp.post("/menu/<menu>/choose")
+def choose(menu: str) -> Response:
+    if menu not in MENUS:
+        abort(404)
+    digits = request.form.get("Digits", "").strip()
+    handler = CHOICES[menu]
+    resp = handler(digits, _attempt())
+    if resp is None:  # a key the menu does not offer
+        resp = _ask(VoiceResponse(), menu, _attempt() + 1, "invalid_choice")
+    return _twiml(resp)
+
+
+def _redirect(endpoint: str, **values: object) -> VoiceResponse:
+    resp = VoiceResponse()
+    resp.redirect(url_for(endpoint, **values), method="POST")
+    return resp
+
+
+def _choose_main(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "1":
+        return _category_menu()
+    if digits == "2":
+        return _ask(VoiceResponse(), "status", 0, None)
+    if digits == "0":
+        return _operator()
+    if digits == "*":
+        return _ask(VoiceResponse(), "main", attempt, None)
+    return None
+
+
+def _category_menu() -> VoiceResponse:
+    if not services.ivr_categories(_db()):
+        return _goodbye(VoiceResponse(), "no_categories")
+    return _ask(VoiceResponse(), "category", 0, None)
+
+
+def _choose_category(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "*":
+        return _ask(VoiceResponse(), "category", attempt, None)
+    chosen = next((c for c in services.ivr_categories(_db()) if str(c.ivr_digit) == digits), None)
+    if chosen is None:
+        return None
+    call = services.start_call(_db(), _call_sid(), request.form.get("From"), request.form.get("To"))
+    call.category_id = chosen.id
+    _db().commit()
+    return _ask(VoiceResponse(), "anonim", 0, None)
+
+
+def _choose_anonim(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits not in ("1", "2"):
+        return None
+    call = services.start_call(_db(), _call_sid(), request.form.get("From"), request.form.get("To"))
+    call.anonim = digits == "1"
+    _db().commit()
+    return _redirect("ivr.record")
+
+
+@bp.post("/record")
+def record() -> Response:
+    attempt = _attempt()
+    resp = VoiceResponse()
+    if attempt >= MAX_ATTEMPTS:
+        return _twiml(_goodbye(resp, "goodbye_no_input"))
+    speaker = _speaker()
+    max_seconds = int(_settings()["record_max_seconds"])
+    speaker.say(resp, "record_instructions", minutes=max(1, round(max_seconds / 60)))
+    resp.record(
+        action=url_for("ivr.recorded"),
+        method="POST",
+        max_length=max_seconds,
+        finish_on_key="#",
+        play_beep=True,
+        trim="trim-silence",
+        recording_status_callback=url_for("ivr.recording_status"),
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed",
+    )
+    # Reached only when the recording was empty: Twilio then skips the action URL.
+    speaker.say(resp, "record_empty")
+    resp.redirect(url_for("ivr.record", attempt=attempt + 1), method="POST")
+    return _twiml(resp)
+
+
+@bp.post("/recorded")
+def recorded() -> Response:
+    form = request.form
+    url, sid = form.get("RecordingUrl", ""), form.get("RecordingSid", "")
+    if not url or not sid:
+        resp = VoiceResponse()
+        _speaker().say(resp, "record_empty")
+        resp.redirect(url_for("ivr.record", attempt=_attempt() + 1), method="POST")
+        return _twiml(resp)
+    call = services.start_call(_db(), _call_sid(), form.get("From"), form.get("To"))
+    call.pending_recording_sid = sid
+    call.pending_recording_url = url
+    try:
+        call.pending_recording_duration = int(form.get("RecordingDuration", ""))
+    except ValueError:
+        call.pending_recording_duration = None
+    _db().commit()
+    return _twiml(_ask(VoiceResponse(), "confirm", 0, None))
+
+
+def _choose_confirm(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "2":
+        call = services.get_call(_db(), _call_sid())
+        if call is not None and call.pending_recording_sid:
+            call.pending_recording_sid = call.pending_recording_url = None
+            _db().commit()
+        return _redirect("ivr.record")
+    if digits != "1":
+        return None
+    config, hooks = _deps()
+    try:
+        ticket, recording, created = services.file_phone_complaint(
+            _db(), _call_sid(), tz=config.timezone
+        )
+    except NotFound:  # "submit" with nothing recorded (a replay after "record again")
+        return _redirect("ivr.record")
+    if created:
+        hooks.recording_submitted(recording.id)
+    speaker = _speaker()
+    resp = VoiceResponse()
+    speaker.say_digits(resp, "ticket_created", ticket.number)
+    resp.pause(length=1)
+    speaker.say_digits(resp, "ticket_repeat", ticket.number)
+    speaker.say(resp, "ticket_keep")
+    return _goodbye(resp)
+
+
+def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
+    number = digits.rstrip("#")
+    try:
+        report = services.status_report(_db(), number)
+    except services.InvalidNumber:
+        return _ask(VoiceResponse(), "status", attempt + 1, "status_invalid")
+    except NotFound:
+        return _ask(VoiceResponse(), "status", attempt + 1, "status_not_found")
+    speaker = _speaker()
+    resp = VoiceResponse()
+    speaker.say_digits(resp, "status_intro", report.number)
+    speaker.say(resp, f"status_{report.status.value}")
+    if report.pokja_name and report.status is not Status.CLOSED:
+        speaker.say(resp, "status_pokja", pokja=report.pokja_name)
+    if report.answer:
+        speaker.say(resp, "status_answer", answer=report.answer)
+    return _ask(resp, "after_status", 0, None)
+
+
+def _choose_after_status(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "1":
+        return _ask(VoiceResponse(), "status", 0, None)
+    if digits == "2":
+        return _ask(VoiceResponse(), "main", 0, None)
+    return None
+
+
+def _operator() -> VoiceResponse:
+    config = _deps()[0]
+    settings = _settings()
+    hours = OfficeHours.parse(settings["office_hours"])
+    speaker = _speaker()
+    resp = VoiceResponse()
+    number = settings.get("operator_number", "")
+    if number and hours.is_open(utcnow(), config.timezone):
+        speaker.say(resp, "operator_connecting")
+        resp.dial(number, action=url_for("ivr.operator_done"), method="POST", timeout=30)
+        return resp
+    if number:
+        speaker.say(resp, "operator_closed", days=hours.days_phrase(), opens=hours.opens,
+                    closes=hours.closes, tz_name=TZ_NAMES.get(config.timezone, ""))
+    else:
+        speaker.say(resp, "operator_unavailable")
+    return _ask(resp, "operator", 0, None)
+
+
+@bp.post("/operator/done")
+def operator_done() -> Response:
+    if request.form.get("DialCallStatus") == "completed":
+        return _twiml(_goodbye(VoiceResponse()))
+    resp = VoiceResponse()
+    _speaker().say(resp, "operator_busy")
+    return _twiml(_ask(resp, "operator", 0, None))
+
+
+def _choose_operator(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "1":
+        return _category_menu()
+    if digits == "2":
+        return _ask(VoiceResponse(), "main", 0, None)
+    return None
+
+
+CHOICES = {
+    "main": _choose_main,
+    "category": _choose_category,
+    "anonim": _choose_anonim,
+    "confirm": _choose_confirm,
+    "status": _choose_status,
+    "after_status": _choose_after_status,
+    "operator": _choose_operator,
+}
+
+
+# --- callbacks -----------------------------------------------------------------------
+
+@bp.post("/recording-status")
+def recording_status() -> Response:
+    """Twilio says the recording file is ready: fetch it now if the ticket exists."""
+    if request.form.get("RecordingStatus") == "completed":
+        recording = _db().query(Recording).filter_by(
+            recording_sid=request.form.get("RecordingSid", "")
+        ).one_or_none()
+        if recording is not None:
+            _deps()[1].recording_ready(recording.id)
+    # Unknown ids still get 200, so Twilio stops retrying.
+    return Response(status=204)
+
+
+@bp.post("/call-status")
+def call_status() -> Response:
+    """The call ended. A complaint recorded but never confirmed is still kept."""
+    if request.form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
+        config, hooks = _deps()
+        result = services.file_abandoned_recording(_db(), _call_sid(), tz=config.timezone)
+        if result is not None and result[2]:
+            hooks.recording_submitted(result[1].id)
+    return Response(status=204)
+
+
+@bp.get("/prompts/<path:filename>")
+def prompt_audio(filename: str) -> Response:
+    audio_dir: Path = _deps()[0].catalog.audio_dir
+    return send_from_directory(audio_dir, filename, max_age=3600)

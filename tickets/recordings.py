@@ -1,0 +1,104 @@
+"""Keeping complaint recordings: storing the downloaded file, and its failures."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import wave
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tickets.db import utcnow
+from tickets.lifecycle import SYSTEM, record_event, transition
+from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
+
+_EXTENSIONS = {"audio/x-wav": ".wav", "audio/wav": ".wav", "audio/mpeg": ".mp3"}
+
+
+def _wav_duration(data: bytes) -> float | None:
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            return wav.getnframes() / float(wav.getframerate())
+    except (wave.Error, EOFError, ZeroDivisionError):
+        return None
+
+
+def store_recording(
+    session: Session, recording_id: int, data: bytes, content_type: str, recordings_dir: Path
+) -> Recording:
+    """Write the audio under ``recordings_dir`` with its sha256; a second call changes nothing."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    if recording.status is RecordingStatus.STORED:
+        return recording
+    created = recording.created_at or utcnow()
+    ext = _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".wav")
+    relative = Path(f"{created:%Y/%m}") / f"{recording.ticket.number}-{recording.recording_sid}{ext}"
+    target = recordings_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+    recording.path = relative.as_posix()
+    recording.content_type = content_type
+    recording.sha256 = hashlib.sha256(data).hexdigest()
+    recording.size_bytes = len(data)
+    recording.duration_seconds = _wav_duration(data) or recording.duration_seconds
+    recording.status = RecordingStatus.STORED
+    recording.stored_at = utcnow()
+    recording.attempts += 1
+    recording.error = None
+    session.commit()
+    return recording
+
+
+def record_download_failure(
+    session: Session, recording_id: int, error: str, *, permanent: bool
+) -> Recording:
+    """Count a failed download; a permanent one hands the ticket to an agent as it is."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    if recording.status is RecordingStatus.STORED:
+        return recording
+    recording.attempts += 1
+    recording.error = error
+    if permanent:
+        recording.status = RecordingStatus.FAILED
+        ticket = recording.ticket
+        ticket.transcription_status = TranscriptionStatus.FAILED
+        ticket.transcription_error = f"Rekaman tidak dapat diunduh: {error}"
+        if ticket.status is Status.RECORDED:
+            transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM,
+                       "Rekaman gagal diunduh; silakan hubungi pelapor.")
+        else:
+            record_event(session, ticket, SYSTEM, "system",
+                         f"Rekaman gagal diunduh: {error}", internal=True)
+    session.commit()
+    return recording
+
+
+def stale_pending_downloads(session: Session, older_than: timedelta,
+                            now: datetime | None = None) -> list[int]:
+    """Recordings still not stored after ``older_than`` (a lost task, a crashed worker)."""
+    cutoff = (now or utcnow()) - older_than
+    return list(session.scalars(
+        select(Recording.id).where(
+            Recording.status == RecordingStatus.PENDING, Recording.created_at < cutoff
+        )
+    ))
+
+
+def recording_path(recordings_dir: Path, recording: Recording) -> Path | None:
+    if recording.status is not RecordingStatus.STORED or not recording.path:
+        return None
+    return recordings_dir / recording.path

@@ -1,0 +1,109 @@
+"""Attaching the machine transcript (or its failure) to a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tickets.db import utcnow
+from tickets.lifecycle import SYSTEM, record_event, transition
+from tickets.models import (
+    Recording,
+    RecordingStatus,
+    Status,
+    Ticket,
+    Transcript,
+    TranscriptionStatus,
+)
+
+
+def _ready_for_verification(session: Session, ticket: Ticket, note: str) -> None:
+    if ticket.status is Status.RECORDED:
+        transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM, note)
+    else:
+        record_event(session, ticket, SYSTEM, "system", note, internal=True)
+
+
+def store_transcript(session: Session, recording_id: int, result: Mapping[str, Any]) -> Transcript:
+    """Store one transcript per ticket: a job that runs twice returns the first one.
+
+    ``result`` is the speech engine's ``Transcript.to_dict()``.
+    """
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    ticket = recording.ticket
+    if ticket.transcript is not None:
+        return ticket.transcript
+    transcript = Transcript(
+        ticket=ticket,
+        recording_id=recording.id,
+        text=result.get("text", ""),
+        words=list(result.get("words", [])),
+        confidence=result.get("confidence"),
+        language=result.get("language"),
+        engine=result.get("engine", "unknown"),
+        model=result.get("model"),
+        audio_seconds=result.get("audio_seconds"),
+        processing_seconds=result.get("processing_seconds"),
+        created_at=utcnow(),
+    )
+    session.add(transcript)
+    ticket.transcription_status = TranscriptionStatus.DONE
+    ticket.transcription_error = None
+    _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.")
+    try:
+        session.commit()
+    except IntegrityError:  # the same job ran twice at once
+        session.rollback()
+        return session.scalars(select(Transcript).where(Transcript.ticket_id == ticket.id)).one()
+    return transcript
+
+
+def mark_transcription_failed(session: Session, recording_id: int, reason: str) -> Ticket:
+    """A permanent failure: the ticket goes to the operators marked "transkripsi gagal"."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    ticket = recording.ticket
+    if ticket.transcription_status is TranscriptionStatus.DONE:
+        return ticket
+    ticket.transcription_status = TranscriptionStatus.FAILED
+    ticket.transcription_error = reason
+    _ready_for_verification(session, ticket, f"Transkripsi gagal: {reason}")
+    session.commit()
+    return ticket
+
+
+def mark_transcription_manual(session: Session, recording_id: int) -> Ticket:
+    """No speech engine is configured: an operator listens and types the complaint."""
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    ticket = recording.ticket
+    if ticket.transcription_status is TranscriptionStatus.PENDING:
+        ticket.transcription_status = TranscriptionStatus.MANUAL
+        _ready_for_verification(session, ticket, "Rekaman siap didengar; transkripsi manual.")
+        session.commit()
+    return ticket
+
+
+def recordings_awaiting_transcript(
+    session: Session, older_than: timedelta, now: datetime | None = None
+) -> list[int]:
+    """Stored recordings whose ticket still waits for a transcript (for the sweep)."""
+    cutoff = (now or utcnow()) - older_than
+    return list(session.scalars(
+        select(Recording.id)
+        .join(Ticket, Recording.ticket_id == Ticket.id)
+        .where(
+            Recording.status == RecordingStatus.STORED,
+            Recording.stored_at < cutoff,
+            Ticket.transcription_status == TranscriptionStatus.PENDING,
+        )
+    ))

@@ -1,0 +1,61 @@
+"""Plain-data views of tickets, for the CLI's --json output and exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tickets.errors import NotFound
+from tickets.models import Ticket
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def ticket_as_dict(ticket: Ticket) -> dict[str, Any]:
+    transcript = ticket.transcript
+    recording = next((r for r in reversed(ticket.recordings)), None)
+    return {
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "channel": ticket.channel.value,
+        "category": ticket.category.name if ticket.category else None,
+        "pokja": ticket.pokja.name if ticket.pokja else None,
+        "anonim": ticket.anonim,
+        "rahasia": ticket.rahasia,
+        "created_at": _iso(ticket.created_at),
+        "verify_due_at": _iso(ticket.verify_due_at),
+        "followup_due_at": _iso(ticket.followup_due_at),
+        "description": ticket.description,
+        "answer": ticket.answer,
+        "transcript": {
+            "status": ticket.transcription_status.value,
+            "text": transcript.text if transcript else None,
+            "engine": transcript.engine if transcript else None,
+            "model": transcript.model if transcript else None,
+            "confidence": transcript.confidence if transcript else None,
+            "error": ticket.transcription_error,
+        },
+        "recording": None if recording is None else {
+            "sid": recording.recording_sid,
+            "status": recording.status.value,
+            "path": recording.path,
+            "sha256": recording.sha256,
+            "duration_seconds": recording.duration_seconds,
+        },
+    }
+
+
+def get_ticket(session: Session, number: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None:
+        raise NotFound(f"Tiket {number} tidak ditemukan.")
+    return ticket
+
+
+def recent_tickets(session: Session, limit: int = 50) -> list[Ticket]:
+    return list(session.scalars(select(Ticket).order_by(Ticket.id.desc()).limit(limit)))
