@@ -13,6 +13,7 @@ SWEEP_EVERY = timedelta(minutes=5)
 
 def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     settings = runtime.settings
+    settings.queue_dir.mkdir(parents=True, exist_ok=True)
     app = Celery("suarawarga")
     if settings.redis_url:
         broker: dict[str, object] = {"broker_url": settings.redis_url}

@@ -55,7 +55,8 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Create demo pokja, categories and one user per role (password: suarawarga)."""
-    from tickets.catalog import DEMO_PASSWORD, DEMO_USERS, seed_demo as seed
+    from tickets.catalog import DEMO_PASSWORD, DEMO_USERS
+    from tickets.catalog import seed_demo as seed
 
     with _runtime().session() as session:
         created = seed(session)
@@ -127,7 +128,8 @@ def tickets_show(number: str, as_json: bool) -> None:
 @click.option("--interactive/--no-interactive", default=None,
               help="Ask for keys on the terminal when --keys run out (default: if a TTY).")
 @click.option("--unsigned", is_flag=True, help="Send no X-Twilio-Signature (expect 403).")
-@click.option("--auth-token", default=None, help="Token to sign with (default: the configured one).")
+@click.option("--auth-token", default=None,
+              help="Token to sign with (default: the configured one).")
 @click.option("--wait", default=60.0, show_default=True,
               help="Seconds to keep serving the recording until the hotline has fetched it.")
 def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], from_number: str,

@@ -85,6 +85,7 @@ class Settings:
     twilio_api_base: str | None
     public_base_url: str | None
     recordings_dir: Path
+    queue_dir: Path
     agency_name: str
     office_hours: OfficeHours
     timezone: str
@@ -109,9 +110,6 @@ class Settings:
         """No Redis: the queue lives on the local disk and `hotline run` starts the worker."""
         return self.redis_url is None
 
-    @property
-    def queue_dir(self) -> Path:
-        return VAR_DIR / "queue"
 
     def hotline_defaults(self) -> dict[str, str]:
         """The hotline settings an admin may override in the console."""
@@ -148,7 +146,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     operator = e.str("OPERATOR_NUMBER")
     if operator and not re.fullmatch(r"\+?[0-9]{4,15}", operator):
-        raise ConfigError(f"OPERATOR_NUMBER must be a phone number like +62215551234, got {operator!r}")
+        raise ConfigError(
+            f"OPERATOR_NUMBER must be a phone number like +62215551234, got {operator!r}"
+        )
 
     vocabulary = tuple(
         w.strip() for w in (e.str("SPEECH_VOCABULARY", "") or "").split(",") if w.strip()
@@ -168,6 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_api_base=e.url("TWILIO_API_BASE", schemes=("http", "https")),
         public_base_url=e.url("PUBLIC_BASE_URL", schemes=("http", "https")),
         recordings_dir=Path(e.str("RECORDINGS_DIR", str(VAR_DIR / "recordings")) or ""),
+        queue_dir=Path(e.str("QUEUE_DIR", str(VAR_DIR / "queue")) or ""),
         agency_name=e.str("AGENCY_NAME", "Pemerintah Kabupaten Contoh") or "",
         office_hours=_office_hours(e.str("OFFICE_HOURS", "1-5 08:00-16:00") or ""),
         timezone=tz,

@@ -49,7 +49,9 @@ def download(recording_url: str, account_sid: str | None, auth_token: str | None
 
 def delete(recording_url: str, account_sid: str, auth_token: str, *, timeout: float = 30.0) -> None:
     """Remove the recording from Twilio once it is stored locally (REST DELETE)."""
-    base = recording_url.rsplit(".", 1)[0] if recording_url.endswith((".wav", ".mp3")) else recording_url
+    base = recording_url
+    if base.endswith((".wav", ".mp3")):
+        base = base.rsplit(".", 1)[0]
     try:
         response = requests.delete(f"{base}.json", auth=(account_sid, auth_token), timeout=timeout)
     except requests.RequestException as exc:

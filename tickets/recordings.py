@@ -38,7 +38,8 @@ def store_recording(
         return recording
     created = recording.created_at or utcnow()
     ext = _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".wav")
-    relative = Path(f"{created:%Y/%m}") / f"{recording.ticket.number}-{recording.recording_sid}{ext}"
+    name = f"{recording.ticket.number}-{recording.recording_sid}{ext}"
+    relative = Path(f"{created:%Y/%m}") / name
     target = recordings_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".part")

@@ -1,0 +1,170 @@
+"""Shared fixtures: a real database (SQLite and PostgreSQL), the app, a live server,
+the loopback Twilio peer and the call simulator."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from hotline.app import create_app
+from hotline.migrate import upgrade
+from hotline.runtime import Runtime
+from hotline.settings import Settings, load_settings
+from ivr.peer import RecordingPeer
+from ivr.simulator import CallResult, CallSimulator
+from tickets.catalog import seed_demo
+from tickets.db import Base, make_engine
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+def _sqlalchemy_pg_url(dbname: str) -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{dbname}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for the whole session, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"suarawarga_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _sqlalchemy_pg_url(name)
+    upgrade(url)
+    yield url
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empty_tables(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+
+
+def make_test_env(database_url: str, tmp: Path, **extra: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "RECORDINGS_DIR": str(tmp / "recordings"),
+        "QUEUE_DIR": str(tmp / "queue"),
+        "SPEECH_ENGINE": "none",
+        "OPERATOR_NUMBER": "+62215550199",
+        "AGENCY_NAME": "Pemerintah Kabupaten Uji",
+        **extra,
+    }
+
+
+@pytest.fixture
+def env_overrides() -> dict[str, str]:
+    """Tests override settings by overriding this fixture or updating the dict."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, env_overrides: dict[str, str]) -> Settings:
+    _empty_tables(database_url)
+    return load_settings(make_test_env(database_url, tmp_path, **env_overrides))
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    # Eager Celery: tasks run right after the request that enqueued them commits.
+    app = create_app(settings, TESTING=True,
+                     CELERY={"task_always_eager": True})
+    runtime: Runtime = app.extensions["hotline"]
+    with runtime.session() as session:
+        seed_demo(session)
+    yield app
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    with app.extensions["hotline"].session() as session:
+        yield session
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def peer(settings: Settings) -> Iterator[RecordingPeer]:
+    with RecordingPeer(settings.twilio_account_sid, settings.twilio_auth_token) as p:
+        yield p
+
+
+@pytest.fixture
+def place_call(live_server: str, settings: Settings,
+               peer: RecordingPeer) -> Callable[..., CallResult]:
+    """Play a whole call: ``place_call("1", "1", "2", "1", recordings=[wav])``."""
+
+    def call(*keys: str, recordings: list[Path | None] | None = None,
+             **options: object) -> CallResult:
+        sim = CallSimulator(live_server, str(options.pop("auth_token", settings.twilio_auth_token)),
+                            account_sid=settings.twilio_account_sid, keys=keys,
+                            recordings=recordings or [], peer=peer, **options)  # type: ignore[arg-type]
+        return sim.run()
+
+    return call
+
+
+def espeak_wav(text: str, target: Path, rate: int = 8000) -> Path:
+    """Indonesian speech from espeak-ng, as an 8 kHz mono telephone WAV by default."""
+    if shutil.which("espeak-ng") is None or shutil.which("ffmpeg") is None:
+        pytest.fail("espeak-ng and ffmpeg are needed: run `make deps`")
+    raw = target.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", "id", "-w", str(raw), text], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(raw), "-ar", str(rate),
+                    "-ac", "1", "-sample_fmt", "s16", str(target)], check=True)
+    raw.unlink()
+    return target
+
+
+@pytest.fixture(scope="session")
+def complaint_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return espeak_wav(
+        "Nama saya Budi dari desa Sukamaju kecamatan Cibeber. Jalan di depan sekolah rusak "
+        "parah dan berlubang sejak bulan lalu.",
+        tmp_path_factory.mktemp("audio") / "keluhan.wav",
+    )
+
+
+@pytest.fixture
+def signed_post(live_server: str, settings: Settings) -> Callable[..., object]:
+    """POST to the hotline exactly as Twilio would, signed with the auth token."""
+
+    def post(path: str, params: dict[str, str], *, token: str | None = None,
+             base_url: str | None = None):  # type: ignore[no-untyped-def]
+        sim = CallSimulator(base_url or live_server, token or settings.twilio_auth_token,
+                            account_sid=settings.twilio_account_sid)
+        return sim.post(path, params)
+
+    return post
