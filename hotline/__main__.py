@@ -1,0 +1,5 @@
+"""``python -m hotline`` is the ``hotline`` command."""
+
+from hotline.cli import main
+
+main()
