@@ -1,0 +1,86 @@
+"""Every /ivr request must carry Twilio's signature; anything else gets 403 and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from tickets.models import Call
+
+CALL = {"CallSid": "CAsig", "From": "+6281100", "To": "+62215550112"}
+
+
+def _calls(db) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(Call))
+
+
+def test_an_unsigned_request_gets_403_and_writes_nothing(live_server, db):
+    response = requests.post(f"{live_server}/ivr/voice", data=CALL, timeout=5)
+    assert response.status_code == 403
+    assert _calls(db) == 0
+
+
+def test_a_request_signed_with_another_token_gets_403(signed_post, db):
+    assert signed_post("/ivr/voice", CALL, token="forged-token").status_code == 403
+    assert _calls(db) == 0
+
+
+def test_a_tampered_form_field_breaks_the_signature(live_server, settings, db):
+    from twilio.request_validator import RequestValidator
+
+    url = f"{live_server}/ivr/voice"
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(url, CALL)
+    tampered = {**CALL, "From": "+6289999"}
+    response = requests.post(url, data=tampered, headers={"X-Twilio-Signature": signature},
+                             timeout=5)
+    assert response.status_code == 403
+
+
+def test_a_signed_request_is_answered_with_twiml(signed_post, db):
+    response = signed_post("/ivr/voice", CALL)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/xml")
+    assert _calls(db) == 1
+
+
+def test_every_callback_endpoint_checks_the_signature(live_server):
+    for path in ("/ivr/menu/main", "/ivr/menu/main/choose", "/ivr/record", "/ivr/recorded",
+                 "/ivr/recording-status", "/ivr/call-status", "/ivr/operator/done"):
+        assert requests.post(f"{live_server}{path}", data=CALL, timeout=5).status_code == 403
+
+
+def test_the_call_simulator_without_signature_is_refused(place_call):
+    from ivr.simulator import CallError
+
+    with pytest.raises(CallError, match="403"):
+        place_call("1", sign=False)
+
+
+@pytest.mark.parametrize("env_overrides", [{"PUBLIC_BASE_URL": "https://hotline.example.id"}])
+def test_behind_a_proxy_the_public_url_is_what_twilio_signed(live_server, settings, signed_post,
+                                                             db):
+    from twilio.request_validator import RequestValidator
+
+    # Twilio signed the public https URL; the request reaches us on loopback.
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+        "https://hotline.example.id/ivr/voice", CALL)
+    ok = requests.post(f"{live_server}/ivr/voice", data=CALL,
+                       headers={"X-Twilio-Signature": signature}, timeout=5)
+    assert ok.status_code == 200
+    # A signature over the internal URL is not accepted once PUBLIC_BASE_URL is set.
+    assert signed_post("/ivr/voice", {**CALL, "CallSid": "CAother"}).status_code == 403
+
+
+def test_query_strings_are_part_of_the_signed_url(live_server, settings):
+    from twilio.request_validator import RequestValidator
+
+    signed_url = f"{live_server}/ivr/menu/main?attempt=1"
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(signed_url, CALL)
+    other = requests.post(f"{live_server}/ivr/menu/main?attempt=2", data=CALL,
+                          headers={"X-Twilio-Signature": signature}, timeout=5)
+    assert other.status_code == 403
+    same = requests.post(signed_url, data=CALL, headers={"X-Twilio-Signature": signature},
+                         timeout=5)
+    assert same.status_code == 200

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from tickets.errors import IllegalTransition
+from tickets.lifecycle import SYSTEM, TRANSITIONS, Actor, transition
+from tickets.models import Channel, Status
+from tickets.services import create_ticket
+
+
+@pytest.fixture
+def ticket(db):
+    t = create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM, tz="Asia/Jakarta",
+                      description="Lampu jalan mati")
+    db.commit()
+    return t
+
+
+def test_every_status_has_an_entry_in_the_transition_table():
+    assert set(TRANSITIONS) == set(Status)
+
+
+def test_closed_and_rejected_are_final():
+    assert TRANSITIONS[Status.CLOSED] == frozenset()
+    assert TRANSITIONS[Status.REJECTED] == frozenset()
+
+
+def test_an_illegal_transition_raises_and_changes_nothing(db, ticket):
+    with pytest.raises(IllegalTransition, match="tidak dapat diubah"):
+        transition(db, ticket, Status.CLOSED, SYSTEM)
+    assert ticket.status is Status.AWAITING_VERIFICATION
+    assert len(ticket.events) == 1
+
+
+def test_each_transition_writes_who_when_from_to_and_a_note(db, ticket):
+    operator = Actor("Operator Call Center", user_id=None)
+    transition(db, ticket, Status.FORWARDED, operator, "Diteruskan ke PUPR")
+    db.commit()
+    event = ticket.events[-1]
+    assert (event.actor_label, event.from_status, event.to_status, event.note) == (
+        "Operator Call Center", "awaiting_verification", "forwarded", "Diteruskan ke PUPR")
+    assert event.at is not None
+
+
+def test_forwarding_starts_the_five_working_day_follow_up_clock(db, ticket):
+    transition(db, ticket, Status.FORWARDED, SYSTEM)
+    assert ticket.forwarded_at is not None
+    assert ticket.followup_due_at is not None
+    assert (ticket.followup_due_at - ticket.forwarded_at).days >= 5
+
+
+def test_the_full_happy_path(db, ticket):
+    for target in (Status.FORWARDED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED):
+        transition(db, ticket, target, SYSTEM)
+    db.commit()
+    assert ticket.closed_at is not None
+    assert [e.to_status for e in ticket.events] == [
+        "awaiting_verification", "forwarded", "in_progress", "answered", "closed"]
