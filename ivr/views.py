@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, request, send_from_directory, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -21,7 +22,7 @@ from tickets.catalog import hotline_settings
 from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
-from tickets.models import Recording, Status
+from tickets.models import Recording, RecordingStatus, Status
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -368,10 +369,13 @@ CHOICES = {
 def recording_status() -> Response:
     """Twilio says the recording file is ready: fetch it now if the ticket exists."""
     if request.form.get("RecordingStatus") == "completed":
-        recording = _db().query(Recording).filter_by(
-            recording_sid=request.form.get("RecordingSid", "")
-        ).one_or_none()
-        if recording is not None:
+        recording = _db().scalar(
+            select(Recording).where(Recording.recording_sid == request.form.get("RecordingSid"))
+        )
+        # The download enqueued at submission is the first try; this callback only
+        # hurries along one that is waiting out a "not ready yet" backoff.
+        if (recording is not None and recording.status is RecordingStatus.PENDING
+                and recording.attempts > 0):
             _deps()[1].recording_ready(recording.id)
     # Unknown ids still get 200, so Twilio stops retrying.
     return Response(status=204)

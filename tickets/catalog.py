@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tickets.models import Category, HotlineSetting, Pokja, Role, User
-from tickets.users import create_user
+from tickets.users import hash_password
 
 # Keys of the hotline settings an admin may change in the console; the
 # environment supplies the defaults.
@@ -63,6 +64,12 @@ DEMO_USERS = (
 )
 
 
+@cache
+def _demo_hash() -> str:
+    # One scrypt hash for all demo users: seeding stays fast (tests seed often).
+    return hash_password(DEMO_PASSWORD)
+
+
 def seed_demo(session: Session) -> bool:
     """Create the demo pokja, categories and users once; False when already seeded."""
     if session.scalar(select(Pokja.id).limit(1)) is not None:
@@ -75,8 +82,8 @@ def seed_demo(session: Session) -> bool:
             name=name, ivr_digit=digit, pokja_id=pokja[code].id if code else None
         ))
     for username, full_name, role, code in DEMO_USERS:
-        create_user(session, username=username, full_name=full_name, password=DEMO_PASSWORD,
-                    role=role, pokja_id=pokja[code].id if code else None)
+        session.add(User(username=username, full_name=full_name, password_hash=_demo_hash(),
+                         role=role, pokja_id=pokja[code].id if code else None))
     session.commit()
     return True
 
