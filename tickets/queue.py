@@ -76,7 +76,7 @@ def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def
     return or_(Ticket.number == words, in_desc, in_transcript)
 
 
-def _query(session: Session, user: User, f: Filters, tz: str) -> Select[tuple[Ticket]]:
+def _query(session: Session, user: User, f: Filters, tz: str) -> Select[Ticket]:
     query = select(Ticket)
     statuses = f.statuses
     if user.role is Role.POKJA:

@@ -124,9 +124,9 @@ def verify_and_forward(session: Session, user: User, number: str, v: Verificatio
     if not v.pokja_id:
         raise InvalidInput("pokja_id", "Pilih pokja tujuan sebelum meneruskan.")
     _apply(session, ticket, actor, v)
+    pokja_name = ticket.pokja.name if ticket.pokja else ""
     transition(session, ticket, Status.FORWARDED, actor,
-               _text(note, "note") or f"Diverifikasi dan diteruskan ke {ticket.pokja.name}.",
-               tz=tz)
+               _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja_name}.", tz=tz)
     session.commit()
     return ticket
 
