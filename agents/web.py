@@ -62,7 +62,7 @@ def _close_db(_exc: BaseException | None) -> None:
 
 @bp.before_request
 def _guard() -> Response | None:
-    if request.method == "POST":
+    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
         current_app.extensions["csrf"].protect()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
