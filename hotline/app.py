@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+import agents
 import ivr
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
@@ -48,6 +49,16 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         ivr.IvrHooks(
             recording_submitted=lambda rid: tasks.download_recording.delay(rid),
             recording_ready=lambda rid: tasks.download_recording.delay(rid),
+        ),
+    )
+    agents.init_app(
+        app,
+        agents.AgentsConfig(
+            session_factory=runtime.session,
+            recordings_dir=settings.recordings_dir,
+            timezone=settings.timezone,
+            login_max_attempts=settings.login_max_attempts,
+            hotline_defaults=settings.hotline_defaults(),
         ),
     )
     _register_health(app, runtime)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -261,3 +262,26 @@ class HotlineSetting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(Text)
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, per username and client address; the throttle counts these rows.
+
+    Kept in the database so that every gunicorn worker sees the same count.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The console's queue and inbox walk tickets in (created_at, id) order: keyset pages
+# stay fast on 100k+ tickets when an index leads with each filter's equality column.
+Index("ix_tickets_status_created", Ticket.status, Ticket.created_at, Ticket.id)
+Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.created_at,
+      Ticket.id)
+Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
+Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)

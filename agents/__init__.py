@@ -1,0 +1,31 @@
+"""The agent console: a Flask blueprint where tickets are verified, forwarded and answered."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, url_for
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from agents.config import AgentsConfig
+from agents.web import bp
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask, config: AgentsConfig) -> None:
+    # CSRF is checked by the console's own before_request, so the Twilio webhooks
+    # elsewhere in the app (signed by Twilio, never by a browser form) are untouched.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    csrf.init_app(app)
+    app.extensions["agents"] = config
+    from agents import admin, auth, pokja, queue, reports, ticket  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)
+
+    @app.get("/")
+    def root() -> Response:
+        return redirect(url_for("agents.home"))
+
+
+__all__ = ["AgentsConfig", "init_app"]

@@ -1,0 +1,117 @@
+"""The admin's pages: users, pokja, categories and hotline settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from agents import forms
+from agents.web import bp, cfg, db, roles, user
+from tickets import admin
+from tickets.catalog import EDITABLE_SETTINGS, hotline_settings
+from tickets.errors import InvalidInput
+from tickets.models import Role
+
+SETTING_LABELS = {
+    "agency_name": "Nama instansi (diucapkan IVR)",
+    "office_hours": "Jam layanan operator (contoh: 1-5 08:00-16:00)",
+    "operator_number": "Nomor telepon operator",
+    "tts_voice": "Suara TTS Twilio",
+    "record_max_seconds": "Durasi rekaman maksimal (detik)",
+}
+
+
+def _render(template: str, errors: dict[str, str], **context: Any) -> tuple[str, int]:
+    return render_template(template, errors=errors, form=request.form, **context), (
+        422 if errors else 200)
+
+
+def _after(endpoint: str, message: str) -> Response:
+    flash(message, "ok")
+    return redirect(url_for(endpoint))
+
+
+@bp.route("/admin/pengguna", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_users() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            action = f.get("action")
+            if action == "baru":
+                admin.add_user(db(), user(), username=f.get("username", ""),
+                               full_name=f.get("full_name", ""), password=f.get("password", ""),
+                               role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"))
+                return _after("agents.admin_users", "Pengguna dibuat.")
+            user_id = forms.optional_int(f, "user_id") or 0
+            if action == "sandi":
+                admin.reset_password(db(), user(), user_id, f.get("password", ""))
+                return _after("agents.admin_users", "Kata sandi diganti.")
+            admin.update_user(db(), user(), user_id, role=f.get("role", ""),
+                              pokja_id=forms.optional_int(f, "pokja_id"),
+                              active=forms.checkbox(f, "active"))
+            return _after("agents.admin_users", "Pengguna diperbarui.")
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return _render("agents/admin_users.html", errors, users=admin.list_users(db(), user()),
+                   pokjas=admin.list_pokja(db(), user()), roles=list(Role),
+                   role_labels=admin.ROLE_LABELS, target=f.get("user_id"))
+
+
+@bp.route("/admin/pokja", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_pokja() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            admin.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
+                             code=f.get("code", ""), name=f.get("name", ""),
+                             email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
+                             active=forms.checkbox(f, "active"))
+            return _after("agents.admin_pokja", "Pokja disimpan.")
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return _render("agents/admin_pokja.html", errors, pokjas=admin.list_pokja(db(), user()),
+                   target=f.get("pokja_id"))
+
+
+@bp.route("/admin/kategori", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_categories() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            admin.save_category(
+                db(), user(), forms.optional_int(f, "category_id"), name=f.get("name", ""),
+                ivr_digit=forms.optional_int(f, "ivr_digit", "Tombol IVR harus angka 1 sampai 9."),
+                pokja_id=forms.optional_int(f, "pokja_id"), active=forms.checkbox(f, "active"))
+            return _after("agents.admin_categories", "Kategori disimpan.")
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return _render("agents/admin_categories.html", errors,
+                   categories=admin.list_categories(db(), user()),
+                   pokjas=admin.list_pokja(db(), user()), target=f.get("category_id"))
+
+
+@bp.route("/admin/pengaturan", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_settings() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            admin.save_hotline_settings(db(), user(), request.form)
+            return _after("agents.admin_settings", "Pengaturan hotline disimpan.")
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    current = hotline_settings(db(), cfg().hotline_defaults)
+    values = {k: request.form.get(k, current.get(k, "")) for k in EDITABLE_SETTINGS}
+    return _render("agents/admin_settings.html", errors, values=values, labels=SETTING_LABELS)

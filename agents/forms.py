@@ -1,0 +1,90 @@
+"""Reading the console's forms into plain values for the domain.
+
+Errors are ``InvalidInput(field, message)`` in Indonesian, the same type the domain
+raises, so a view shows either kind beside the field it names. Every form carries
+the CSRF token (``csrf_token()`` in the templates); CSRFProtect checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from tickets.errors import InvalidInput
+from tickets.models import Status
+from tickets.queue import Filters
+from tickets.workflow import DeskComplaint, Verification
+
+Form = Mapping[str, str]
+
+
+def optional_int(form: Form, name: str, message: str = "Pilihan tidak valid.") -> int | None:
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(name, message) from None
+
+
+def checkbox(form: Form, name: str) -> bool:
+    return form.get(name) in ("1", "on", "true", "y")
+
+
+def _date(form: Form, name: str) -> date | None:
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(name, "Tanggal harus berformat TTTT-BB-HH.") from None
+
+
+def filters(args: Form, default: tuple[Status, ...]) -> Filters:
+    raw = (args.get("status") or "").strip()
+    if raw == "semua":
+        statuses: tuple[Status, ...] = ()
+    elif raw:
+        try:
+            statuses = (Status(raw),)
+        except ValueError:
+            raise InvalidInput("status", "Status tidak dikenal.") from None
+    else:
+        statuses = default
+    f = Filters(
+        statuses=statuses,
+        category_id=optional_int(args, "category_id"),
+        pokja_id=optional_int(args, "pokja_id"),
+        date_from=_date(args, "date_from"),
+        date_to=_date(args, "date_to"),
+        text=(args.get("q") or "").strip()[:100],
+    )
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+    return f
+
+
+def verification(form: Form) -> Verification:
+    return Verification(
+        description=form.get("description", ""),
+        category_id=optional_int(form, "category_id", "Kategori tidak dikenal."),
+        pokja_id=optional_int(form, "pokja_id", "Pokja tidak dikenal."),
+        priority=optional_int(form, "priority", "Prioritas tidak dikenal.") or 2,
+        anonim=checkbox(form, "anonim"),
+        rahasia=checkbox(form, "rahasia"),
+    )
+
+
+def desk_complaint(form: Form) -> DeskComplaint:
+    return DeskComplaint(
+        channel=form.get("channel", ""),
+        description=form.get("description", ""),
+        reporter_name=form.get("reporter_name", ""),
+        reporter_phone=form.get("reporter_phone", ""),
+        location=form.get("location", ""),
+        category_id=optional_int(form, "category_id", "Kategori tidak dikenal."),
+        anonim=checkbox(form, "anonim"),
+        rahasia=checkbox(form, "rahasia"),
+    )

@@ -1,0 +1,12 @@
+// Clicking a transcript word seeks the recording to that word and plays it.
+(function () {
+  var player = document.getElementById("player");
+  var transcript = document.getElementById("transcript");
+  if (!player || !transcript) return;
+  transcript.addEventListener("click", function (event) {
+    var start = event.target.getAttribute && event.target.getAttribute("data-start");
+    if (start === null || start === undefined) return;
+    player.currentTime = parseFloat(start);
+    player.play();
+  });
+})();

@@ -1,0 +1,133 @@
+"""The ticket page: recording, transcript, verification, decisions, notes and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from agents import forms
+from agents.web import bp, cfg, db, user
+from tickets import followup, workflow
+from tickets.access import DESK_ROLES, can_see_reporter, viewable_ticket
+from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied
+from tickets.models import Category, Pokja, RejectReason, Role, Ticket
+from tickets.recordings import recording_path
+
+LOW_CONFIDENCE = 0.6
+
+
+def _words(ticket: Ticket) -> list[dict[str, Any]]:
+    transcript = ticket.transcript
+    if transcript is None:
+        return []
+    words = []
+    for w in transcript.words or []:
+        try:
+            words.append({"word": str(w.get("word", "")), "start": float(w.get("start", 0.0)),
+                          "low": float(w.get("confidence", 1.0)) < LOW_CONFIDENCE})
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return words
+
+
+def _page(ticket: Ticket, errors: dict[str, str] | None = None,
+          form: Any = None) -> tuple[str, int]:
+    agent = user()
+    shows_reporter = can_see_reporter(agent, ticket)
+    recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
+    events = [e for e in ticket.events if not e.internal or agent.role is not Role.POKJA
+              or e.kind == "note"]
+    return render_template(
+        "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
+        shows_reporter=shows_reporter, recordings=recordings, events=events,
+        words=_words(ticket) if shows_reporter else [],
+        transcript=ticket.transcript if shows_reporter else None,
+        categories=list(db().scalars(select(Category).order_by(Category.name))),
+        pokjas=list(db().scalars(select(Pokja).where(Pokja.active.is_(True))
+                                 .order_by(Pokja.name))),
+        reject_reasons=[r for r in RejectReason if r is not RejectReason.DUPLICATE],
+        is_desk=agent.role in DESK_ROLES,
+        is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
+    ), 422 if errors else 200
+
+
+@bp.get("/tiket/<number>")
+def ticket(number: str) -> tuple[str, int]:
+    return _page(viewable_ticket(db(), user(), number))
+
+
+@bp.get("/tiket/<number>/rekaman/<int:recording_id>")
+def recording(number: str, recording_id: int) -> Response:
+    ticket = viewable_ticket(db(), user(), number)
+    if not can_see_reporter(user(), ticket):
+        raise PermissionDenied("Rekaman tiket anonim tidak dibuka untuk pokja.")
+    rec = next((r for r in ticket.recordings if r.id == recording_id), None)
+    path = recording_path(cfg().recordings_dir, rec) if rec else None
+    if path is None or not path.is_file():
+        abort(404)
+    # conditional=True answers Range requests (206), so the player can seek.
+    response = send_file(path, mimetype=rec.content_type or "audio/wav",  # type: ignore[union-attr]
+                         conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tz() -> str:
+    return cfg().timezone
+
+
+Action = Callable[[str, Any], Any]
+
+ACTIONS: dict[str, Action] = {
+    "simpan": lambda n, f: workflow.save_verification(db(), user(), n, forms.verification(f)),
+    "teruskan": lambda n, f: workflow.verify_and_forward(
+        db(), user(), n, forms.verification(f), f.get("note"), tz=_tz()),
+    "tunda": lambda n, f: workflow.postpone(db(), user(), n, f.get("note", ""), tz=_tz()),
+    "lanjutkan": lambda n, f: workflow.resume(db(), user(), n, f.get("note"), tz=_tz()),
+    "tolak": lambda n, f: workflow.reject(db(), user(), n, f.get("reason", ""), f.get("note"),
+                                          tz=_tz()),
+    "duplikat": lambda n, f: workflow.mark_duplicate(db(), user(), n, f.get("original", ""),
+                                                     tz=_tz()),
+    "catatan": lambda n, f: workflow.add_note(db(), user(), n, f.get("note", "")),
+    "proses": lambda n, f: followup.start_progress(db(), user(), n, tz=_tz()),
+    "draf": lambda n, f: followup.save_answer_draft(db(), user(), n, f.get("answer", "")),
+    "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), tz=_tz()),
+    "kembalikan": lambda n, f: followup.return_to_callcentre(db(), user(), n,
+                                                             f.get("note", ""), tz=_tz()),
+    "publikasikan": lambda n, f: followup.publish_answer(db(), user(), n),
+}
+
+DONE = {
+    "simpan": "Perubahan disimpan.", "teruskan": "Tiket diverifikasi dan diteruskan ke pokja.",
+    "tunda": "Tiket ditunda.", "lanjutkan": "Tiket kembali menunggu verifikasi.",
+    "tolak": "Tiket ditolak.", "duplikat": "Tiket ditandai sebagai duplikat.",
+    "catatan": "Catatan ditambahkan.", "proses": "Tiket ditandai sedang ditindaklanjuti.",
+    "draf": "Draf jawaban disimpan.", "jawab": "Jawaban dikirim.",
+    "kembalikan": "Tiket dikembalikan ke call center.",
+    "publikasikan": "Jawaban dipublikasikan.",
+}
+
+
+@bp.post("/tiket/<number>/<action>")
+def act(number: str, action: str) -> Response | tuple[str, int]:
+    run = ACTIONS.get(action)
+    if run is None:
+        abort(404)
+    try:
+        run(number, request.form)
+    except InvalidInput as exc:
+        db().rollback()
+        return _page(viewable_ticket(db(), user(), number), {exc.field: exc.message},
+                     request.form)
+    except IllegalTransition as exc:
+        db().rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("agents.ticket", number=number))
+    flash(DONE[action], "ok")
+    if action == "kembalikan":
+        return redirect(url_for("agents.inbox"))
+    return redirect(url_for("agents.ticket", number=number))

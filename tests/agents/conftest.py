@@ -1,0 +1,130 @@
+"""The console's cast and helpers: a Flask test client per user, CSRF tokens read from
+the page as a browser would, and tickets made through the domain."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tickets.catalog import DEMO_PASSWORD
+from tickets.lifecycle import SYSTEM, transition
+from tickets.models import Category, Channel, Pokja, Status, Ticket, User
+from tickets.services import create_ticket
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Agent:
+    """A signed-in browser session of one cast member."""
+
+    def __init__(self, client: FlaskClient, username: str) -> None:
+        self.client = client
+        self.username = username
+
+    def token(self, path: str = "/console/") -> str:
+        page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
+        found = TOKEN.search(page)
+        assert found, f"no CSRF token on {path}"
+        return found.group(1)
+
+    def get(self, path: str, **kw: Any):  # type: ignore[no-untyped-def]
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True,
+             **kw: Any):  # type: ignore[no-untyped-def]
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token())
+        return self.client.post(path, data=data, **kw)
+
+
+def sign_in(client: FlaskClient, username: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
+    page = client.get("/console/masuk").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)  # type: ignore[union-attr]
+    return client.post("/console/masuk", data={"username": username, "password": password,
+                                               "csrf_token": token})
+
+
+@pytest.fixture
+def agent(app: Flask) -> Callable[[str], Agent]:
+    def make(username: str) -> Agent:
+        client = app.test_client()
+        response = sign_in(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return Agent(client, username)
+
+    return make
+
+
+@pytest.fixture
+def operator(agent: Callable[[str], Agent]) -> Agent:
+    return agent("operator")
+
+
+@pytest.fixture
+def pokja(agent: Callable[[str], Agent]) -> Agent:
+    return agent("pokja")
+
+
+@pytest.fixture
+def pokja2(agent: Callable[[str], Agent]) -> Agent:
+    return agent("pokja2")
+
+
+@pytest.fixture
+def supervisor(agent: Callable[[str], Agent]) -> Agent:
+    return agent("supervisor")
+
+
+@pytest.fixture
+def admin(agent: Callable[[str], Agent]) -> Agent:
+    return agent("admin")
+
+
+def pokja_named(db: Session, code: str) -> Pokja:
+    return db.scalars(select(Pokja).where(Pokja.code == code)).one()
+
+
+def user_named(db: Session, username: str) -> User:
+    return db.scalars(select(User).where(User.username == username)).one()
+
+
+@pytest.fixture
+def make_ticket(db: Session) -> Callable[..., Ticket]:
+    """A ticket in the given status, for the given pokja's category (PUPR by default)."""
+
+    def make(status: Status = Status.AWAITING_VERIFICATION, code: str = "PUPR",
+             **fields: Any) -> Ticket:
+        category = db.scalars(select(Category).join(Pokja).where(Pokja.code == code)).first()
+        ticket = create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM, tz="Asia/Jakarta",
+                               category=category, reporter_name="Budi Santoso",
+                               reporter_phone="+6281234567890",
+                               description=fields.pop("description", "Jalan berlubang."))
+        for key, value in fields.items():
+            setattr(ticket, key, value)
+        path = {
+            Status.FORWARDED: [Status.FORWARDED],
+            Status.IN_PROGRESS: [Status.FORWARDED, Status.IN_PROGRESS],
+            Status.ANSWERED: [Status.FORWARDED, Status.ANSWERED],
+            Status.POSTPONED: [Status.POSTPONED],
+        }.get(status, [])
+        for target in path:
+            transition(db, ticket, target, SYSTEM)
+        if status is Status.ANSWERED and not ticket.answer:
+            ticket.answer = "Jalan sudah diperbaiki."
+        db.commit()
+        return ticket
+
+    return make
+
+
+def reload(db: Session, ticket: Ticket) -> Ticket:
+    db.expire_all()
+    return db.get(Ticket, ticket.id)  # type: ignore[return-value]
