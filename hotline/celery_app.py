@@ -19,7 +19,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         broker: dict[str, object] = {"broker_url": settings.redis_url}
     else:
         queue = settings.queue_dir
-        for sub in ("in", "processed"):
+        for sub in ("in", "processed", "control"):
             (queue / sub).mkdir(parents=True, exist_ok=True)
         broker = {
             "broker_url": "filesystem://",
@@ -27,6 +27,8 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
                 "data_folder_in": str(queue / "in"),
                 "data_folder_out": str(queue / "in"),
                 "processed_folder": str(queue / "processed"),
+                # Exchange bindings; kombu's default is ./control in the working directory.
+                "control_folder": str(queue / "control"),
                 "store_processed": False,
             },
         }

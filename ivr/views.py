@@ -22,7 +22,7 @@ from tickets.catalog import hotline_settings
 from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
-from tickets.models import Recording, RecordingStatus, Status
+from tickets.models import Category, Recording, RecordingStatus, Status
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -61,6 +61,13 @@ def _settings() -> dict[str, str]:
         config = _deps()[0]
         g.ivr_settings = hotline_settings(_db(), config.hotline_defaults)
     return g.ivr_settings
+
+
+def _categories() -> list[Category]:
+    """The voice menu's categories, queried at most once per request."""
+    if "ivr_categories" not in g:
+        g.ivr_categories = services.ivr_categories(_db())
+    return g.ivr_categories
 
 
 def _speaker() -> Speaker:
@@ -122,7 +129,7 @@ def _main_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-
 
 def _category_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-def]
     speaker.say(gather, "category_intro")
-    for category in services.ivr_categories(_db()):
+    for category in _categories():
         speaker.say(gather, "category_option", name=category.name, digit=category.ivr_digit)
     speaker.say(gather, "category_repeat")
 
@@ -154,7 +161,7 @@ def menu(menu: str) -> Response:
     reason = request.args.get("reason")
     if reason not in (None, "no_input", "invalid_choice", "status_invalid", "status_not_found"):
         reason = None
-    if menu == "category" and not services.ivr_categories(_db()):
+    if menu == "category" and not _categories():
         return _twiml(_goodbye(VoiceResponse(), "no_categories"))
     return _twiml(_ask(VoiceResponse(), menu, _attempt(), reason))
 
@@ -190,7 +197,7 @@ def _choose_main(digits: str, attempt: int) -> VoiceResponse | None:
 
 
 def _category_menu() -> VoiceResponse:
-    if not services.ivr_categories(_db()):
+    if not _categories():
         return _goodbye(VoiceResponse(), "no_categories")
     return _ask(VoiceResponse(), "category", 0, None)
 
@@ -198,7 +205,7 @@ def _category_menu() -> VoiceResponse:
 def _choose_category(digits: str, attempt: int) -> VoiceResponse | None:
     if digits == "*":
         return _ask(VoiceResponse(), "category", attempt, None)
-    chosen = next((c for c in services.ivr_categories(_db()) if str(c.ivr_digit) == digits), None)
+    chosen = next((c for c in _categories() if str(c.ivr_digit) == digits), None)
     if chosen is None:
         return None
     call = services.start_call(_db(), _call_sid(), request.form.get("From"), request.form.get("To"))

@@ -9,7 +9,7 @@ of synthesising the text.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent
@@ -20,6 +20,13 @@ AUDIO_EXTENSIONS = (".mp3", ".wav")
 class Catalog:
     texts: dict[str, str]
     audio_dir: Path
+    # key -> recorded file, found once at load: every webhook says several prompts, and
+    # looking each up on disk cost two stat() calls per prompt per request.
+    audio: dict[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.audio:
+            self.audio.update(_find_audio(self.texts, self.audio_dir))
 
     @classmethod
     def load(cls, directory: Path = PROMPTS_DIR, language: str = "id") -> Catalog:
@@ -36,9 +43,20 @@ class Catalog:
         return template.format(**values) if values else template
 
     def audio_file(self, key: str) -> Path | None:
-        """The recorded audio for ``key`` (only prompts without placeholders)."""
+        """The recorded audio for ``key`` (only prompts without placeholders).
+
+        Audio is found when the catalogue is loaded: a file added later is used after
+        the next restart.
+        """
+        return self.audio.get(key)
+
+
+def _find_audio(keys: dict[str, str], audio_dir: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for key in keys:
         for ext in AUDIO_EXTENSIONS:
-            candidate = self.audio_dir / f"{key}{ext}"
+            candidate = audio_dir / f"{key}{ext}"
             if candidate.is_file():
-                return candidate
-        return None
+                found[key] = candidate
+                break
+    return found
