@@ -21,7 +21,7 @@ from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.models import OutboxMessage, OutboxStatus
 
-O = OutboxStatus
+OS = OutboxStatus
 
 CHANNELS = ("sms", "voice", "whatsapp", "email")
 BACKOFF_BASE_SECONDS = 30
@@ -52,7 +52,7 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
 
 def add(session: Session, *, channel: str, recipient: str, body: str, event: str,
         key: str, ticket_id: int | None = None, subject: str | None = None,
-        status: OutboxStatus = O.PENDING, note: str | None = None) -> OutboxMessage | None:
+        status: OutboxStatus = OS.PENDING, note: str | None = None) -> OutboxMessage | None:
     """Add one message unless its idempotency key already exists. The caller commits."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -77,9 +77,9 @@ def claim(session: Session, outbox_id: int, now: datetime | None = None) -> Outg
     now = now or utcnow()
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == O.PENDING,
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OS.PENDING,
                OutboxMessage.next_attempt_at <= now)
-        .values(status=O.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(status=OS.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -98,12 +98,12 @@ def claim_stale(session: Session, older_than: timedelta,
     claimed = []
     for row_id, claimed_at in session.execute(
         select(OutboxMessage.id, OutboxMessage.claimed_at)
-        .where(OutboxMessage.status == O.SENDING, OutboxMessage.claimed_at < cutoff)
+        .where(OutboxMessage.status == OS.SENDING, OutboxMessage.claimed_at < cutoff)
     ).all():
         # Re-stamp conditionally so two sweeps never reconcile (and resend) the same row.
         result = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.status == O.SENDING,
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == OS.SENDING,
                    OutboxMessage.claimed_at == claimed_at)
             .values(claimed_at=now)
             .execution_options(synchronize_session=False)
@@ -124,14 +124,14 @@ def claim_stale(session: Session, older_than: timedelta,
 
 def _sending(session: Session, outbox_id: int) -> OutboxMessage | None:
     row = session.get(OutboxMessage, outbox_id, populate_existing=True)
-    return row if row is not None and row.status is O.SENDING else None
+    return row if row is not None and row.status is OS.SENDING else None
 
 
 def mark_sent(session: Session, outbox_id: int, provider_id: str | None,
               provider_status: str | None, now: datetime | None = None) -> None:
     row = _sending(session, outbox_id)
     if row is not None:
-        row.status, row.provider_id = O.SENT, provider_id
+        row.status, row.provider_id = OS.SENT, provider_id
         row.provider_status = provider_status
         row.sent_at, row.last_error = now or utcnow(), None
     session.commit()
@@ -147,12 +147,12 @@ def mark_failed(session: Session, outbox_id: int, error: str, *, permanent: bool
     row.last_error = error[:2000]
     delay = None
     if permanent:
-        row.status = O.FAILED
+        row.status = OS.FAILED
     elif row.attempts >= max_attempts:
-        row.status = O.DEAD
+        row.status = OS.DEAD
     else:
         delay = backoff(row.attempts)
-        row.status, row.next_attempt_at = O.PENDING, (now or utcnow()) + delay
+        row.status, row.next_attempt_at = OS.PENDING, (now or utcnow()) + delay
     session.commit()
     return delay
 
@@ -161,7 +161,7 @@ def mark_held(session: Session, outbox_id: int, reason: str) -> None:
     """The channel is not configured: keep the message, give the attempt back."""
     row = _sending(session, outbox_id)
     if row is not None:
-        row.status, row.last_error = O.HELD, reason
+        row.status, row.last_error = OS.HELD, reason
         row.attempts = max(0, row.attempts - 1)
     session.commit()
 
@@ -170,7 +170,7 @@ def release_for_resend(session: Session, outbox_id: int) -> None:
     """The reconciler found no trace at the provider: the attempt never landed."""
     row = _sending(session, outbox_id)
     if row is not None:
-        row.status, row.next_attempt_at = O.PENDING, utcnow()
+        row.status, row.next_attempt_at = OS.PENDING, utcnow()
         row.last_error = "percobaan sebelumnya terputus; tidak ada di penyedia, dikirim ulang"
     session.commit()
 
@@ -178,9 +178,9 @@ def release_for_resend(session: Session, outbox_id: int) -> None:
 def release_held(session: Session, channels: list[str]) -> list[int]:
     """Channels configured since: their held messages become pending again."""
     rows = list(session.scalars(select(OutboxMessage).where(
-        OutboxMessage.status == O.HELD, OutboxMessage.channel.in_(channels))))
+        OutboxMessage.status == OS.HELD, OutboxMessage.channel.in_(channels))))
     for row in rows:
-        row.status, row.next_attempt_at = O.PENDING, utcnow()
+        row.status, row.next_attempt_at = OS.PENDING, utcnow()
     session.commit()
     return [r.id for r in rows]
 
@@ -189,7 +189,7 @@ def due_pending(session: Session, now: datetime | None = None, limit: int = 500)
     now = now or utcnow()
     return list(session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == O.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == OS.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id).limit(limit)
     ))
 
@@ -199,9 +199,9 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"Pesan {outbox_id} tidak ditemukan.")
-    if row.status not in (O.FAILED, O.DEAD, O.HELD):
+    if row.status not in (OS.FAILED, OS.DEAD, OS.HELD):
         raise NotFound(f"Pesan {outbox_id} berstatus {row.status.value}; tidak dapat diulang.")
-    row.status, row.next_attempt_at = O.PENDING, utcnow()
+    row.status, row.next_attempt_at = OS.PENDING, utcnow()
     session.commit()
     return row
 
@@ -215,8 +215,8 @@ def apply_provider_status(session: Session, outbox_id: int, provider_id: str | N
     row.provider_status = provider_status[:32]
     if row.provider_id is None and provider_id:
         row.provider_id = provider_id
-    if provider_status in PROVIDER_FAILURES and row.status in (O.SENT, O.SENDING):
-        row.status = O.FAILED
+    if provider_status in PROVIDER_FAILURES and row.status in (OS.SENT, OS.SENDING):
+        row.status = OS.FAILED
         row.last_error = f"penyedia melaporkan {provider_status}" + (
             f" (kode {error_code})" if error_code else "")
     session.commit()
@@ -227,9 +227,9 @@ def cancel_pending_for_ticket(session: Session, ticket_id: int, channels: tuple[
     """Cancel what has not gone out yet (the caller asked to receive nothing). No commit."""
     rows = list(session.scalars(select(OutboxMessage).where(
         OutboxMessage.ticket_id == ticket_id, OutboxMessage.channel.in_(channels),
-        OutboxMessage.status.in_((O.PENDING, O.HELD)))))
+        OutboxMessage.status.in_((OS.PENDING, OS.HELD)))))
     for row in rows:
-        row.status = O.CANCELLED
+        row.status = OS.CANCELLED
     return len(rows)
 
 
@@ -244,7 +244,7 @@ def messages_for_ticket(session: Session, ticket_id: int) -> list[OutboxMessage]
 def list_failed(session: Session, limit: int = 200) -> list[OutboxMessage]:
     """Messages an agent should look at: permanent failures and exhausted retries."""
     return list(session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status.in_((O.FAILED, O.DEAD)))
+        select(OutboxMessage).where(OutboxMessage.status.in_((OS.FAILED, OS.DEAD)))
         .order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
