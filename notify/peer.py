@@ -5,7 +5,7 @@ with the resource JSON the twilio library parses; GET on the same paths lists
 what was accepted (filtered by To/From, as the reconciler asks). It can be told
 to fail the next requests with 5xx (transient), to reject a number with 400 and
 a Twilio error code (permanent), and to hold a request open (to kill a worker
-mid-delivery), either after accepting the message or before.
+mid-delivery), either after accepting the message or dropping it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ _PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|
 
 @dataclass
 class Hold:
-    accept_first: bool  # True: the message exists at the "provider" before the hang
+    # True: the provider has the message before the hang (our commit is what gets lost);
+    # False: the request is lost in transit and the provider never has it.
+    accept_first: bool
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -177,7 +179,9 @@ def _handler_for(peer: TwilioRestPeer) -> type[BaseHTTPRequestHandler]:
                     peer.accepted.append(resource)
             if hold is not None:
                 hold.release.wait(peer.hold_timeout)
-            if hold is None or not hold.accept_first:
+                if not hold.accept_first:  # lost in transit: the provider never had it
+                    return self._error(503, 20500, "Service Unavailable")
+            else:
                 with peer._lock:
                     peer.accepted.append(resource)
             return self._send(201, _json(resource))
