@@ -55,8 +55,7 @@ class TwilioRestPeer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.host}:{self._server.server_address[1]}"
 
     def start(self) -> TwilioRestPeer:
         self._thread.start()

@@ -134,7 +134,7 @@ def pokja_recipients(session: Session, ticket: Ticket) -> tuple[list[str], list[
     emails = [pokja.email] if pokja.email else []
     emails += [u.email for u in session.scalars(select(User).where(
         User.pokja_id == pokja.id, User.role == Role.POKJA, User.active.is_(True),
-        User.email.is_not(None)))]
+        User.email.is_not(None))) if u.email]
     whatsapp = [pokja.whatsapp] if pokja.whatsapp else []
     return list(dict.fromkeys(e.strip() for e in emails if e and e.strip())), whatsapp
 

@@ -109,7 +109,7 @@ def claim_stale(session: Session, older_than: timedelta,
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append((row_id, claimed_at))
+            claimed.append((row_id, claimed_at or cutoff))
     session.commit()
     out = []
     for row_id, original in claimed:

@@ -47,3 +47,22 @@ def test_a_mistyped_number_is_told_apart_from_an_unknown_one(db, place_call):
     ticket = make_ticket(db, whatsapp=None)
     typo = ticket.number[:-1] + str((int(ticket.number[-1]) + 1) % 10)
     assert "tidak valid" in _listen(place_call, typo)
+
+
+def test_the_reporter_can_stop_updates_from_the_status_line(db, move, place_call, twilio):
+    ticket = make_ticket(db, whatsapp=None)
+    heard = place_call("2", ticket.number + "#", "3", "hangup").transcript
+    assert "berhenti menerima SMS" in heard and "tidak akan lagi menerima" in heard
+    db.refresh(ticket)
+    assert ticket.contact_opt_out is True
+    move(ticket, S.FORWARDED)
+    assert twilio.sent(to=ticket.reporter_phone) == []
+
+
+def test_only_the_reporters_own_phone_is_offered_the_opt_out(db, place_call):
+    ticket = make_ticket(db, whatsapp=None)
+    heard = place_call("2", ticket.number + "#", "3", "hangup",
+                       from_number="+6289999999999").transcript
+    assert "berhenti menerima" not in heard and "tidak tersedia" in heard
+    db.refresh(ticket)
+    assert ticket.contact_opt_out is False
