@@ -156,12 +156,9 @@ def outbox_retry(outbox_id: int) -> None:
 
     with _runtime().session() as session:
         try:
-            box.retry(session, outbox_id)
+            box.retry(session, outbox_id)  # delivery is enqueued when this commits
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
-    from hotline.notify_tasks import deliver
-
-    deliver.delay(outbox_id)
     click.echo(f"message {outbox_id} queued for delivery")
 
 

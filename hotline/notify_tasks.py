@@ -26,7 +26,7 @@ from tickets.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-_NEW_IDS = "outbox_new_ids"
+_NEW_IDS = outbox.ENQUEUE_AFTER_COMMIT
 
 
 def notify_config(settings: Settings) -> notify.NotifyConfig:

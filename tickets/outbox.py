@@ -24,6 +24,9 @@ from tickets.models import OutboxMessage, OutboxStatus
 OS = OutboxStatus
 
 CHANNELS = ("sms", "voice", "whatsapp", "email")
+# Session.info key: ids to hand to the delivery queue once the transaction commits
+# (the composition root installs the hook; new rows are added to it at flush).
+ENQUEUE_AFTER_COMMIT = "outbox_enqueue_ids"
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 # Twilio delivery statuses that mean the message did not reach the handset.
@@ -202,6 +205,7 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     if row.status not in (OS.FAILED, OS.DEAD, OS.HELD):
         raise NotFound(f"Pesan {outbox_id} berstatus {row.status.value}; tidak dapat diulang.")
     row.status, row.next_attempt_at = OS.PENDING, utcnow()
+    session.info.setdefault(ENQUEUE_AFTER_COMMIT, []).append(row.id)
     session.commit()
     return row
 

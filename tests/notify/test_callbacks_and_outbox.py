@@ -171,3 +171,15 @@ def test_a_sending_row_that_is_not_stale_is_left_to_its_worker(db, move, twilio)
     counts = notify_tasks.sweep()
     assert counts["reconciled"] == counts["resent"] == 0
     assert rows(db, id=row.id)[0].status is OutboxStatus.SENDING
+
+
+def test_retrying_a_failed_message_after_fixing_the_cause_delivers_it(db, move, twilio):
+    twilio.reject(CALLER, code=21614)
+    move(make_ticket(db, whatsapp=None), S.FORWARDED)
+    (sms,) = rows(db, channel="sms")
+    assert sms.status is OutboxStatus.FAILED
+    twilio.rejected.clear()
+    outbox.retry(db, sms.id)  # what the console's "kirim ulang" button does
+    (sms,) = rows(db, channel="sms")
+    assert sms.status is OutboxStatus.SENT and sms.attempts == 2
+    assert len(twilio.sent(to=CALLER)) == 1
