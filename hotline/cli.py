@@ -285,6 +285,13 @@ def check() -> None:
     mode = "embedded (no Redis)" if settings.embedded else f"Redis {settings.redis_url}"
     click.echo(f"environment: {settings.env}\ndatabase: {settings.database_url}\nqueue: {mode}\n"
                f"speech engine: {settings.speech_engine}")
+    import notify
+    from hotline.notify_tasks import notify_config
+
+    config = notify_config(settings)
+    for channel in ("sms", "voice", "whatsapp", "email"):
+        reason = notify.not_configured(channel, config)
+        click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
 
 
 def main() -> None:
