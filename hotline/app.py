@@ -12,6 +12,7 @@ import ivr
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings
+from notify import callbacks as notify_callbacks
 from prompts import Catalog
 
 
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             hotline_defaults=settings.hotline_defaults(),
         ),
     )
+    notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
+        settings.twilio_auth_token, settings.public_base_url, runtime.session))
     _register_health(app, runtime)
     return app
 

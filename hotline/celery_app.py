@@ -9,6 +9,8 @@ from celery import Celery
 from hotline.runtime import Runtime
 
 SWEEP_EVERY = timedelta(minutes=5)
+OUTBOX_SWEEP_EVERY = timedelta(minutes=1)
+HOURLY = timedelta(hours=1)
 
 
 def make_celery(runtime: Runtime, **overrides: object) -> Celery:
@@ -45,11 +47,17 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         timezone="UTC",
         beat_schedule={
             "sweep": {"task": "hotline.sweep", "schedule": SWEEP_EVERY},
+            "notify-sweep": {"task": "notify.sweep", "schedule": OUTBOX_SWEEP_EVERY},
+            "notify-sla-warnings": {"task": "notify.sla_warnings", "schedule": HOURLY},
+            "notify-digest": {"task": "notify.digest", "schedule": HOURLY},
         },
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )
     app.conf.update(overrides)
     app.set_default()
     import hotline.tasks  # noqa: F401  (registers the tasks on this app)
+    from hotline import notify_tasks
+
+    notify_tasks.install(runtime)
 
     return app

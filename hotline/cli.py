@@ -116,6 +116,52 @@ def tickets_show(number: str, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+# --- the outbox ----------------------------------------------------------------------------
+
+@cli.group()
+def outbox() -> None:
+    """Outgoing SMS, voice calls, WhatsApp and e-mail (the delivery outbox)."""
+
+
+@outbox.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--status", default=None, help="Only this status (pending, held, failed, ...).")
+@click.option("--limit", default=50, show_default=True)
+def outbox_list(as_json: bool, status: str | None, limit: int) -> None:
+    from tickets import outbox as box
+    from tickets.models import OutboxStatus
+
+    try:
+        wanted = OutboxStatus(status) if status else None
+    except ValueError as exc:
+        raise click.ClickException(f"unknown status {status!r}") from exc
+    with _runtime().session() as session:
+        rows = [box.as_dict(r) for r in box.list_recent(session, limit, wanted)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("the outbox is empty")
+    for r in rows:
+        click.echo(f"{r['id']:>6}  {r['status']:<9} {r['channel']:<8} {r['recipient']:<28} "
+                   f"{r['event']:<16} tries {r['attempts']}  {r['last_error'] or ''}")
+
+
+@outbox.command("retry")
+@click.argument("outbox_id", type=int)
+def outbox_retry(outbox_id: int) -> None:
+    """Send a failed, dead or held message again."""
+    from tickets import outbox as box
+    from tickets.errors import NotFound
+
+    with _runtime().session() as session:
+        try:
+            box.retry(session, outbox_id)  # delivery is enqueued when this commits
+        except NotFound as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"message {outbox_id} queued for delivery")
+
+
 # --- the call simulator --------------------------------------------------------------------
 
 @cli.command("call")
@@ -239,6 +285,13 @@ def check() -> None:
     mode = "embedded (no Redis)" if settings.embedded else f"Redis {settings.redis_url}"
     click.echo(f"environment: {settings.env}\ndatabase: {settings.database_url}\nqueue: {mode}\n"
                f"speech engine: {settings.speech_engine}")
+    import notify
+    from hotline.notify_tasks import notify_config
+
+    config = notify_config(settings)
+    for channel in ("sms", "voice", "whatsapp", "email"):
+        reason = notify.not_configured(channel, config)
+        click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
 
 
 def main() -> None:

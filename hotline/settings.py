@@ -75,6 +75,25 @@ class _Env:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """Outgoing SMS, voice updates, WhatsApp and e-mail (see docs/notify.md)."""
+
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str | None
+    twilio_sms_from: str | None
+    twilio_whatsapp_from: str | None
+    voice_updates: bool
+    sla_warning_days: int
+    supervisor_digest_hour: int
+    max_attempts: int
+    stale_sending_seconds: int
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     database_url: str
@@ -104,6 +123,7 @@ class Settings:
     delete_twilio_recordings: bool
     login_max_attempts: int
     session_cookie_secure: bool
+    notify: NotifySettings
 
     @property
     def embedded(self) -> bool:
@@ -187,6 +207,43 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         delete_twilio_recordings=e.bool("DELETE_TWILIO_RECORDINGS", False),
         login_max_attempts=e.int("LOGIN_MAX_ATTEMPTS", 5, lo=1, hi=100),
         session_cookie_secure=e.bool("SESSION_COOKIE_SECURE", prod),
+        notify=_notify(e),
+    )
+
+
+_PHONE = re.compile(r"\+[0-9]{6,15}")
+
+
+def _phone(e: _Env, name: str) -> str | None:
+    value = e.str(name)
+    if value and not _PHONE.fullmatch(value):
+        raise ConfigError(f"{name} must be an E.164 phone number like +62215551234, got {value!r}")
+    return value
+
+
+def _notify(e: _Env) -> NotifySettings:
+    smtp_host = e.str("SMTP_HOST")
+    mail_from = e.str("MAIL_FROM", required=smtp_host is not None)
+    if mail_from and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+|.*<[^@\s<>]+@[^@\s<>]+>", mail_from):
+        raise ConfigError(f"MAIL_FROM must be an e-mail address, got {mail_from!r}")
+    user, password = e.str("SMTP_USER"), e.str("SMTP_PASSWORD")
+    if user and not password:
+        raise ConfigError("SMTP_PASSWORD must be set when SMTP_USER is")
+    port = e.int("SMTP_PORT", 587, lo=1, hi=65535)
+    return NotifySettings(
+        smtp_host=smtp_host,
+        smtp_port=port,
+        smtp_user=user,
+        smtp_password=password,
+        smtp_starttls=e.bool("SMTP_STARTTLS", port == 587),
+        mail_from=mail_from,
+        twilio_sms_from=_phone(e, "TWILIO_SMS_FROM"),
+        twilio_whatsapp_from=_phone(e, "TWILIO_WHATSAPP_FROM"),
+        voice_updates=e.bool("NOTIFY_VOICE_UPDATES", False),
+        sla_warning_days=e.int("NOTIFY_SLA_WARNING_DAYS", 1, lo=0, hi=5),
+        supervisor_digest_hour=e.int("SUPERVISOR_DIGEST_HOUR", 7, lo=0, hi=23),
+        max_attempts=e.int("NOTIFY_MAX_ATTEMPTS", 8, lo=1, hi=50),
+        stale_sending_seconds=e.int("NOTIFY_STALE_SENDING_SECONDS", 600, lo=1, hi=86400),
     )
 
 

@@ -17,12 +17,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.config import IvrConfig, IvrHooks
 from ivr.security import is_signed
 from ivr.speech import Speaker
-from tickets import services
+from tickets import notifications, services
 from tickets.catalog import hotline_settings
 from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
-from tickets.models import Category, Recording, RecordingStatus, Status
+from tickets.models import Category, Recording, RecordingStatus, Status, Ticket
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -101,8 +101,11 @@ def _goodbye(resp: VoiceResponse, key: str = "goodbye") -> VoiceResponse:
 
 # --- menus ---------------------------------------------------------------------------
 
-def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None) -> VoiceResponse:
-    """Render ``menu`` into ``resp``: its options inside a Gather, then the no-input retry."""
+def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None,
+         **carry: str) -> VoiceResponse:
+    """Render ``menu`` into ``resp``: its options inside a Gather, then the no-input retry.
+
+    ``carry`` rides along in the menu's URLs (the ticket the status menu is about)."""
     speaker = _speaker()
     if attempt >= MAX_ATTEMPTS:
         return _goodbye(resp, "goodbye_no_input")
@@ -111,15 +114,15 @@ def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None) -> Vo
     config = _deps()[0]
     number_entry = menu == "status"
     gather = resp.gather(
-        action=url_for("ivr.choose", menu=menu, attempt=attempt),
+        action=url_for("ivr.choose", menu=menu, attempt=attempt, **carry),
         method="POST",
         num_digits=None if number_entry else 1,
         finish_on_key="#" if number_entry else None,
         timeout=STATUS_DIGITS_TIMEOUT if number_entry else config.gather_timeout_seconds,
     )
     MENUS[menu](gather, speaker)
-    resp.redirect(url_for("ivr.menu", menu=menu, attempt=attempt + 1, reason="no_input"),
-                  method="POST")
+    resp.redirect(url_for("ivr.menu", menu=menu, attempt=attempt + 1, reason="no_input",
+                          **carry), method="POST")
     return resp
 
 
@@ -140,7 +143,7 @@ MENUS = {
     "anonim": lambda gather, speaker: speaker.say(gather, "anonim_menu"),
     "confirm": lambda gather, speaker: speaker.say(gather, "confirm_menu"),
     "status": lambda gather, speaker: speaker.say(gather, "status_ask"),
-    "after_status": lambda gather, speaker: speaker.say(gather, "status_menu"),
+    "after_status": lambda gather, speaker: _after_status_options(gather, speaker),
     "operator": lambda gather, speaker: speaker.say(gather, "operator_offer_record"),
 }
 
@@ -163,7 +166,7 @@ def menu(menu: str) -> Response:
         reason = None
     if menu == "category" and not _categories():
         return _twiml(_goodbye(VoiceResponse(), "no_categories"))
-    return _twiml(_ask(VoiceResponse(), menu, _attempt(), reason))
+    return _twiml(_ask(VoiceResponse(), menu, _attempt(), reason, **_carried()))
 
 
 @bp.post("/menu/<menu>/choose")
@@ -174,7 +177,7 @@ def choose(menu: str) -> Response:
     handler = CHOICES[menu]
     resp = handler(digits, _attempt())
     if resp is None:  # a key the menu does not offer
-        resp = _ask(VoiceResponse(), menu, _attempt() + 1, "invalid_choice")
+        resp = _ask(VoiceResponse(), menu, _attempt() + 1, "invalid_choice", **_carried())
     return _twiml(resp)
 
 
@@ -312,10 +315,35 @@ def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
         speaker.say(resp, "status_pokja", pokja=report.pokja_name)
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
-    return _ask(resp, "after_status", 0, None)
+    g.ivr_status_number = report.number
+    return _ask(resp, "after_status", 0, None, ticket=report.number)
+
+
+def _carried() -> dict[str, str]:
+    number = request.args.get("ticket", "")
+    return {"ticket": number} if number.isdigit() and len(number) <= 16 else {}
+
+
+def _opt_out_offered() -> Ticket | None:
+    """The ticket whose updates this caller may stop: only from the reporter's own phone."""
+    number = g.get("ivr_status_number") or _carried().get("ticket", "")
+    ticket = services.ticket_for_reporter(_db(), number, request.form.get("From"))
+    return ticket if ticket is not None and not ticket.contact_opt_out else None
+
+
+def _after_status_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-def]
+    speaker.say(gather, "status_menu")
+    if _opt_out_offered():
+        speaker.say(gather, "status_menu_opt_out")
 
 
 def _choose_after_status(digits: str, attempt: int) -> VoiceResponse | None:
+    if digits == "3" and (ticket := _opt_out_offered()):
+        notifications.set_contact_opt_out(_db(), ticket, True)
+        _db().commit()
+        resp = VoiceResponse()
+        _speaker().say(resp, "status_opted_out")
+        return _ask(resp, "main", 0, None)
     if digits == "1":
         return _ask(VoiceResponse(), "status", 0, None)
     if digits == "2":

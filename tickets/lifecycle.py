@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tickets import sla
+from tickets import notifications, sla
 from tickets.db import utcnow
 from tickets.errors import IllegalTransition
 from tickets.models import Status, Ticket, TicketEvent, User
@@ -121,6 +121,9 @@ def transition(
         ticket.answered_at = now
     elif target in (S.CLOSED, S.REJECTED):
         ticket.closed_at = now
-    return record_event(
+    event = record_event(
         session, ticket, actor, "transition", note, from_status=current, to_status=target
     )
+    # Outbox rows for the caller and the pokja, committed with the change itself.
+    notifications.status_changed(session, ticket, target)
+    return event

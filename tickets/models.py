@@ -110,6 +110,8 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    # Where alerts and the supervisors' overdue digest go (migration 0003).
+    email: Mapped[str | None] = mapped_column(String(200))
     pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -285,3 +287,40 @@ Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.
       Ticket.id)
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
 Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"      # waiting for (another) delivery attempt
+    SENDING = "sending"      # claimed by a worker; the provider may or may not have it
+    SENT = "sent"            # the provider accepted it (provider_id recorded)
+    FAILED = "failed"        # permanent error, or an outcome only a human can judge
+    DEAD = "dead"            # transient errors until the attempts ran out
+    HELD = "held"            # the channel is not configured; kept until it is
+    CANCELLED = "cancelled"  # the recipient asked to receive nothing
+
+
+class OutboxMessage(Base):
+    """One message to one recipient, written in the transaction of the change causing it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # sms | voice | whatsapp | email
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    # Unique per ticket, event, channel and recipient: the same change never writes twice.
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -210,6 +210,14 @@ def status_report(session: Session, number: str) -> StatusReport:
     return StatusReport(ticket.number, Status(ticket.status), pokja_name, answer)
 
 
+def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Ticket | None:
+    """The ticket ``number`` if ``phone`` is the number its reporter called from."""
+    if not phone or not numbering.is_valid(number):
+        return None
+    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+    return ticket if ticket is not None and ticket.reporter_phone == phone else None
+
+
 __all__ = [
     "SYSTEM",
     "StatusReport",
@@ -219,4 +227,5 @@ __all__ = [
     "ivr_categories",
     "start_call",
     "status_report",
+    "ticket_for_reporter",
 ]

@@ -1,0 +1,84 @@
+"""Outgoing messages: one ``deliver()`` in front of every provider.
+
+Each adapter (Twilio SMS, Twilio voice calls, WhatsApp through Twilio, SMTP)
+raises :class:`DeliveryError` whose ``permanent`` flag says whether trying again
+can help. :func:`find_accepted` asks a provider whether it already has a message
+whose delivery was interrupted, so an outbox row is never sent twice.
+This package imports ``tickets`` (for the outbox row shape); ``tickets`` never
+imports it.
+"""
+
+from __future__ import annotations
+
+from notify.base import DeliveryError, NotifyConfig, ProviderReceipt, Unknowable
+from tickets.outbox import Outgoing
+
+HELD_TWILIO = "Twilio belum dikonfigurasi"
+HELD_WHATSAPP = "Nomor WhatsApp Twilio belum dikonfigurasi"
+HELD_SMTP = "SMTP belum dikonfigurasi"
+
+
+def not_configured(channel: str, config: NotifyConfig) -> str | None:
+    """Why ``channel`` cannot deliver now (shown in the console), or None when it can."""
+    if channel in ("sms", "voice"):
+        return None if config.twilio_ready and config.sms_from else HELD_TWILIO
+    if channel == "whatsapp":
+        if not config.twilio_ready:
+            return HELD_TWILIO
+        return None if config.whatsapp_from else HELD_WHATSAPP
+    if channel == "email":
+        return None if config.smtp_host and config.mail_from else HELD_SMTP
+    return f"saluran tidak dikenal: {channel}"
+
+
+def deliver(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
+    """Hand ``message`` to its provider; raises DeliveryError."""
+    if message.channel == "sms":
+        from notify import twilio_sms
+
+        return twilio_sms.send(message, config)
+    if message.channel == "voice":
+        from notify import twilio_voice
+
+        return twilio_voice.send(message, config)
+    if message.channel == "whatsapp":
+        from notify import whatsapp
+
+        return whatsapp.send(message, config)
+    if message.channel == "email":
+        from notify import email
+
+        return email.send(message, config)
+    raise DeliveryError(f"saluran tidak dikenal: {message.channel}", permanent=True)
+
+
+def find_accepted(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
+    """The provider's record of an interrupted attempt, or None when it has none.
+
+    Raises :class:`Unknowable` when the provider cannot be asked (SMTP), and
+    DeliveryError when asking failed.
+    """
+    if message.channel == "sms":
+        from notify import twilio_sms
+
+        return twilio_sms.find(message, config)
+    if message.channel == "voice":
+        from notify import twilio_voice
+
+        return twilio_voice.find(message, config)
+    if message.channel == "whatsapp":
+        from notify import whatsapp
+
+        return whatsapp.find(message, config)
+    raise Unknowable(f"{message.channel}: penyedia tidak dapat ditanya")
+
+
+__all__ = [
+    "DeliveryError",
+    "NotifyConfig",
+    "ProviderReceipt",
+    "Unknowable",
+    "deliver",
+    "find_accepted",
+    "not_configured",
+]

@@ -1,0 +1,46 @@
+"""Twilio's delivery-status callbacks (``StatusCallback``) for messages and calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, abort, current_app, request
+from sqlalchemy.orm import Session
+
+from ivr.security import is_signed
+from tickets import outbox
+
+bp = Blueprint("notify", __name__, url_prefix="/notify")
+
+
+@dataclass(frozen=True)
+class CallbackConfig:
+    auth_token: str
+    public_base_url: str | None
+    session_factory: Callable[[], Session]
+
+
+def init_app(app: Flask, config: CallbackConfig) -> None:
+    app.extensions["notify"] = config
+    app.register_blueprint(bp)
+
+
+@bp.post("/status")
+def status() -> Response:
+    config: CallbackConfig = current_app.extensions["notify"]
+    if not is_signed(request, config.auth_token, config.public_base_url):
+        abort(403)
+    form = request.form
+    provider_id = form.get("MessageSid") or form.get("CallSid")
+    state = form.get("MessageStatus") or form.get("CallStatus") or ""
+    try:
+        outbox_id = int(request.args.get("m", ""))
+    except ValueError:
+        outbox_id = 0
+    if outbox_id and state:
+        with config.session_factory() as session:
+            outbox.apply_provider_status(session, outbox_id, provider_id, state,
+                                         form.get("ErrorCode"))
+    # Unknown ids still get a success answer, so Twilio stops retrying.
+    return Response(status=204)

@@ -1,0 +1,22 @@
+"""WhatsApp alerts to the pokja, through Twilio Messaging with the ``whatsapp:`` prefix."""
+
+from __future__ import annotations
+
+from notify import twilio_sms
+from notify.base import NotifyConfig, ProviderReceipt
+from tickets.outbox import Outgoing
+
+
+def _wa(number: str | None) -> str:
+    number = number or ""
+    return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
+
+
+def send(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
+    return twilio_sms.send(message, config, to=_wa(message.recipient),
+                           from_=_wa(config.whatsapp_from))
+
+
+def find(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
+    return twilio_sms.find(message, config, to=_wa(message.recipient),
+                           from_=_wa(config.whatsapp_from))

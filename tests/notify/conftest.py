@@ -1,0 +1,121 @@
+"""Loopback peers for notifications: a Twilio REST peer and a real SMTP server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
+from notify.peer import TwilioRestPeer
+from tickets import services
+from tickets.lifecycle import SYSTEM
+from tickets.models import Category, Channel, OutboxMessage, Pokja, Status, Ticket
+
+CALLER = "+6281234567890"
+POKJA_WA = "+6281199990000"
+SMS_FROM = "+62215550100"
+WA_FROM = "+62215550101"
+
+
+@dataclass
+class Mailbox:
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd API)
+        with self.lock:
+            msg = message_from_bytes(envelope.original_content or envelope.content)
+            self.messages.append(msg)
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port  # type: ignore[attr-defined]
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioRestPeer]:
+    with TwilioRestPeer(DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, hold_timeout=20) as peer:
+        yield peer
+
+
+def notify_env(twilio: TwilioRestPeer, mailbox: Mailbox) -> dict[str, str]:
+    return {
+        "TWILIO_API_BASE": twilio.base_url,
+        "TWILIO_SMS_FROM": SMS_FROM,
+        "TWILIO_WHATSAPP_FROM": WA_FROM,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(mailbox.port),  # type: ignore[attr-defined]
+        "SMTP_STARTTLS": "false",
+        "MAIL_FROM": "Pengaduan <pengaduan@pemkab.example.id>",
+    }
+
+
+@pytest.fixture
+def env_overrides(twilio: TwilioRestPeer, mailbox: Mailbox) -> dict[str, str]:
+    return notify_env(twilio, mailbox)
+
+
+def make_ticket(db: Session, *, phone: str | None = CALLER, anonim: bool = False,
+                rahasia: bool = False, opt_out: bool = False, whatsapp: str | None = POKJA_WA,
+                description: str | None = "Jalan di depan SD Sukamaju berlubang besar.",
+                name: str | None = "Budi Santoso") -> Ticket:
+    category = db.scalars(select(Category).where(Category.name == "Jalan dan jembatan")).one()
+    pokja = db.get(Pokja, category.pokja_id)
+    assert pokja is not None
+    pokja.whatsapp = whatsapp
+    ticket = services.create_ticket(
+        db, channel=Channel.PHONE, actor=SYSTEM, tz="Asia/Jakarta", category=category,
+        anonim=anonim, rahasia=rahasia, reporter_phone=phone, reporter_name=name,
+        description=description, location="Desa Sukamaju",
+    )
+    ticket.contact_opt_out = opt_out
+    db.commit()
+    return ticket
+
+
+def rows(db: Session, **where: object) -> list[OutboxMessage]:
+    db.expire_all()
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    for key, value in where.items():
+        query = query.where(getattr(OutboxMessage, key) == value)
+    return list(db.scalars(query))
+
+
+@pytest.fixture
+def move(db: Session) -> Callable[..., None]:
+    """Move a ticket through the lifecycle and commit, as a console action would."""
+    from tickets.lifecycle import transition
+
+    def go(ticket: Ticket, *targets: Status, answer: str | None = None) -> None:
+        for target in targets:
+            if target is Status.ANSWERED and answer is not None:
+                ticket.answer = answer
+            transition(db, ticket, target, SYSTEM)
+            db.commit()
+
+    return go
