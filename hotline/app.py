@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             catalog=Catalog.load(),
             hotline_defaults=settings.hotline_defaults(),
             session_factory=runtime.session,
+            cache_seconds=settings.ivr_cache_seconds,
         ),
         ivr.IvrHooks(
             recording_submitted=lambda rid: tasks.download_recording.delay(rid),

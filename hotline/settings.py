@@ -113,6 +113,7 @@ class Settings:
     tts_language: str
     record_max_seconds: int
     gather_timeout_seconds: int
+    ivr_cache_seconds: int
     speech_engine: str
     speech_model: str | None
     speech_beam_size: int
@@ -197,6 +198,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tts_language=e.str("TTS_LANGUAGE", "id-ID") or "",
         record_max_seconds=e.int("RECORD_MAX_SECONDS", 180, lo=10, hi=3600),
         gather_timeout_seconds=e.int("GATHER_TIMEOUT_SECONDS", 6, lo=1, hi=60),
+        ivr_cache_seconds=e.int("IVR_CACHE_SECONDS", 5, lo=0, hi=3600),
         speech_engine=engine,
         speech_model=e.str("SPEECH_MODEL"),
         speech_beam_size=e.int("SPEECH_BEAM_SIZE", 5, lo=1, hi=10),

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from ivr.cache import TtlValue
 from prompts import Catalog
+
+
+class MenuCategory(NamedTuple):
+    id: int
+    name: str
+    ivr_digit: int
+
+
+@dataclass
+class ReferenceCache:
+    settings: TtlValue[dict[str, str]]
+    categories: TtlValue[list[MenuCategory]]
+
+    @classmethod
+    def for_seconds(cls, seconds: float) -> ReferenceCache:
+        return cls(TtlValue(seconds), TtlValue(seconds))
 
 
 @dataclass(frozen=True)
@@ -22,6 +40,12 @@ class IvrConfig:
     # Defaults of the console-editable settings (agency name, office hours, ...).
     hotline_defaults: Mapping[str, str]
     session_factory: Callable[[], Session]
+    # Seconds a process keeps the hotline settings and categories (0: read every time).
+    cache_seconds: float = 5.0
+    cache: ReferenceCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cache", ReferenceCache.for_seconds(self.cache_seconds))
 
 
 @dataclass(frozen=True)

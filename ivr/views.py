@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.config import IvrConfig, IvrHooks
+from ivr.config import IvrConfig, IvrHooks, MenuCategory
 from ivr.security import is_signed
 from ivr.speech import Speaker
 from tickets import notifications, services
@@ -22,7 +22,7 @@ from tickets.catalog import hotline_settings
 from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
-from tickets.models import Category, Recording, RecordingStatus, Status, Ticket
+from tickets.models import Recording, RecordingStatus, Status, Ticket
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -57,17 +57,16 @@ def _require_twilio_signature() -> None:
 
 
 def _settings() -> dict[str, str]:
-    if "ivr_settings" not in g:
-        config = _deps()[0]
-        g.ivr_settings = hotline_settings(_db(), config.hotline_defaults)
-    return g.ivr_settings
+    """Hotline settings (console overrides on the env defaults), cached briefly."""
+    config = _deps()[0]
+    return config.cache.settings.get(lambda: hotline_settings(_db(), config.hotline_defaults))
 
 
-def _categories() -> list[Category]:
-    """The voice menu's categories, queried at most once per request."""
-    if "ivr_categories" not in g:
-        g.ivr_categories = services.ivr_categories(_db())
-    return g.ivr_categories
+def _categories() -> list[MenuCategory]:
+    """The voice menu's categories, cached briefly."""
+    return _deps()[0].cache.categories.get(lambda: [
+        MenuCategory(c.id, c.name, c.ivr_digit or 0) for c in services.ivr_categories(_db())
+    ])
 
 
 def _speaker() -> Speaker:
@@ -151,7 +150,7 @@ MENUS = {
 @bp.post("/voice")
 def voice() -> Response:
     form = request.form
-    services.start_call(_db(), _call_sid(), form.get("From"), form.get("To"))
+    services.register_call(_db(), _call_sid(), form.get("From"), form.get("To"))
     resp = VoiceResponse()
     _speaker().say(resp, "greeting", agency=_settings()["agency_name"])
     return _twiml(_ask(resp, "main", 0, None))

@@ -71,6 +71,8 @@ def make_test_env(database_url: str, tmp: Path, **extra: str) -> dict[str, str]:
         "SPEECH_ENGINE": "none",
         "OPERATOR_NUMBER": "+62215550199",
         "AGENCY_NAME": "Pemerintah Kabupaten Uji",
+        # Tests edit settings and categories and call at once; the cache has its own test.
+        "IVR_CACHE_SECONDS": "0",
         **extra,
     }
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,6 +43,28 @@ def start_call(
         session.rollback()
         call = session.scalars(select(Call).where(Call.call_sid == call_sid)).one()
     return call
+
+
+def register_call(
+    session: Session, call_sid: str, from_number: str | None, to_number: str | None
+) -> None:
+    """Record that a call came in; a repeated delivery changes nothing.
+
+    One INSERT .. ON CONFLICT DO NOTHING: the greeting webhook is the hottest path,
+    so it skips the look-up that :func:`start_call` does.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
+    if insert is None:
+        start_call(session, call_sid, from_number, to_number)
+        return
+    session.execute(
+        insert(Call)
+        .values(call_sid=call_sid, from_number=from_number, to_number=to_number,
+                started_at=utcnow(), anonim=False)
+        .on_conflict_do_nothing(index_elements=[Call.call_sid])
+    )
+    session.commit()
 
 
 def get_call(session: Session, call_sid: str) -> Call | None:
@@ -225,6 +249,7 @@ __all__ = [
     "file_abandoned_recording",
     "file_phone_complaint",
     "ivr_categories",
+    "register_call",
     "start_call",
     "status_report",
     "ticket_for_reporter",

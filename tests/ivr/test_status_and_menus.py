@@ -126,3 +126,17 @@ def test_the_greeting_names_the_agency_edited_in_the_console(place_call, db):
     set_hotline_setting(db, "agency_name", "Kabupaten Mamuju")
     db.commit()
     assert "Kabupaten Mamuju" in place_call("hangup").heard[0]
+
+
+@pytest.mark.parametrize("env_overrides", [{"IVR_CACHE_SECONDS": "1"}])
+def test_a_console_edit_reaches_callers_once_the_short_cache_expires(place_call, db):
+    import time
+
+    from tickets.catalog import set_hotline_setting
+
+    assert "Pemerintah Kabupaten Uji" in place_call("hangup").heard[0]
+    set_hotline_setting(db, "agency_name", "Kabupaten Polewali Mandar")
+    db.commit()
+    assert "Pemerintah Kabupaten Uji" in place_call("hangup").heard[0]  # still cached
+    time.sleep(1.1)
+    assert "Kabupaten Polewali Mandar" in place_call("hangup").heard[0]
