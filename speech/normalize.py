@@ -71,7 +71,12 @@ def digits_to_words(digits: str) -> str:
 _DIGIT_STRING_MIN = 5
 
 _CURRENCY = re.compile(r"\brp\.?\s*(\d(?:[\d.,]*\d)?)", re.IGNORECASE)
-_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b(?!,\d)")
+_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3}){1,3}\b(?!,\d)")
+# A phone number in groups ("0812 3456 789", "0812-3456-789", "+62 812 ..."): every group
+# is read digit by digit, not only the first one with its leading zero.
+_PHONE = re.compile(r"(?:\+62|\b0\d{2,4})(?:[\s-]?\d{2,}){1,4}\b")
+# "2,1,2,2,4,5": Whisper's way of writing a digit-by-digit number; never a decimal.
+_DIGIT_LIST = re.compile(r"\b\d+(?:,\s?\d+){2,}\b")
 _DECIMAL = re.compile(r"\b(\d+),(\d+)\b")
 _NUMBER = re.compile(r"\d+")
 
@@ -84,7 +89,9 @@ def spell_numbers(text: str) -> str:
     """
     text = _CURRENCY.sub(r"\1 rupiah", text)
     text = text.replace("%", " persen")
-    text = _THOUSANDS.sub(lambda m: _spell_int(m.group(0).replace(".", "")), text)
+    text = _DIGIT_LIST.sub(lambda m: re.sub(r",\s?", " ", m.group(0)), text)
+    text = _PHONE.sub(lambda m: digits_to_words(m.group(0)), text)
+    text = _THOUSANDS.sub(lambda m: angka_ke_kata(int(m.group(0).replace(".", ""))), text)
     text = _DECIMAL.sub(
         lambda m: f"{_spell_int(m.group(1))} koma {digits_to_words(m.group(2))}", text
     )
