@@ -10,6 +10,7 @@ The last line printed is always `WER=<percent> CER=<percent> RTF=<factor>`.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -94,8 +95,6 @@ def join_items(items: list[Item], seconds: float, work: Path) -> list[Item]:
         group, length = [], 0.0
 
     for it in items:
-        from pydub.utils import mediainfo_json  # noqa: F401  (import check only)
-
         group.append(it)
         length += AudioSegment.from_file(str(it.path)).duration_seconds
         if length >= seconds:
@@ -104,13 +103,22 @@ def join_items(items: list[Item], seconds: float, work: Path) -> list[Item]:
     return joined
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (ffmpeg), immune to other load."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build_engine(args: argparse.Namespace) -> Engine:
-    vocabulary: Sequence[str] = () if args.no_vocab else COMPLAINT_VOCABULARY
+    vocabulary: Sequence[str] = COMPLAINT_VOCABULARY if args.vocab else ()
     if args.engine == "whisper" and (
         args.vocab_mode != "prompt" or args.condition_prev or args.no_fallback
     ):
@@ -149,7 +157,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=2, help="CPU threads (0: all cores)")
     ap.add_argument("--join", type=float, default=0.0, metavar="SECONDS",
                     help="concatenate utterances into clips of about SECONDS")  # fmt: skip
-    ap.add_argument("--no-vocab", action="store_true", help="no domain vocabulary")
+    ap.add_argument("--vocab", action="store_true",
+                    help="whisper: pass speech.vocabulary.COMPLAINT_VOCABULARY")  # fmt: skip
+    ap.add_argument("--no-vocab", action="store_true", help=argparse.SUPPRESS)  # old spelling
     ap.add_argument("--vocab-mode", choices=("prompt", "hotwords", "both", "none"),
                     default="prompt")  # fmt: skip
     ap.add_argument("--condition-prev", action="store_true",
@@ -170,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     items = read_set(args.set_dir)
     if args.limit:
         items = items[: args.limit]
-    if not args.no_vocab and args.engine == "whisper":
+    if args.vocab and args.engine == "whisper":
         refs = {w for it in items for w in normalize_for_scoring(it.reference).split()}
         vocab = {w for v in COMPLAINT_VOCABULARY for w in normalize_for_scoring(v).split()}
         if refs & vocab:
@@ -190,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = build_engine(args)
         load_seconds = time.perf_counter() - t0
 
+        load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds()
         errors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         audio_s = proc_s = 0.0
         hyps: list[tuple[str, str]] = []
@@ -215,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.verbose:
                 print(f"{it.name}\t{spent / max(audio, 1e-9):.2f}\tREF: {ref_n}\n\t\tHYP: {hyp_n}")
 
+        cpu_used = cpu_seconds() - cpu_before
+        load_after = os.getloadavg()[0]
+
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("".join(f"{n}\t{h}\n" for n, h in hyps), encoding="utf-8")
@@ -229,6 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"files         {len(items)}")
     print(f"audio         {audio_s:.1f} s")
     print(f"processing    {proc_s:.1f} s")
+    print(f"CPU time      {cpu_used:.1f} s ({cpu_used / max(audio_s, 1e-9):.3f} CPU-s per audio s)")
+    print(
+        f"load average  {load_before:.1f} -> {load_after:.1f} (wall RTF is only "
+        f"meaningful when it stays below the core count, {os.cpu_count()})"
+    )
     print(f"model load    {load_seconds:.2f} s")
     print(f"peak RSS      {peak_rss_mb():.0f} MB")
     for key, (we, wn, ce, cn) in sorted(errors.items()):

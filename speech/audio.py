@@ -87,7 +87,7 @@ def load_audio(
     _check_wav_header(p)
     _configure_pydub()
     try:
-        segment = AudioSegment.from_file(str(p))
+        segment = _decode(p)
     except (CouldntDecodeError, IndexError, ValueError, struct.error, EOFError) as exc:
         raise AudioError("corrupt", f"The audio file {p.name} cannot be decoded.") from exc
     except OSError as exc:
@@ -108,6 +108,18 @@ def load_audio(
     if voiced_seconds(audio, silence_dbfs) < MIN_VOICED_SECONDS:
         raise AudioError("silent", f"The audio file {p.name} contains only silence.")
     return audio
+
+
+def _decode(p: Path) -> AudioSegment:
+    with p.open("rb") as fh:
+        if fh.read(4) == b"RIFF":
+            # Given a path, pydub's WAV reader leaves the file open; hand it our own handle.
+            fh.seek(0)
+            try:
+                return AudioSegment.from_file(fh, format="wav")
+            except CouldntDecodeError:
+                pass  # a WAV pydub cannot parse itself (mu-law, float): ffmpeg reads it
+    return AudioSegment.from_file(str(p))
 
 
 def _check_wav_header(p: Path) -> None:
