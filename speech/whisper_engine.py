@@ -14,8 +14,9 @@ from speech.types import EngineError, Transcript, Word
 
 WHISPER_SAMPLE_RATE = 16000
 REQUIRED_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
-# How the domain vocabulary reaches the decoder. "prompt" (initial_prompt) won on the dev
-# set; see docs/speech.md for the comparison.
+# How a domain vocabulary reaches the decoder. On the dev set every mode cost accuracy
+# and speed ("prompt" least; long audio worst), so callers should pass a vocabulary only
+# after measuring it on their own recordings. See docs/speech.md.
 VocabularyMode = Literal["prompt", "hotwords", "both", "none"]
 # Temperature fallback: re-decode a segment at a higher temperature when the greedy/beam
 # result looks like a loop (compression ratio) or is very unlikely (log prob).
