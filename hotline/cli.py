@@ -294,5 +294,14 @@ def check() -> None:
         click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
 
 
+def _mount_speech_commands() -> None:
+    from speech.cli import models
+
+    cli.add_command(models)
+
+
+_mount_speech_commands()
+
+
 def main() -> None:
     cli(prog_name="hotline")

@@ -86,18 +86,13 @@ def speech_engine() -> Any:
     import speech
 
     s = current_runtime().settings
+    # The vocabulary prompt is opt-in (SPEECH_VOCABULARY): on human telephone speech a
+    # prompt of category names cost accuracy (docs/speech.md), so none is added by default.
     return speech.load_engine(
         s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
-        vocabulary=s.speech_vocabulary + _domain_vocabulary(), threads=s.speech_threads,
+        vocabulary=s.speech_vocabulary, threads=s.speech_threads,
         max_audio_seconds=s.speech_max_audio_seconds,
     )
-
-
-def _domain_vocabulary() -> tuple[str, ...]:
-    from tickets.catalog import vocabulary
-
-    with current_runtime().session() as session:
-        return tuple(vocabulary(session))
 
 
 AUDIO_REASONS = {

@@ -95,9 +95,3 @@ def active_pokja(session: Session) -> list[Pokja]:
 def users_by_role(session: Session, role: Role) -> list[User]:
     return list(session.scalars(select(User).where(User.role == role)))
 
-
-def vocabulary(session: Session) -> list[str]:
-    """Names a caller is likely to say: categories and pokja (a hint for the recogniser)."""
-    names = [c.name for c in session.scalars(select(Category).where(Category.active.is_(True)))]
-    names += [p.name for p in session.scalars(select(Pokja).where(Pokja.active.is_(True)))]
-    return names
