@@ -44,7 +44,8 @@ def admin_users() -> Response | tuple[str, int]:
             if action == "baru":
                 admin.add_user(db(), user(), username=f.get("username", ""),
                                full_name=f.get("full_name", ""), password=f.get("password", ""),
-                               role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"))
+                               role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
+                               email=f.get("email", ""))
                 return _after("agents.admin_users", "Pengguna dibuat.")
             user_id = forms.optional_int(f, "user_id") or 0
             if action == "sandi":
@@ -52,7 +53,7 @@ def admin_users() -> Response | tuple[str, int]:
                 return _after("agents.admin_users", "Kata sandi diganti.")
             admin.update_user(db(), user(), user_id, role=f.get("role", ""),
                               pokja_id=forms.optional_int(f, "pokja_id"),
-                              active=forms.checkbox(f, "active"))
+                              active=forms.checkbox(f, "active"), email=f.get("email"))
             return _after("agents.admin_users", "Pengguna diperbarui.")
         except InvalidInput as exc:
             db().rollback()

@@ -9,7 +9,7 @@ from agents.web import bp, cfg, db, home_for
 from tickets.logins import LoginFailed, sign_in
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     # Only paths inside the console: never an open redirect to another site.
     if target and target.startswith("/console/") and not target.startswith("//"):
         return target
@@ -29,7 +29,7 @@ def login() -> Response | tuple[str, int] | str:
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
     session["uid"] = agent.id
     session.permanent = False
-    return redirect(_safe_next(request.args.get("next")) or home_for(agent))
+    return redirect(safe_next(request.args.get("next")) or home_for(agent))
 
 
 @bp.post("/keluar")

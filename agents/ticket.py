@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms
 from agents.web import bp, cfg, db, user
-from tickets import followup, workflow
+from tickets import followup, messages, workflow
 from tickets.access import DESK_ROLES, can_see_reporter, viewable_ticket
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied
 from tickets.models import Category, Pokja, RejectReason, Role, Ticket
@@ -52,6 +52,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         reject_reasons=[r for r in RejectReason if r is not RejectReason.DUPLICATE],
         is_desk=agent.role in DESK_ROLES,
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
+        messages=messages.for_ticket(db(), agent, ticket),
     ), 422 if errors else 200
 
 

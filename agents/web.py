@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from agents.config import AgentsConfig
-from tickets import sla
+from tickets import messages, sla
 from tickets.access import DESK_ROLES
 from tickets.db import utcnow
 from tickets.errors import NotFound, PermissionDenied
@@ -127,7 +127,14 @@ def _labels() -> dict[str, Any]:
         "PRIORITY_LABELS": PRIORITY_LABELS, "REJECT_LABELS": REJECT_LABELS,
         "Role": Role, "DESK_ROLES": DESK_ROLES, "agent": g.get("agent_user"),
         "now": utcnow, "working_days_left": working_days_left,
+        "failed_messages": _failed_messages,
     }
+
+
+def _failed_messages() -> int | None:
+    # Called by the nav only, so pages without a signed-in user never query.
+    agent = g.get("agent_user")
+    return messages.failed_count(db(), agent) if agent is not None else None
 
 
 def _error(status: int, message: str) -> tuple[str, int]:

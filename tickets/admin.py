@@ -33,27 +33,41 @@ def _get(session: Session, model: type, ident: int, what: str):  # type: ignore[
     return row
 
 
+def _email(value: str | None, field: str = "email") -> str | None:
+    """An optional e-mail address, stripped; a malformed one is refused beside its field."""
+    address = (value or "").strip()
+    if not address:
+        return None
+    if len(address) > 200 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+        raise InvalidInput(field, "Alamat email tidak valid.")
+    return address
+
+
 def list_users(session: Session, admin: User) -> list[User]:
     require_role(admin, Role.ADMIN)
     return list(session.scalars(select(User).order_by(User.username)))
 
 
 def add_user(session: Session, admin: User, *, username: str, full_name: str, password: str,
-             role: str, pokja_id: int | None) -> User:
+             role: str, pokja_id: int | None, email: str | None = None) -> User:
     require_role(admin, Role.ADMIN)
     if not re.fullmatch(r"[a-z0-9._-]{2,64}", username.strip().lower()):
         raise InvalidInput("username", "Nama pengguna 2-64 karakter: huruf kecil, angka, . _ -")
+    address = _email(email)
     user = create_user(session, username=username, full_name=full_name, password=password,
                        role=_role(role), pokja_id=pokja_id)
+    user.email = address
     session.commit()
     return user
 
 
 def update_user(session: Session, admin: User, user_id: int, *, role: str,
-                pokja_id: int | None, active: bool) -> User:
+                pokja_id: int | None, active: bool, email: str | None = None) -> User:
+    """``email`` None leaves the address alone; "" removes it (no alerts, no digest)."""
     require_role(admin, Role.ADMIN)
     user: User = _get(session, User, user_id, "Pengguna")
     new_role = _role(role)
+    address = _email(email) if email is not None else user.email
     if new_role is Role.POKJA and pokja_id is None:
         raise InvalidInput("pokja_id", "Pengguna pokja harus terhubung ke satu pokja.")
     if user.id == admin.id and (new_role is not Role.ADMIN or not active):
@@ -61,6 +75,7 @@ def update_user(session: Session, admin: User, user_id: int, *, role: str,
     user.role = new_role
     user.pokja_id = pokja_id if new_role is Role.POKJA else None
     user.active = active
+    user.email = address
     session.commit()
     return user
 
@@ -88,8 +103,7 @@ def save_pokja(session: Session, admin: User, pokja_id: int | None, *, code: str
         raise InvalidInput("code", "Kode 2-32 karakter: huruf, angka, _ atau -.")
     if not name.strip():
         raise InvalidInput("name", "Nama pokja wajib diisi.")
-    if email.strip() and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
-        raise InvalidInput("email", "Alamat email tidak valid.")
+    address = _email(email)
     if whatsapp.strip() and not re.fullmatch(r"\+?[0-9]{6,15}", whatsapp.strip()):
         raise InvalidInput("whatsapp", "Nomor WhatsApp hanya angka, boleh diawali +.")
     taken = session.scalar(select(Pokja.id).where(Pokja.code == code))
@@ -97,7 +111,7 @@ def save_pokja(session: Session, admin: User, pokja_id: int | None, *, code: str
         raise InvalidInput("code", "Kode pokja sudah dipakai.")
     pokja: Pokja = _get(session, Pokja, pokja_id, "Pokja") if pokja_id else Pokja(code=code)
     pokja.code, pokja.name = code, name.strip()
-    pokja.email, pokja.whatsapp = email.strip() or None, whatsapp.strip() or None
+    pokja.email, pokja.whatsapp = address, whatsapp.strip() or None
     pokja.active = active
     session.add(pokja)
     session.commit()
