@@ -6,11 +6,14 @@ measures exactly what production runs. Change the worker model here, not in
 either caller.
 """
 
-# 2 processes x 4 threads (gthread): sized for a 2-core host. Webhooks spend
-# part of each request waiting on the database, so threads keep the cores busy;
-# more processes than cores only add context switches.
-workers = 2
-threads = 4
+# 3 processes x 1 thread (gthread, which keeps connections alive): measured on a
+# 2-core host with benchmarks/ivr.py at 64 connections, one thread per process cut
+# p99 latency roughly in half and doubled new-call throughput against 2 x 4 (threads
+# of one process fight over the GIL and SQLite's write lock); the third process
+# covers a worker waiting on the database. Put a buffering proxy (the TLS proxy
+# PUBLIC_BASE_URL points at) in front so slow clients do not hold a worker.
+workers = 3
+threads = 1
 
 # Twilio gives up on a webhook after 15 s in all; a request still running after
 # 30 s is stuck, and the worker is replaced.

@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from hotline.settings import ConfigError, load_settings
+from hotline.settings import REPO_ROOT, ConfigError, load_settings
 
 
 def _create_app() -> Flask:
@@ -218,10 +218,12 @@ def _port() -> int:
 @cli.command("run")
 @click.option("--host", default=None, help="Interface (env HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (env PORT, default 5000).")
-@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--workers", default=None, type=int,
+              help="gunicorn worker processes (default: gunicorn.conf.py's).")
 @click.option("--with-worker/--no-worker", default=None,
               help="Start the Celery workers too (default: yes in embedded mode).")
-def run(host: str | None, port: int | None, workers: int, with_worker: bool | None) -> None:
+def run(host: str | None, port: int | None, workers: int | None,
+        with_worker: bool | None) -> None:
     """Migrate, then serve the hotline (gunicorn) with its Celery workers."""
     from hotline.migrate import upgrade
 
@@ -239,10 +241,12 @@ def run(host: str | None, port: int | None, workers: int, with_worker: bool | No
             [*celery, "-Q", "speech", "-c", "1", "-n", "speech@%h"]))
         procs.append(subprocess.Popen(
             [*celery, "-Q", "default", "-c", "2", "-n", "default@%h", "--beat"]))
-    procs.append(subprocess.Popen([
-        python, "-m", "gunicorn", "hotline.wsgi:app", "--bind", f"{host}:{port}",
-        "--workers", str(workers), "--threads", "4", "--access-logfile", "-",
-    ]))
+    # The same gunicorn.conf.py as docker-compose and benchmarks/ivr.py.
+    web = [python, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"),
+           "hotline.wsgi:app", "--bind", f"{host}:{port}"]
+    if workers:
+        web += ["--workers", str(workers)]
+    procs.append(subprocess.Popen(web))
     click.echo(f"Suara Warga on http://{host}:{port}  (console: /console, webhook: /ivr/voice)")
     _supervise(procs)
 
