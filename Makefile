@@ -43,10 +43,10 @@ lint: venv
 	$(PY) -m mypy
 
 bench-ivr: venv
-	$(PY) benchmarks/ivr.py
+	$(PY) -m benchmarks.ivr
 
 bench-asr: venv models
-	$(PY) benchmarks/asr.py --set ../shared/data/asr-id-dev --phone
+	$(PY) benchmarks/asr.py --set ../shared/data/asr-id-dev --phone --join 30
 
 bench-pipeline: venv models services
 	$(PY) benchmarks/pipeline.py
