@@ -16,6 +16,7 @@ run: venv models
 ## make test: the whole suite (SQLite and PostgreSQL, Redis, real speech models, Chromium).
 test: deps venv models services
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 venv: $(STAMP)

@@ -9,6 +9,7 @@ import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -45,14 +46,23 @@ def database_url(request: pytest.FixtureRequest,
         upgrade(url)
         yield url
         return
-    name = f"suarawarga_test_{uuid.uuid4().hex[:10]}"
+    with migrated_pg_database("suarawarga_test") as url:
+        yield url
+
+
+@contextmanager
+def migrated_pg_database(prefix: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database that only this test run uses, then dropped."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = _sqlalchemy_pg_url(name)
-    upgrade(url)
-    yield url
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        url = _sqlalchemy_pg_url(name)
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _empty_tables(url: str) -> None:

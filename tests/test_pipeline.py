@@ -11,18 +11,16 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 from flask import Flask
 from sqlalchemy import func, select
 
 from hotline.app import create_app
-from hotline.migrate import upgrade
 from hotline.settings import REPO_ROOT, load_settings
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
-from tests.conftest import PG_ADMIN_URL, _sqlalchemy_pg_url, espeak_wav, make_test_env
+from tests.conftest import espeak_wav, make_test_env, migrated_pg_database
 from tickets.catalog import seed_demo
 from tickets.models import Status, Ticket, Transcript, TranscriptionStatus
 
@@ -41,14 +39,8 @@ KEY_WORDS = ("selamat", "siang", "jalan", "sekolah", "rusak", "dalam", "terima k
 
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    name = f"suarawarga_pipe_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = _sqlalchemy_pg_url(name)
-    upgrade(url)
-    yield url
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_pg_database("suarawarga_pipe") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

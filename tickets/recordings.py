@@ -27,13 +27,18 @@ def _wav_duration(data: bytes) -> float | None:
         return None
 
 
+def get_recording(session: Session, recording_id: int) -> Recording:
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        raise LookupError(f"recording {recording_id} does not exist")
+    return recording
+
+
 def store_recording(
     session: Session, recording_id: int, data: bytes, content_type: str, recordings_dir: Path
 ) -> Recording:
     """Write the audio under ``recordings_dir`` with its sha256; a second call changes nothing."""
-    recording = session.get(Recording, recording_id)
-    if recording is None:
-        raise LookupError(f"recording {recording_id} does not exist")
+    recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
     created = recording.created_at or utcnow()
@@ -66,9 +71,7 @@ def record_download_failure(
     session: Session, recording_id: int, error: str, *, permanent: bool
 ) -> Recording:
     """Count a failed download; a permanent one hands the ticket to an agent as it is."""
-    recording = session.get(Recording, recording_id)
-    if recording is None:
-        raise LookupError(f"recording {recording_id} does not exist")
+    recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
     recording.attempts += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -54,16 +54,19 @@ def register_call(
     so it skips the look-up that :func:`start_call` does.
     """
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
-    if insert is None:
+    values = {"call_sid": call_sid, "from_number": from_number, "to_number": to_number,
+              "started_at": utcnow(), "anonim": False}
+    stmt: Executable
+    if dialect == "postgresql":
+        stmt = pg_insert(Call).values(**values).on_conflict_do_nothing(
+            index_elements=[Call.call_sid])
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(Call).values(**values).on_conflict_do_nothing(
+            index_elements=[Call.call_sid])
+    else:
         start_call(session, call_sid, from_number, to_number)
         return
-    session.execute(
-        insert(Call)
-        .values(call_sid=call_sid, from_number=from_number, to_number=to_number,
-                started_at=utcnow(), anonim=False)
-        .on_conflict_do_nothing(index_elements=[Call.call_sid])
-    )
+    session.execute(stmt)
     session.commit()
 
 

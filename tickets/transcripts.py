@@ -20,6 +20,7 @@ from tickets.models import (
     Transcript,
     TranscriptionStatus,
 )
+from tickets.recordings import get_recording
 
 
 def _ready_for_verification(session: Session, ticket: Ticket, note: str) -> None:
@@ -34,9 +35,7 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
 
     ``result`` is the speech engine's ``Transcript.to_dict()``.
     """
-    recording = session.get(Recording, recording_id)
-    if recording is None:
-        raise LookupError(f"recording {recording_id} does not exist")
+    recording = get_recording(session, recording_id)
     ticket = recording.ticket
     if ticket.transcript is not None:
         return ticket.transcript
@@ -67,9 +66,7 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
 
 def mark_transcription_failed(session: Session, recording_id: int, reason: str) -> Ticket:
     """A permanent failure: the ticket goes to the operators marked "transkripsi gagal"."""
-    recording = session.get(Recording, recording_id)
-    if recording is None:
-        raise LookupError(f"recording {recording_id} does not exist")
+    recording = get_recording(session, recording_id)
     ticket = recording.ticket
     if ticket.transcription_status is TranscriptionStatus.DONE:
         return ticket
@@ -82,9 +79,7 @@ def mark_transcription_failed(session: Session, recording_id: int, reason: str) 
 
 def mark_transcription_manual(session: Session, recording_id: int) -> Ticket:
     """No speech engine is configured: an operator listens and types the complaint."""
-    recording = session.get(Recording, recording_id)
-    if recording is None:
-        raise LookupError(f"recording {recording_id} does not exist")
+    recording = get_recording(session, recording_id)
     ticket = recording.ticket
     if ticket.transcription_status is TranscriptionStatus.PENDING:
         ticket.transcription_status = TranscriptionStatus.MANUAL
