@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ivr import callbacks  # noqa: F401  (registers the callback routes on bp)
 from ivr.config import IvrConfig, IvrHooks
 from ivr.views import bp
 

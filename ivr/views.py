@@ -7,10 +7,7 @@ more attempt: no input falls through to it, a wrong key re-renders it with
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, Response, abort, current_app, g, request, send_from_directory, url_for
-from sqlalchemy import select
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -22,7 +19,7 @@ from tickets.catalog import hotline_settings
 from tickets.db import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
-from tickets.models import Recording, RecordingStatus, Status, Ticket
+from tickets.models import Status, Ticket
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -397,40 +394,3 @@ CHOICES = {
     "after_status": _choose_after_status,
     "operator": _choose_operator,
 }
-
-
-# --- callbacks -----------------------------------------------------------------------
-
-@bp.post("/recording-status")
-def recording_status() -> Response:
-    """Twilio says the recording file is ready: fetch it now if the ticket exists."""
-    if request.form.get("RecordingStatus") == "completed":
-        recording = _db().scalar(
-            select(Recording).where(Recording.recording_sid == request.form.get("RecordingSid"))
-        )
-        # The download enqueued at submission is the first try; this callback only
-        # hurries along one that is waiting out a "not ready yet" backoff.
-        if (recording is not None and recording.status is RecordingStatus.PENDING
-                and recording.attempts > 0):
-            _deps()[1].recording_ready(recording.id)
-    # Unknown ids still get 200, so Twilio stops retrying.
-    return Response(status=204)
-
-
-@bp.post("/call-status")
-def call_status() -> Response:
-    """The call ended. A complaint recorded but never confirmed is still kept."""
-    if request.form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
-        config, hooks = _deps()
-        form = request.form
-        services.register_call(_db(), _call_sid(), form.get("From"), form.get("To"))
-        result = services.file_abandoned_recording(_db(), _call_sid(), tz=config.timezone)
-        if result is not None and result[2]:
-            hooks.recording_submitted(result[1].id)
-    return Response(status=204)
-
-
-@bp.get("/prompts/<path:filename>")
-def prompt_audio(filename: str) -> Response:
-    audio_dir: Path = _deps()[0].catalog.audio_dir
-    return send_from_directory(audio_dir, filename, max_age=3600)
