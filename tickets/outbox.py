@@ -28,6 +28,10 @@ CHANNELS = ("sms", "voice", "whatsapp", "email")
 # (the composition root installs the hook; new rows are added to it at flush).
 ENQUEUE_AFTER_COMMIT = "outbox_enqueue_ids"
 BACKOFF_BASE_SECONDS = 30
+# A row is due up to this much before its time. The wall clock of a VM can step back a
+# few milliseconds between writing a row and claiming it right after the commit; without
+# slack such a message would wait for the sweep. Far below the smallest backoff.
+CLOCK_TOLERANCE = timedelta(seconds=1)
 BACKOFF_CAP_SECONDS = 3600
 # Twilio delivery statuses that mean the message did not reach the handset.
 PROVIDER_FAILURES = frozenset({"failed", "undelivered", "busy", "no-answer", "canceled"})
@@ -81,7 +85,7 @@ def claim(session: Session, outbox_id: int, now: datetime | None = None) -> Outg
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OS.PENDING,
-               OutboxMessage.next_attempt_at <= now)
+               OutboxMessage.next_attempt_at <= now + CLOCK_TOLERANCE)
         .values(status=OS.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -192,7 +196,8 @@ def due_pending(session: Session, now: datetime | None = None, limit: int = 500)
     now = now or utcnow()
     return list(session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == OS.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == OS.PENDING,
+               OutboxMessage.next_attempt_at <= now + CLOCK_TOLERANCE)
         .order_by(OutboxMessage.id).limit(limit)
     ))
 

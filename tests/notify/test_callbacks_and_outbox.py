@@ -183,3 +183,17 @@ def test_retrying_a_failed_message_after_fixing_the_cause_delivers_it(db, move, 
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.SENT and sms.attempts == 2
     assert len(twilio.sent(to=CALLER)) == 1
+
+
+def test_a_message_is_due_even_if_the_clock_stepped_back_a_little(db, move, twilio):
+    move(make_ticket(db, whatsapp=None), S.FORWARDED)
+    sms = rows(db, channel="sms")[0]
+    # As if the VM's wall clock stepped back 300 ms between writing and claiming.
+    db.execute(update(OutboxMessage).where(OutboxMessage.id == sms.id).values(
+        status=OutboxStatus.PENDING, next_attempt_at=utcnow() + timedelta(milliseconds=300)))
+    db.commit()
+    assert outbox.claim(db, sms.id) is not None
+    db.execute(update(OutboxMessage).where(OutboxMessage.id == sms.id).values(
+        status=OutboxStatus.PENDING, next_attempt_at=utcnow() + outbox.backoff(1)))
+    db.commit()
+    assert outbox.claim(db, sms.id) is None  # a real backoff is still respected
