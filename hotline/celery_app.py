@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from celery import Celery
 
@@ -23,6 +25,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         queue = settings.queue_dir
         for sub in ("in", "processed", "control"):
             (queue / sub).mkdir(parents=True, exist_ok=True)
+        _create_exchange_tables(queue / "control")
         broker = {
             "broker_url": "filesystem://",
             "broker_transport_options": {
@@ -33,6 +36,8 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
                 "control_folder": str(queue / "control"),
                 "store_processed": False,
             },
+            # Remote control would make each worker bind into one more shared file.
+            "worker_enable_remote_control": False,
         }
     app.conf.update(
         **broker,
@@ -61,3 +66,29 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     notify_tasks.install(runtime)
 
     return app
+
+
+EXCHANGES = ("default", "speech", "celery.pidbox", "reply.celery.pidbox", "celeryev")
+
+
+def _create_exchange_tables(control: Path) -> None:
+    """Give kombu's filesystem transport its exchange tables before any worker starts.
+
+    kombu creates a missing table by opening it empty and then writing it: a second
+    worker starting at the same moment can read the empty file and die
+    (JSONDecodeError), which is what `hotline run` did on a fresh checkout. A table
+    that exists is read and written under a file lock, so create them, atomically,
+    once.
+    """
+    for name in EXCHANGES:
+        table = control / f"{name}.exchange"
+        if table.exists():
+            continue
+        tmp = control / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text("[]")
+        try:
+            os.link(tmp, table)  # appears complete, and never replaces a table in use
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
