@@ -10,6 +10,9 @@ imports it.
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from notify.base import DeliveryError, NotifyConfig, ProviderReceipt, Unknowable
 from tickets.outbox import Outgoing
 
@@ -31,46 +34,36 @@ def not_configured(channel: str, config: NotifyConfig) -> str | None:
     return f"saluran tidak dikenal: {channel}"
 
 
+# Each channel's adapter module, imported on first use (e-mail needs no Twilio).
+_ADAPTERS = {"sms": "twilio_sms", "voice": "twilio_voice", "whatsapp": "whatsapp",
+             "email": "email"}
+
+
+def _adapter(channel: str) -> ModuleType | None:
+    name = _ADAPTERS.get(channel)
+    return None if name is None else importlib.import_module(f"notify.{name}")
+
+
 def deliver(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
     """Hand ``message`` to its provider; raises DeliveryError."""
-    if message.channel == "sms":
-        from notify import twilio_sms
-
-        return twilio_sms.send(message, config)
-    if message.channel == "voice":
-        from notify import twilio_voice
-
-        return twilio_voice.send(message, config)
-    if message.channel == "whatsapp":
-        from notify import whatsapp
-
-        return whatsapp.send(message, config)
-    if message.channel == "email":
-        from notify import email
-
-        return email.send(message, config)
-    raise DeliveryError(f"saluran tidak dikenal: {message.channel}", permanent=True)
+    adapter = _adapter(message.channel)
+    if adapter is None:
+        raise DeliveryError(f"saluran tidak dikenal: {message.channel}", permanent=True)
+    receipt: ProviderReceipt = adapter.send(message, config)
+    return receipt
 
 
 def find_accepted(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
     """The provider's record of an interrupted attempt, or None when it has none.
 
-    Raises :class:`Unknowable` when the provider cannot be asked (SMTP), and
-    DeliveryError when asking failed.
+    Raises :class:`Unknowable` when the provider cannot be asked (SMTP has no
+    ``find``), and DeliveryError when asking failed.
     """
-    if message.channel == "sms":
-        from notify import twilio_sms
-
-        return twilio_sms.find(message, config)
-    if message.channel == "voice":
-        from notify import twilio_voice
-
-        return twilio_voice.find(message, config)
-    if message.channel == "whatsapp":
-        from notify import whatsapp
-
-        return whatsapp.find(message, config)
-    raise Unknowable(f"{message.channel}: penyedia tidak dapat ditanya")
+    find = getattr(_adapter(message.channel), "find", None)
+    if find is None:
+        raise Unknowable(f"{message.channel}: penyedia tidak dapat ditanya")
+    receipt: ProviderReceipt | None = find(message, config)
+    return receipt
 
 
 __all__ = [
