@@ -42,19 +42,22 @@ def download_recording(self: HotlineTask, recording_id: int) -> None:
         if recording is None or recording.status is not RecordingStatus.PENDING:
             return
         url = recording.source_url or ""
-        try:
-            audio = twilio_recordings.download(
-                url, settings.twilio_account_sid, settings.twilio_auth_token
-            )
-        except twilio_recordings.DownloadError as exc:
-            last_try = self.request.retries >= self.max_retries
+    # No database transaction stays open while the download waits on the network.
+    try:
+        audio = twilio_recordings.download(
+            url, settings.twilio_account_sid, settings.twilio_auth_token
+        )
+    except twilio_recordings.DownloadError as exc:
+        last_try = self.request.retries >= self.max_retries
+        with self.session() as session:
             recordings.record_download_failure(
                 session, recording_id, str(exc), permanent=not exc.transient or last_try
             )
-            if exc.transient and not last_try:
-                raise self.retry(countdown=self.backoff(), exc=exc) from exc
-            log.warning("recording %s could not be downloaded: %s", recording_id, exc)
-            return
+        if exc.transient and not last_try:
+            raise self.retry(countdown=self.backoff(), exc=exc) from exc
+        log.warning("recording %s could not be downloaded: %s", recording_id, exc)
+        return
+    with self.session() as session:
         recordings.store_recording(
             session, recording_id, audio.data, audio.content_type, settings.recordings_dir
         )
