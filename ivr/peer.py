@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 _RECORDING_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Recordings/(?P<sid>RE\w+)(?P<ext>\.\w+)?$"
@@ -31,25 +32,27 @@ class Served:
     deleted: bool = False
 
 
-@dataclass
-class RecordingPeer:
-    account_sid: str
-    auth_token: str | None = None
-    host: str = "127.0.0.1"
-    recordings: dict[str, Served] = field(default_factory=dict)
-    log: list[tuple[str, str, int]] = field(default_factory=list)
+class LoopbackServer:
+    """An HTTP handler served on a free loopback port from a thread.
 
-    def __post_init__(self) -> None:
-        self._server = ThreadingHTTPServer((self.host, 0), _handler_for(self))
+    ``start()``/``stop()`` or a ``with`` block; subclasses call ``_serve`` once.
+    """
+
+    host: str
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer((self.host, 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval keeps shutdown (every test's teardown) quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> RecordingPeer:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -57,11 +60,23 @@ class RecordingPeer:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> RecordingPeer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass
+class RecordingPeer(LoopbackServer):
+    account_sid: str
+    auth_token: str | None = None
+    host: str = "127.0.0.1"
+    recordings: dict[str, Served] = field(default_factory=dict)
+    log: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._serve(_handler_for(self))
 
     def add(self, sid: str, path: Path, *, not_ready: int = 0,
             always_status: int | None = None) -> str:

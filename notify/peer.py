@@ -18,8 +18,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from ivr.peer import LoopbackServer
 
 _PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls)\.json$")
 
@@ -34,7 +36,7 @@ class Hold:
 
 
 @dataclass
-class TwilioRestPeer:
+class TwilioRestPeer(LoopbackServer):
     account_sid: str
     auth_token: str | None = None
     host: str = "127.0.0.1"
@@ -49,31 +51,12 @@ class TwilioRestPeer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((self.host, 0), _handler_for(self))
-        self._server.daemon_threads = True
-        # A short poll interval keeps shutdown (every test's teardown) quick.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self._server.server_address[1]}"
-
-    def start(self) -> TwilioRestPeer:
-        self._thread.start()
-        return self
+        self._serve(_handler_for(self))
 
     def stop(self) -> None:
         for hold in self.holds:
             hold.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> TwilioRestPeer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().stop()
 
     # --- scripting ---------------------------------------------------------------------
 
