@@ -11,13 +11,20 @@ from celery import Task, shared_task
 from sqlalchemy.orm import Session
 
 from hotline.runtime import current_runtime
+from hotline.settings import Settings
 from ivr import recordings as twilio_recordings
 from tickets import recordings, sweeps, transcripts
+from tickets.audio_check import NotAudio
+from tickets.catalog import hotline_settings
 from tickets.models import Recording, RecordingStatus, TranscriptionStatus
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_RETRIES = 8
+# An empty body (0 bytes, a WAV header without samples) may be a file Twilio has not
+# finished: two quick retries, then it is a failed recording an operator follows up.
+EMPTY_RETRIES = 2
+EMPTY_BACKOFF_SECONDS = 5
 TRANSCRIBE_RETRIES = 4
 
 
@@ -33,19 +40,40 @@ class HotlineTask(Task):
         return int(min(cap, base * 2 ** self.request.retries))
 
 
+def fetch_policy(settings: Settings) -> twilio_recordings.FetchPolicy:
+    """Recordings come from Twilio's API origin only; in development also from loopback,
+    where the call simulator serves them."""
+    return twilio_recordings.FetchPolicy(
+        api_base=settings.twilio_api_base or twilio_recordings.TWILIO_API_BASE,
+        allow_loopback=settings.env == "development",
+        account_sid=settings.twilio_account_sid,
+    )
+
+
+def _record_max_seconds(session: Session, settings: Settings) -> int:
+    """The longest recording the IVR may have asked for (the console can raise it)."""
+    try:
+        edited = int(hotline_settings(session, settings.hotline_defaults())["record_max_seconds"])
+    except (KeyError, ValueError):
+        edited = 0
+    return max(settings.record_max_seconds, edited)
+
+
 @shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
              max_retries=DOWNLOAD_RETRIES)
-def download_recording(self: HotlineTask, recording_id: int) -> None:
+def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
     settings = current_runtime().settings
     with self.session() as session:
         recording = session.get(Recording, recording_id)
         if recording is None or recording.status is not RecordingStatus.PENDING:
             return
         url = recording.source_url or ""
+        max_bytes = recordings.max_recording_bytes(_record_max_seconds(session, settings))
     # No database transaction stays open while the download waits on the network.
     try:
         audio = twilio_recordings.download(
-            url, settings.twilio_account_sid, settings.twilio_auth_token
+            url, settings.twilio_account_sid, settings.twilio_auth_token,
+            policy=fetch_policy(settings), max_bytes=max_bytes,
         )
     except twilio_recordings.DownloadError as exc:
         last_try = self.request.retries >= self.max_retries
@@ -57,10 +85,24 @@ def download_recording(self: HotlineTask, recording_id: int) -> None:
             raise self.retry(countdown=self.backoff(), exc=exc) from exc
         log.warning("recording %s could not be downloaded: %s", recording_id, exc)
         return
-    with self.session() as session:
-        recordings.store_recording(
-            session, recording_id, audio.data, audio.content_type, settings.recordings_dir
-        )
+    try:
+        with self.session() as session:
+            recordings.store_recording(
+                session, recording_id, audio.data, audio.content_type, settings.recordings_dir
+            )
+    except NotAudio as exc:
+        again = (exc.empty and empty_tries < EMPTY_RETRIES
+                 and self.request.retries < self.max_retries)
+        reason = exc.reason if not exc.empty else (
+            f"{exc.reason}, {empty_tries + 1} kali diunduh")
+        with self.session() as session:
+            recordings.record_download_failure(session, recording_id, reason,
+                                               permanent=not again, not_audio=True)
+        if again:
+            raise self.retry(countdown=EMPTY_BACKOFF_SECONDS * (empty_tries + 1),
+                             kwargs={"empty_tries": empty_tries + 1}, exc=exc) from exc
+        log.warning("recording %s is not usable audio: %s", recording_id, reason)
+        return
     transcribe.delay(recording_id)
     if settings.delete_twilio_recordings:
         delete_twilio_recording.delay(recording_id)
@@ -76,7 +118,8 @@ def delete_twilio_recording(self: HotlineTask, recording_id: int) -> None:
             return
         url = recording.source_url or ""
     try:
-        twilio_recordings.delete(url, settings.twilio_account_sid, settings.twilio_auth_token)
+        twilio_recordings.delete(url, settings.twilio_account_sid, settings.twilio_auth_token,
+                                 policy=fetch_policy(settings))
     except twilio_recordings.DownloadError as exc:
         if exc.transient:
             raise self.retry(countdown=self.backoff(60), exc=exc) from exc

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Response, request, send_from_directory
 from sqlalchemy import select
 
+from ivr.twilio_ids import is_recording_sid
 from ivr.views import _call_sid, _db, _deps, bp
 from tickets import services
 from tickets.models import Recording, RecordingStatus
@@ -18,16 +19,15 @@ from tickets.models import Recording, RecordingStatus
 @bp.post("/recording-status")
 def recording_status() -> Response:
     """Twilio says the recording file is ready: fetch it now if the ticket exists."""
-    if request.form.get("RecordingStatus") == "completed":
-        recording = _db().scalar(
-            select(Recording).where(Recording.recording_sid == request.form.get("RecordingSid"))
-        )
+    sid = request.form.get("RecordingSid")
+    if request.form.get("RecordingStatus") == "completed" and is_recording_sid(sid):
+        recording = _db().scalar(select(Recording).where(Recording.recording_sid == sid))
         # The download enqueued at submission is the first try; this callback only
         # hurries along one that is waiting out a "not ready yet" backoff.
         if (recording is not None and recording.status is RecordingStatus.PENDING
                 and recording.attempts > 0):
             _deps()[1].recording_ready(recording.id)
-    # Unknown ids still get 200, so Twilio stops retrying.
+    # Unknown or malformed ids still get 2xx, so Twilio stops retrying.
     return Response(status=204)
 
 

@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.config import IvrConfig, IvrHooks, MenuCategory
 from ivr.security import is_signed
 from ivr.speech import Speaker
+from ivr.twilio_ids import InvalidTwilioValue, call_sid, recording_sid, recording_url
 from tickets import notifications, services
 from tickets.catalog import hotline_settings
 from tickets.db import utcnow
@@ -83,10 +84,10 @@ def _attempt() -> int:
 
 
 def _call_sid() -> str:
-    sid = request.form.get("CallSid", "")
-    if not sid:
+    try:
+        return call_sid(request.form.get("CallSid"))
+    except InvalidTwilioValue:
         abort(400)
-    return sid
 
 
 def _goodbye(resp: VoiceResponse, key: str = "goodbye") -> VoiceResponse:
@@ -259,9 +260,13 @@ def recorded() -> Response:
         _speaker().say(resp, "record_empty")
         resp.redirect(url_for("ivr.record", attempt=_attempt() + 1), method="POST")
         return _twiml(resp)
+    try:  # checked before anything is written; Twilio never sends these malformed
+        source = recording_url(url, recording_sid=recording_sid(sid))
+    except InvalidTwilioValue:
+        abort(400)
     call = services.start_call(_db(), _call_sid(), form.get("From"), form.get("To"))
-    call.pending_recording_sid = sid
-    call.pending_recording_url = url
+    call.pending_recording_sid = source.recording_sid
+    call.pending_recording_url = source.url
     try:
         call.pending_recording_duration = int(form.get("RecordingDuration", ""))
     except ValueError:

@@ -10,14 +10,17 @@ from tickets.db import utcnow
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Channel, RecordingStatus, Status, TranscriptionStatus
 
+LOST_CALL, LOST_RECORDING = "CA" + "1" * 32, "RE" + "1" * 32
+
 
 def _orphan_recording(db, peer, wav, *, minutes_ago: int):
     """A submitted complaint whose download task was never delivered."""
-    call = services.start_call(db, "CAlost", "+628111", "+62215550112")
-    call.pending_recording_sid = "RElost"
-    call.pending_recording_url = peer.add("RElost", wav)
+    call = services.start_call(db, LOST_CALL, "+628111", "+62215550112")
+    call.pending_recording_sid = LOST_RECORDING
+    call.pending_recording_url = peer.add(LOST_RECORDING, wav)
     db.commit()
-    ticket, recording, created = services.file_phone_complaint(db, "CAlost", tz="Asia/Jakarta")
+    ticket, recording, created = services.file_phone_complaint(db, LOST_CALL,
+                                                                tz="Asia/Jakarta")
     assert created
     recording.created_at = utcnow() - timedelta(minutes=minutes_ago)
     db.commit()
