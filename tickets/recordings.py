@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets.db import utcnow
+from tickets import events
+from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
 
@@ -37,7 +38,8 @@ def get_recording(session: Session, recording_id: int) -> Recording:
 def store_recording(
     session: Session, recording_id: int, data: bytes, content_type: str, recordings_dir: Path
 ) -> Recording:
-    """Write the audio under ``recordings_dir`` with its sha256; a second call changes nothing."""
+    """Write the audio under ``recordings_dir`` with its sha256 and publish
+    :class:`~tickets.events.RecordingStored`; a second call changes nothing."""
     recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
@@ -63,12 +65,13 @@ def store_recording(
     recording.stored_at = utcnow()
     recording.attempts += 1
     recording.error = None
-    session.commit()
+    session.flush()
+    events.publish(session, events.RecordingStored(recording.id))
     return recording
 
 
 def record_download_failure(
-    session: Session, recording_id: int, error: str, *, permanent: bool
+    session: Session, recording_id: int, error: str, *, permanent: bool, tz: str
 ) -> Recording:
     """Count a failed download; a permanent one hands the ticket to an agent as it is."""
     recording = get_recording(session, recording_id)
@@ -83,11 +86,11 @@ def record_download_failure(
         ticket.transcription_error = f"Rekaman tidak dapat diunduh: {error}"
         if ticket.status is Status.RECORDED:
             transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM,
-                       "Rekaman gagal diunduh; silakan hubungi pelapor.")
+                       "Rekaman gagal diunduh; silakan hubungi pelapor.", tz=tz)
         else:
             record_event(session, ticket, SYSTEM, "system",
                          f"Rekaman gagal diunduh: {error}", internal=True)
-    session.commit()
+    session.flush()
     return recording
 
 
