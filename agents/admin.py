@@ -7,12 +7,13 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from accounts import services as accounts
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
-from tickets import admin
-from tickets.catalog import EDITABLE_SETTINGS, hotline_settings
+from tickets import reference
 from tickets.errors import InvalidInput
 from tickets.models import Role
+from tickets.reference import EDITABLE_SETTINGS, hotline_settings
 
 SETTING_LABELS = {
     "agency_name": "Nama instansi (diucapkan IVR)",
@@ -42,25 +43,25 @@ def admin_users() -> Response | tuple[str, int]:
         try:
             action = f.get("action")
             if action == "baru":
-                admin.add_user(db(), user(), username=f.get("username", ""),
+                accounts.add_user(db(), user(), username=f.get("username", ""),
                                full_name=f.get("full_name", ""), password=f.get("password", ""),
                                role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
                                email=f.get("email", ""))
                 return _after("agents.admin_users", "Pengguna dibuat.")
             user_id = forms.optional_int(f, "user_id") or 0
             if action == "sandi":
-                admin.reset_password(db(), user(), user_id, f.get("password", ""))
+                accounts.reset_password(db(), user(), user_id, f.get("password", ""))
                 return _after("agents.admin_users", "Kata sandi diganti.")
-            admin.update_user(db(), user(), user_id, role=f.get("role", ""),
+            accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
                               pokja_id=forms.optional_int(f, "pokja_id"),
                               active=forms.checkbox(f, "active"), email=f.get("email"))
             return _after("agents.admin_users", "Pengguna diperbarui.")
         except InvalidInput as exc:
             db().rollback()
             errors[exc.field] = exc.message
-    return _render("agents/admin_users.html", errors, users=admin.list_users(db(), user()),
-                   pokjas=admin.list_pokja(db(), user()), roles=list(Role),
-                   role_labels=admin.ROLE_LABELS, target=f.get("user_id"))
+    return _render("agents/admin_users.html", errors, users=accounts.list_users(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()), roles=list(Role),
+                   role_labels=accounts.ROLE_LABELS, target=f.get("user_id"))
 
 
 @bp.route("/admin/pokja", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def admin_pokja() -> Response | tuple[str, int]:
     f = request.form
     if request.method == "POST":
         try:
-            admin.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
+            reference.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
                              code=f.get("code", ""), name=f.get("name", ""),
                              email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
                              active=forms.checkbox(f, "active"))
@@ -78,7 +79,7 @@ def admin_pokja() -> Response | tuple[str, int]:
         except InvalidInput as exc:
             db().rollback()
             errors[exc.field] = exc.message
-    return _render("agents/admin_pokja.html", errors, pokjas=admin.list_pokja(db(), user()),
+    return _render("agents/admin_pokja.html", errors, pokjas=reference.list_pokja(db(), user()),
                    target=f.get("pokja_id"))
 
 
@@ -89,7 +90,7 @@ def admin_categories() -> Response | tuple[str, int]:
     f = request.form
     if request.method == "POST":
         try:
-            admin.save_category(
+            reference.save_category(
                 db(), user(), forms.optional_int(f, "category_id"), name=f.get("name", ""),
                 ivr_digit=forms.optional_int(f, "ivr_digit", "Tombol IVR harus angka 1 sampai 9."),
                 pokja_id=forms.optional_int(f, "pokja_id"), active=forms.checkbox(f, "active"))
@@ -98,8 +99,8 @@ def admin_categories() -> Response | tuple[str, int]:
             db().rollback()
             errors[exc.field] = exc.message
     return _render("agents/admin_categories.html", errors,
-                   categories=admin.list_categories(db(), user()),
-                   pokjas=admin.list_pokja(db(), user()), target=f.get("category_id"))
+                   categories=reference.list_categories(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()), target=f.get("category_id"))
 
 
 @bp.route("/admin/pengaturan", methods=["GET", "POST"])
@@ -108,7 +109,7 @@ def admin_settings() -> Response | tuple[str, int]:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            admin.save_hotline_settings(db(), user(), request.form)
+            reference.save_hotline_settings(db(), user(), request.form)
             return _after("agents.admin_settings", "Pengaturan hotline disimpan.")
         except InvalidInput as exc:
             db().rollback()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
+from accounts.services import LoginFailed, sign_in
 from agents.web import bp, cfg, db, home_for
-from tickets.logins import LoginFailed, sign_in
 
 
 def safe_next(target: str | None) -> str | None:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 @dataclass(frozen=True)
 class AgentsConfig:
-    session_factory: Callable[[], Session]
+    # The request's session: the request commits it (hotline.app), views never do.
+    db: Callable[[], Session]
     recordings_dir: Path
     timezone: str
     login_max_attempts: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from tickets.errors import InvalidInput
+from tickets.errors import InvalidInput, StaleTicket
 from tickets.models import Status
 from tickets.queue import Filters
 from tickets.workflow import DeskComplaint, Verification
@@ -64,6 +64,15 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
     return f
+
+
+def version(form: Form) -> int:
+    """The ticket version a page was rendered from; every ticket form carries it, so a
+    form without one (crafted, or from an older page) is refused like a stale one."""
+    raw = (form.get("version") or "").strip()
+    if not raw.isdigit():
+        raise StaleTicket("Formulir ini tidak dapat diproses; muat ulang halaman lalu ulangi.")
+    return int(raw)
 
 
 def verification(form: Form) -> Verification:

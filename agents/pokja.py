@@ -5,17 +5,18 @@ from __future__ import annotations
 from flask import render_template, request
 
 from agents.web import bp, cfg, db, roles, user
+from tickets.lifecycle import AT_POKJA
 from tickets.models import Role, Status
-from tickets.queue import OPEN_FOLLOWUP, pokja_inbox
+from tickets.queue import pokja_inbox
 
-VIEWS = {"terbuka": OPEN_FOLLOWUP, "dijawab": (Status.ANSWERED,), "selesai": (Status.CLOSED,)}
+VIEWS = {"terbuka": tuple(AT_POKJA), "dijawab": (Status.ANSWERED,), "selesai": (Status.CLOSED,)}
 
 
 @bp.get("/kotak-masuk")
 @roles(Role.POKJA, Role.SUPERVISOR)
 def inbox() -> str:
     view = request.args.get("lihat", "terbuka")
-    statuses = VIEWS.get(view, OPEN_FOLLOWUP)
+    statuses = VIEWS.get(view, tuple(AT_POKJA))
     page = pokja_inbox(db(), user(), tz=cfg().timezone, after=request.args.get("after"),
                        statuses=statuses)
     return render_template("agents/inbox.html", page=page, view=view)

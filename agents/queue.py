@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
-from tickets.access import DESK_ROLES
 from tickets.errors import InvalidInput
 from tickets.models import Category, Channel, Pokja, Status
+from tickets.permissions import DESK_ROLES
 from tickets.queue import Filters, list_tickets
 from tickets.workflow import DESK_CHANNELS, file_desk_complaint
 

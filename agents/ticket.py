@@ -9,12 +9,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from agents import forms
+from agents import forms, outbox_views
 from agents.web import bp, cfg, db, user
-from tickets import followup, messages, workflow
-from tickets.access import DESK_ROLES, can_see_reporter, viewable_ticket
-from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied
+from tickets import followup, workflow
+from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.models import Category, Pokja, RejectReason, Role, Ticket
+from tickets.permissions import DESK_ROLES, can_see_reporter, viewable_ticket
 from tickets.recordings import recording_path, stored_format
 
 LOW_CONFIDENCE = 0.6
@@ -35,7 +35,7 @@ def _words(ticket: Ticket) -> list[dict[str, Any]]:
 
 
 def _page(ticket: Ticket, errors: dict[str, str] | None = None,
-          form: Any = None) -> tuple[str, int]:
+          form: Any = None, conflict: str | None = None) -> tuple[str, int]:
     agent = user()
     shows_reporter = can_see_reporter(agent, ticket)
     recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
@@ -43,6 +43,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
               or e.kind == "note"]
     return render_template(
         "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
+        conflict=conflict,
         shows_reporter=shows_reporter, recordings=recordings, events=events,
         words=_words(ticket) if shows_reporter else [],
         transcript=ticket.transcript if shows_reporter else None,
@@ -52,8 +53,8 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         reject_reasons=[r for r in RejectReason if r is not RejectReason.DUPLICATE],
         is_desk=agent.role in DESK_ROLES,
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
-        messages=messages.for_ticket(db(), agent, ticket),
-    ), 422 if errors else 200
+        messages=outbox_views.for_ticket(db(), agent, ticket),
+    ), 409 if conflict else 422 if errors else 200
 
 
 @bp.get("/tiket/<number>")
@@ -90,23 +91,31 @@ def _tz() -> str:
 
 Action = Callable[[str, Any], Any]
 
+
+def _kw(f: Any) -> dict[str, Any]:
+    # The version the page was rendered from (a stale form is refused) and the zone.
+    return {"version": forms.version(f), "tz": _tz()}
+
+
 ACTIONS: dict[str, Action] = {
-    "simpan": lambda n, f: workflow.save_verification(db(), user(), n, forms.verification(f)),
+    "simpan": lambda n, f: workflow.save_verification(db(), user(), n, forms.verification(f),
+                                                      **_kw(f)),
     "teruskan": lambda n, f: workflow.verify_and_forward(
-        db(), user(), n, forms.verification(f), f.get("note"), tz=_tz()),
-    "tunda": lambda n, f: workflow.postpone(db(), user(), n, f.get("note", ""), tz=_tz()),
-    "lanjutkan": lambda n, f: workflow.resume(db(), user(), n, f.get("note"), tz=_tz()),
+        db(), user(), n, forms.verification(f), f.get("note"), **_kw(f)),
+    "tunda": lambda n, f: workflow.postpone(db(), user(), n, f.get("note", ""), **_kw(f)),
+    "lanjutkan": lambda n, f: workflow.resume(db(), user(), n, f.get("note"), **_kw(f)),
     "tolak": lambda n, f: workflow.reject(db(), user(), n, f.get("reason", ""), f.get("note"),
-                                          tz=_tz()),
+                                          **_kw(f)),
     "duplikat": lambda n, f: workflow.mark_duplicate(db(), user(), n, f.get("original", ""),
-                                                     tz=_tz()),
+                                                     **_kw(f)),
     "catatan": lambda n, f: workflow.add_note(db(), user(), n, f.get("note", "")),
-    "proses": lambda n, f: followup.start_progress(db(), user(), n, tz=_tz()),
-    "draf": lambda n, f: followup.save_answer_draft(db(), user(), n, f.get("answer", "")),
-    "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), tz=_tz()),
+    "proses": lambda n, f: followup.start_progress(db(), user(), n, **_kw(f)),
+    "draf": lambda n, f: followup.save_answer_draft(db(), user(), n, f.get("answer", ""),
+                                                    **_kw(f)),
+    "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), **_kw(f)),
     "kembalikan": lambda n, f: followup.return_to_callcentre(db(), user(), n,
-                                                             f.get("note", ""), tz=_tz()),
-    "publikasikan": lambda n, f: followup.publish_answer(db(), user(), n),
+                                                             f.get("note", ""), **_kw(f)),
+    "publikasikan": lambda n, f: followup.publish_answer(db(), user(), n, **_kw(f)),
 }
 
 DONE = {
@@ -131,6 +140,9 @@ def act(number: str, action: str) -> Response | tuple[str, int]:
         db().rollback()
         return _page(viewable_ticket(db(), user(), number), {exc.field: exc.message},
                      request.form)
+    except StaleTicket as exc:
+        db().rollback()
+        return _page(viewable_ticket(db(), user(), number), conflict=exc.message)
     except IllegalTransition as exc:
         db().rollback()
         flash(exc.message, "error")

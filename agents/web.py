@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -23,14 +22,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from accounts.models import User
+from agents import outbox_views
 from agents.config import AgentsConfig
-from tickets import messages, sla
-from tickets.access import DESK_ROLES
-from tickets.db import utcnow
+from tickets import sla
+from tickets.clock import to_local, utcnow
 from tickets.errors import NotFound, PermissionDenied
-from tickets.lifecycle import STATUS_LABELS
-from tickets.models import Role, User
-from tickets.workflow import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS
+from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
+from tickets.models import Role
+from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
+from tickets.permissions import DESK_ROLES
 
 bp = Blueprint("agents", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -44,20 +45,12 @@ def cfg() -> AgentsConfig:
 
 
 def db() -> Session:
-    if "agents_db" not in g:
-        g.agents_db = cfg().session_factory()
-    return g.agents_db
+    """The request's session; the request commits it (see ``hotline.app``)."""
+    return cfg().db()
 
 
 def user() -> User:
     return g.agent_user
-
-
-@bp.teardown_app_request
-def _close_db(_exc: BaseException | None) -> None:
-    session_ = g.pop("agents_db", None)
-    if session_ is not None:
-        session_.close()
 
 
 @bp.before_request
@@ -105,19 +98,14 @@ def home() -> Response:
 
 @bp.app_template_filter("local")
 def local_time(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    if value is None:
-        return "-"
-    zone = ZoneInfo(cfg().timezone)
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime(fmt)
+    return "-" if value is None else to_local(value, cfg().timezone).strftime(fmt)
 
 
 def working_days_left(due: datetime | None) -> int | None:
     if due is None:
         return None
-    zone = ZoneInfo(cfg().timezone)
-    today = datetime.now(zone).date()
-    due_day = due.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-    return sla.working_days_between(today, due_day)
+    tz = cfg().timezone
+    return sla.working_days_between(to_local(utcnow(), tz).date(), to_local(due, tz).date())
 
 
 @bp.app_context_processor
@@ -126,6 +114,7 @@ def _labels() -> dict[str, Any]:
         "STATUS_LABELS": STATUS_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
         "PRIORITY_LABELS": PRIORITY_LABELS, "REJECT_LABELS": REJECT_LABELS,
         "Role": Role, "DESK_ROLES": DESK_ROLES, "agent": g.get("agent_user"),
+        "AT_DESK": AT_DESK, "AT_POKJA": AT_POKJA, "WITH_ANSWER": WITH_ANSWER,
         "now": utcnow, "working_days_left": working_days_left,
         "failed_messages": _failed_messages,
     }
@@ -134,7 +123,7 @@ def _labels() -> dict[str, Any]:
 def _failed_messages() -> int | None:
     # Called by the nav only, so pages without a signed-in user never query.
     agent = g.get("agent_user")
-    return messages.failed_count(db(), agent) if agent is not None else None
+    return outbox_views.failed_count(db(), agent) if agent is not None else None
 
 
 def _error(status: int, message: str) -> tuple[str, int]:

@@ -27,12 +27,13 @@ import psycopg
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from accounts.models import User
 from hotline.app import create_app
+from hotline.demo import DEMO_PASSWORD, seed_demo
 from hotline.migrate import upgrade
 from hotline.settings import load_settings
-from tickets.catalog import DEMO_PASSWORD, seed_demo
-from tickets.db import utcnow
-from tickets.models import Category, Channel, Status, Ticket, Transcript, User
+from tickets.clock import utcnow
+from tickets.models import Category, Channel, Status, Ticket, Transcript
 from tickets.queue import Filters, list_tickets
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"

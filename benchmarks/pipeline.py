@@ -107,11 +107,11 @@ def main() -> int:
     import redis
     from sqlalchemy import select
 
+    from hotline.demo import seed_demo
     from hotline.migrate import upgrade
     from hotline.runtime import build_runtime
     from hotline.settings import load_settings
     from ivr.simulator import CallSimulator
-    from tickets.catalog import seed_demo
     from tickets.models import Ticket, Transcript, TranscriptionStatus
 
     tmp = Path(tempfile.mkdtemp(prefix="sw-pipeline-"))
@@ -133,6 +133,7 @@ def main() -> int:
     runtime = build_runtime(settings)
     with runtime.session() as session:
         seed_demo(session)
+        session.commit()
     redis.Redis.from_url(args.redis).flushdb()
 
     py = sys.executable

@@ -1,27 +1,81 @@
-"""The Flask application factory."""
+"""The Flask application factory, and the request's unit of work.
+
+A web request owns one transaction, as warehouse's request transaction does: views
+and the services they call flush and never commit; the request commits after the view
+returned (before the response leaves), rolls back when the view raised, and runs the
+work registered with ``tickets.db.after_commit`` (queue messages) only after a commit.
+A transient database error (a reset connection, a serialization failure) is retried
+once with a fresh session before the request fails.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, g, jsonify
+from flask.typing import ResponseReturnValue
 from flask_talisman import Talisman
 from sqlalchemy import text
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 import agents
 import ivr
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
-from hotline.settings import Settings
+from hotline.settings import Settings, load_settings
 from notify import callbacks as notify_callbacks
-from prompts import Catalog
+from tickets.db import is_transient
+
+log = logging.getLogger(__name__)
+
+
+class HotlineFlask(Flask):
+    def handle_user_exception(self, e: Exception) -> Any:
+        # Whatever the view wrote is discarded before any error page is rendered; the
+        # session stays open so the page can still read (the signed-in user's name).
+        if "db" in g:
+            g.db.rollback()
+        return super().handle_user_exception(e)
+
+    def full_dispatch_request(self) -> Response:
+        try:
+            return super().full_dispatch_request()
+        except Exception as exc:
+            if not is_transient(exc) or g.get("db_retried"):
+                raise
+            log.warning("transient database error, retrying the request once: %s", exc)
+            _end_request_session(commit=False)
+            g.db_retried = True
+            return super().full_dispatch_request()
+
+
+def request_session() -> Session:
+    """The request's session: opened on first use, committed by the request."""
+    if "db" not in g:
+        g.db = current_app.extensions["hotline"].session()
+    return g.db  # type: ignore[no-any-return]
+
+
+def _end_request_session(*, commit: bool) -> None:
+    session: Session | None = g.pop("db", None)
+    if session is None:
+        return
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     """Build the web app. ``config`` overrides Flask/Celery config (tests use it)."""
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings or load_settings())
     settings = runtime.settings
-    app = Flask(__name__)
+    app = HotlineFlask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
@@ -34,7 +88,14 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.extensions["hotline"] = runtime
     app.extensions["celery"] = celery
 
-    from hotline import tasks
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        _end_request_session(commit=True)
+        return response
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        _end_request_session(commit=False)
 
     ivr.init_app(
         app,
@@ -44,20 +105,16 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             tts_language=settings.tts_language,
             gather_timeout_seconds=settings.gather_timeout_seconds,
             timezone=settings.timezone,
-            catalog=Catalog.load(),
+            catalog=runtime.catalog,
             hotline_defaults=settings.hotline_defaults(),
-            session_factory=runtime.session,
+            db=request_session,
             cache_seconds=settings.ivr_cache_seconds,
-        ),
-        ivr.IvrHooks(
-            recording_submitted=lambda rid: tasks.download_recording.delay(rid),
-            recording_ready=lambda rid: tasks.download_recording.delay(rid),
         ),
     )
     agents.init_app(
         app,
         agents.AgentsConfig(
-            session_factory=runtime.session,
+            db=request_session,
             recordings_dir=settings.recordings_dir,
             timezone=settings.timezone,
             login_max_attempts=settings.login_max_attempts,
@@ -65,7 +122,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         ),
     )
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
-        settings.twilio_auth_token, settings.public_base_url, runtime.session))
+        settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)
     _secure_headers(app, settings)
     return app
@@ -110,7 +167,6 @@ def _secure_headers(app: Flask, settings: Settings) -> None:
 
 def _register_health(app: Flask, runtime: Runtime) -> None:
     @app.get("/healthz")
-    def healthz() -> Any:
-        with runtime.session() as session:
-            session.execute(text("SELECT 1"))
+    def healthz() -> ResponseReturnValue:
+        request_session().execute(text("SELECT 1"))
         return jsonify(status="ok", embedded=runtime.settings.embedded)

@@ -59,12 +59,15 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )
     app.conf.update(overrides)
+    # The tasks reach the runtime through their app (HotlineTask.runtime): built once by
+    # the entry point, never rebuilt from the environment inside a worker.
+    app.hotline_runtime = runtime  # type: ignore[attr-defined]
     app.set_default()
-    import hotline.tasks  # noqa: F401  (registers the tasks on this app)
-    from hotline import notify_tasks
+    from hotline import notify_tasks, tasks  # registers the tasks on this app
 
-    notify_tasks.install(runtime)
-
+    # Work for the queues, sent once the publishing transaction has committed.
+    tasks.subscribe(runtime.dispatcher)
+    notify_tasks.subscribe(runtime.dispatcher)
     return app
 
 

@@ -55,10 +55,10 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Create demo pokja, categories and one user per role (password: suarawarga)."""
-    from tickets.catalog import DEMO_PASSWORD, DEMO_USERS
-    from tickets.catalog import seed_demo as seed
+    from hotline.demo import DEMO_PASSWORD, DEMO_USERS
+    from hotline.demo import seed_demo as seed
 
-    with _runtime().session() as session:
+    with _runtime().transaction() as session:
         created = seed(session)
     if created:
         users = ", ".join(u[0] for u in DEMO_USERS)
@@ -78,7 +78,7 @@ def tickets() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--limit", default=50, show_default=True)
 def tickets_list(as_json: bool, limit: int) -> None:
-    from tickets.views import recent_tickets, ticket_as_dict
+    from tickets.serialize import recent_tickets, ticket_as_dict
 
     with _runtime().session() as session:
         rows = [ticket_as_dict(t) for t in recent_tickets(session, limit)]
@@ -97,11 +97,12 @@ def tickets_list(as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def tickets_show(number: str, as_json: bool) -> None:
     from tickets.errors import NotFound
-    from tickets.views import get_ticket, ticket_as_dict
+    from tickets.serialize import ticket_as_dict
+    from tickets.services import ticket_by_number
 
     with _runtime().session() as session:
         try:
-            row = ticket_as_dict(get_ticket(session, number))
+            row = ticket_as_dict(ticket_by_number(session, number))
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:
@@ -128,8 +129,8 @@ def outbox() -> None:
 @click.option("--status", default=None, help="Only this status (pending, held, failed, ...).")
 @click.option("--limit", default=50, show_default=True)
 def outbox_list(as_json: bool, status: str | None, limit: int) -> None:
-    from tickets import outbox as box
-    from tickets.models import OutboxStatus
+    from notify import outbox as box
+    from notify.models import OutboxStatus
 
     try:
         wanted = OutboxStatus(status) if status else None
@@ -151,14 +152,14 @@ def outbox_list(as_json: bool, status: str | None, limit: int) -> None:
 @click.argument("outbox_id", type=int)
 def outbox_retry(outbox_id: int) -> None:
     """Send a failed, dead or held message again."""
-    from tickets import outbox as box
+    from notify import outbox as box
     from tickets.errors import NotFound
 
-    with _runtime().session() as session:
-        try:
-            box.retry(session, outbox_id)  # delivery is enqueued when this commits
-        except NotFound as exc:
-            raise click.ClickException(exc.message) from exc
+    try:
+        with _runtime().transaction() as session:
+            box.retry(session, outbox_id)  # delivery is queued once this commits
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"message {outbox_id} queued for delivery")
 
 
@@ -289,12 +290,12 @@ def check() -> None:
     mode = "embedded (no Redis)" if settings.embedded else f"Redis {settings.redis_url}"
     click.echo(f"environment: {settings.env}\ndatabase: {settings.database_url}\nqueue: {mode}\n"
                f"speech engine: {settings.speech_engine}")
-    import notify
     from hotline.notify_tasks import notify_config
+    from notify import providers
 
     config = notify_config(settings)
     for channel in ("sms", "voice", "whatsapp", "email"):
-        reason = notify.not_configured(channel, config)
+        reason = providers.not_configured(channel, config)
         click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
 
 

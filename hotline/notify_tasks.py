@@ -1,37 +1,33 @@
-"""Wiring of notifications: settings -> policy and adapters, enqueue after commit, tasks.
+"""Notification tasks: delivering outbox rows, the sweep that reconciles them, the scans.
 
-Outbox rows are written by the domain inside its transaction; a session event
-collects their ids at flush and sends ``notify.deliver`` tasks only once the
-transaction has committed (never for a rolled-back change). The beat sweep
-catches what a lost task message or a killed worker left behind.
+Outbox rows are written by ``notify.compose`` inside the change's transaction, and each
+new row's ``notify.deliver`` task is sent once that transaction has committed (never for
+a rolled-back change). The beat sweep catches what a lost task message or a killed
+worker left behind. Each step below is its own transaction: a claim is committed before
+the provider is called.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-import notify
-from hotline.runtime import Runtime, current_runtime
 from hotline.settings import DEV_ACCOUNT_SID, Settings
 from hotline.tasks import HotlineTask
-from tickets import notifications, outbox
-from tickets.db import utcnow
-from tickets.models import OutboxMessage
+from notify import outbox, providers
+from tickets.clock import to_local, utcnow
+from tickets.db import after_commit
+from tickets.events import Dispatcher
 
 log = logging.getLogger(__name__)
 
-_NEW_IDS = outbox.ENQUEUE_AFTER_COMMIT
 
-
-def notify_config(settings: Settings) -> notify.NotifyConfig:
+def notify_config(settings: Settings) -> providers.NotifyConfig:
     n = settings.notify
-    return notify.NotifyConfig(
+    return providers.NotifyConfig(
         account_sid=settings.twilio_account_sid,
         auth_token=settings.twilio_auth_token,
         api_base=settings.twilio_api_base,
@@ -47,43 +43,12 @@ def notify_config(settings: Settings) -> notify.NotifyConfig:
     )
 
 
-def notify_policy(settings: Settings) -> notifications.NotifyPolicy:
-    return notifications.NotifyPolicy(
-        voice_updates=settings.notify.voice_updates,
-        sla_warning_days=settings.notify.sla_warning_days,
-        timezone=settings.timezone,
-        console_url=f"{settings.public_base_url}/console" if settings.public_base_url else None,
-        hotline_defaults=settings.hotline_defaults(),
-    )
+def _deliver_queued(session: Session, event: outbox.MessageQueued) -> None:
+    after_commit(session, lambda: deliver.delay(event.outbox_id))
 
 
-def install(runtime: Runtime) -> None:
-    """Give every session of this process the policy and the enqueue-after-commit hook."""
-    maker = runtime.sessionmaker
-    maker.configure(info={notifications.POLICY_KEY: notify_policy(runtime.settings)})
-    if event.contains(maker, "after_flush", _collect):
-        return
-    event.listen(maker, "after_flush", _collect)
-    event.listen(maker, "after_commit", _enqueue)
-    event.listen(maker, "after_rollback", _discard)
-
-
-def _collect(session: Session, _flush_context: object) -> None:
-    ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
-    if ids:
-        session.info.setdefault(_NEW_IDS, []).extend(ids)
-
-
-def _enqueue(session: Session) -> None:
-    for outbox_id in session.info.pop(_NEW_IDS, []):
-        try:
-            deliver.delay(outbox_id)
-        except Exception:  # the broker is down: the sweep delivers it later
-            log.exception("could not enqueue outbox message %s", outbox_id)
-
-
-def _discard(session: Session) -> None:
-    session.info.pop(_NEW_IDS, None)
+def subscribe(dispatcher: Dispatcher) -> None:
+    dispatcher.subscribe(outbox.MessageQueued, _deliver_queued)
 
 
 # --- tasks ---------------------------------------------------------------------------------
@@ -91,20 +56,20 @@ def _discard(session: Session) -> None:
 @shared_task(bind=True, base=HotlineTask, name="notify.deliver")
 def deliver(self: HotlineTask, outbox_id: int) -> str:
     """Deliver one outbox row; a second run (or a row not due) does nothing."""
-    settings = current_runtime().settings
+    settings = self.runtime.settings
     config = notify_config(settings)
-    with self.session() as session:
+    with self.transaction() as session:
         message = outbox.claim(session, outbox_id)
         if message is None:
             return "skipped"
-        reason = notify.not_configured(message.channel, config)
+        reason = providers.not_configured(message.channel, config)
         if reason is not None:
             outbox.mark_held(session, outbox_id, reason)
             return "held"
     try:
-        receipt = notify.deliver(message, config)
-    except notify.DeliveryError as exc:
-        with self.session() as session:
+        receipt = providers.deliver(message, config)
+    except providers.DeliveryError as exc:
+        with self.transaction() as session:
             delay = outbox.mark_failed(session, outbox_id, str(exc), permanent=exc.permanent,
                                        max_attempts=settings.notify.max_attempts)
         if delay is None:
@@ -112,7 +77,7 @@ def deliver(self: HotlineTask, outbox_id: int) -> str:
             return "failed"
         deliver.apply_async((outbox_id,), countdown=delay.total_seconds())
         return "retry"
-    with self.session() as session:
+    with self.transaction() as session:
         outbox.mark_sent(session, outbox_id, receipt.provider_id, receipt.provider_status)
     return "sent"
 
@@ -124,26 +89,29 @@ UNKNOWN_OUTCOME = ("status pengiriman tidak diketahui: pengiriman terputus dan s
 @shared_task(bind=True, base=HotlineTask, name="notify.sweep")
 def sweep(self: HotlineTask) -> dict[str, int]:
     """Re-enqueue due rows whose task was lost; reconcile rows a dead worker left sending."""
-    settings = current_runtime().settings
+    settings = self.runtime.settings
     config = notify_config(settings)
     counts = {"released": 0, "requeued": 0, "reconciled": 0, "resent": 0, "unknown": 0}
-    with self.session() as session:
-        configured = [c for c in outbox.CHANNELS if notify.not_configured(c, config) is None]
+    with self.transaction() as session:
+        configured = [c for c in outbox.CHANNELS if providers.not_configured(c, config) is None]
         counts["released"] = len(outbox.release_held(session, configured))
+        # Claimed and committed first, so two sweeps never reconcile (and resend) one row.
         stale = outbox.claim_stale(
             session, timedelta(seconds=settings.notify.stale_sending_seconds))
-        for message in stale:
-            try:
-                receipt = notify.find_accepted(message, config)
-            except notify.Unknowable:
-                # At most once: without a way to ask, a human decides (hotline outbox retry).
+    for message in stale:
+        try:
+            receipt = providers.find_accepted(message, config)
+        except providers.Unknowable:
+            # At most once: without a way to ask, a human decides (hotline outbox retry).
+            with self.transaction() as session:
                 outbox.mark_failed(session, message.id, UNKNOWN_OUTCOME, permanent=True,
                                    max_attempts=settings.notify.max_attempts)
-                counts["unknown"] += 1
-                continue
-            except notify.DeliveryError as exc:
-                log.warning("could not reconcile outbox %s yet: %s", message.id, exc)
-                continue  # stays sending; the next sweep asks again
+            counts["unknown"] += 1
+            continue
+        except providers.DeliveryError as exc:
+            log.warning("could not reconcile outbox %s yet: %s", message.id, exc)
+            continue  # stays sending; the next sweep asks again
+        with self.transaction() as session:
             if receipt is not None:
                 outbox.mark_sent(session, message.id, receipt.provider_id,
                                  receipt.provider_status)
@@ -151,6 +119,7 @@ def sweep(self: HotlineTask) -> dict[str, int]:
             else:
                 outbox.release_for_resend(session, message.id)
                 counts["resent"] += 1
+    with self.transaction() as session:
         due = outbox.due_pending(session)
     counts["requeued"] = len(due)
     for outbox_id in due:
@@ -160,16 +129,15 @@ def sweep(self: HotlineTask) -> dict[str, int]:
 
 @shared_task(bind=True, base=HotlineTask, name="notify.sla_warnings")
 def sla_warnings(self: HotlineTask) -> int:
-    with self.session() as session:
-        return notifications.warn_sla_lapsing(session)
+    with self.transaction() as session:
+        return self.runtime.composer.warn_sla_lapsing(session)
 
 
 @shared_task(bind=True, base=HotlineTask, name="notify.digest")
 def digest(self: HotlineTask) -> int:
     """Runs hourly; writes the day's digest once the local digest hour has come."""
-    settings = current_runtime().settings
-    local = utcnow().replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(settings.timezone))
-    if local.hour < settings.notify.supervisor_digest_hour:
+    settings = self.runtime.settings
+    if to_local(utcnow(), settings.timezone).hour < settings.notify.supervisor_digest_hour:
         return 0
-    with self.session() as session:
-        return notifications.supervisor_digest(session)
+    with self.transaction() as session:
+        return self.runtime.composer.supervisor_digest(session)

@@ -1,14 +1,22 @@
-"""The process-wide objects built from settings: database engine and session factory."""
+"""The process-wide objects built once from settings, and the wiring of domain events.
+
+``build_runtime`` is called by each entry point (the app factory, the Celery worker
+module, the CLI) with the settings it loaded; nothing rebuilds it lazily later.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.settings import Settings, load_settings
-from tickets.db import make_engine, make_sessionmaker
+from hotline.settings import Settings
+from notify.compose import Composer, NotifyPolicy
+from prompts import Catalog
+from tickets import db, events
 
 
 @dataclass
@@ -16,24 +24,39 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    dispatcher: events.Dispatcher
+    catalog: Catalog
+    composer: Composer
 
     def session(self) -> Session:
         return self.sessionmaker()
 
-
-_current: Runtime | None = None
-
-
-def build_runtime(settings: Settings | None = None) -> Runtime:
-    """Build (and remember, for Celery tasks) the runtime of this process."""
-    global _current
-    settings = settings or load_settings()
-    engine = make_engine(settings.database_url)
-    _current = Runtime(settings, engine, make_sessionmaker(engine))
-    return _current
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on error, then run the work
+        registered with ``tickets.db.after_commit``."""
+        with db.transaction(self.sessionmaker) as session:
+            yield session
 
 
-def current_runtime() -> Runtime:
-    if _current is None:
-        return build_runtime()
-    return _current
+def notify_policy(settings: Settings) -> NotifyPolicy:
+    return NotifyPolicy(
+        voice_updates=settings.notify.voice_updates,
+        sla_warning_days=settings.notify.sla_warning_days,
+        timezone=settings.timezone,
+        console_url=f"{settings.public_base_url}/console" if settings.public_base_url else None,
+        hotline_defaults=settings.hotline_defaults(),
+    )
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """The engine, the event dispatcher with the notification listeners, the catalogue.
+    The queue listeners are subscribed by ``make_celery``, which owns the tasks."""
+    engine = db.make_engine(settings.database_url)
+    dispatcher = events.Dispatcher()
+    catalog = Catalog.load()
+    composer = Composer(notify_policy(settings), catalog)
+    dispatcher.subscribe(events.StatusChanged, composer.status_changed)
+    dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
+    return Runtime(settings, engine, db.make_sessionmaker(engine, dispatcher), dispatcher,
+                   catalog, composer)

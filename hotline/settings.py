@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tickets.contacts import is_mailbox, to_e164
 from tickets.hours import OfficeHours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -165,11 +166,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if engine not in ("whisper", "vosk", "none"):
         raise ConfigError(f"SPEECH_ENGINE must be whisper, vosk or none, got {engine!r}")
 
-    operator = e.str("OPERATOR_NUMBER")
-    if operator and not re.fullmatch(r"\+?[0-9]{4,15}", operator):
-        raise ConfigError(
-            f"OPERATOR_NUMBER must be a phone number like +62215551234, got {operator!r}"
-        )
+    operator = _phone(e, "OPERATOR_NUMBER", strict=True)
 
     vocabulary = tuple(
         w.strip() for w in (e.str("SPEECH_VOCABULARY", "") or "").split(",") if w.strip()
@@ -212,20 +209,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-_PHONE = re.compile(r"\+[0-9]{6,15}")
-
-
-def _phone(e: _Env, name: str) -> str | None:
+def _phone(e: _Env, name: str, *, strict: bool = False) -> str | None:
+    """A phone number setting, normalised to E.164 (``strict``: it must exist in its plan;
+    otherwise a possible number, as Twilio's test numbers are)."""
     value = e.str(name)
-    if value and not _PHONE.fullmatch(value):
-        raise ConfigError(f"{name} must be an E.164 phone number like +62215551234, got {value!r}")
-    return value
+    if not value:
+        return None
+    try:
+        return to_e164(value, strict=strict)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a phone number like +62215551234, got {value!r}") from None
 
 
 def _notify(e: _Env) -> NotifySettings:
     smtp_host = e.str("SMTP_HOST")
     mail_from = e.str("MAIL_FROM", required=smtp_host is not None)
-    if mail_from and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+|.*<[^@\s<>]+@[^@\s<>]+>", mail_from):
+    if mail_from and not is_mailbox(mail_from):
         raise ConfigError(f"MAIL_FROM must be an e-mail address, got {mail_from!r}")
     user, password = e.str("SMTP_USER"), e.str("SMTP_PASSWORD")
     if user and not password:

@@ -1,22 +1,32 @@
-"""Celery tasks. They take ids, open their own session, and are safe to run twice."""
+"""Celery tasks. They take ids, run each step in one transaction, and are safe to run twice.
+
+:class:`HotlineTask` owns what every task shares, as warehouse's task base does: the
+runtime (from the Celery app the entry point built), the unit of work, and the retry
+policy: a transient database error (a dropped connection, a deadlock, a lost race on a
+row's version) becomes a Celery retry with backoff instead of a lost task.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Task, shared_task
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from hotline.runtime import current_runtime
-from hotline.settings import Settings
 from ivr import recordings as twilio_recordings
-from tickets import recordings, sweeps, transcripts
+from tickets import events, recordings, sweeps, transcripts
 from tickets.audio_check import NotAudio
-from tickets.catalog import hotline_settings
+from tickets.db import after_commit, is_transient
 from tickets.models import Recording, RecordingStatus, TranscriptionStatus
+from tickets.reference import hotline_settings
+
+if TYPE_CHECKING:
+    from hotline.runtime import Runtime
+    from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +36,46 @@ DOWNLOAD_RETRIES = 8
 EMPTY_RETRIES = 2
 EMPTY_BACKOFF_SECONDS = 5
 TRANSCRIBE_RETRIES = 4
+DB_RETRIES = 5
 
 
 class HotlineTask(Task):
-    """Owns the database session of one task run."""
-
     abstract = True
 
-    def session(self) -> Session:
-        return current_runtime().session()
+    @property
+    def runtime(self) -> Runtime:
+        return self.app.hotline_runtime  # type: ignore[attr-defined, no-any-return]
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        return self.runtime.transaction()
 
     def backoff(self, base: int = 5, cap: int = 600) -> int:
         return int(min(cap, base * 2 ** self.request.retries))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except (IntegrityError, StaleDataError) as exc:
+            # Two runs of one job raced on a row: the next run finds the winner's result.
+            raise self.retry(countdown=1, exc=exc, max_retries=DB_RETRIES) from exc
+        except Exception as exc:
+            if is_transient(exc):
+                raise self.retry(countdown=self.backoff(), exc=exc,
+                                 max_retries=DB_RETRIES) from exc
+            raise
+
+
+def _download_filed(session: Session, event: events.RecordingFiled) -> None:
+    after_commit(session, lambda: download_recording.delay(event.recording_id))
+
+
+def _transcribe_stored(session: Session, event: events.RecordingStored) -> None:
+    after_commit(session, lambda: transcribe.delay(event.recording_id))
+
+
+def subscribe(dispatcher: events.Dispatcher) -> None:
+    dispatcher.subscribe(events.RecordingFiled, _download_filed)
+    dispatcher.subscribe(events.RecordingStored, _transcribe_stored)
 
 
 def fetch_policy(settings: Settings) -> twilio_recordings.FetchPolicy:
@@ -62,8 +100,8 @@ def _record_max_seconds(session: Session, settings: Settings) -> int:
 @shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
              max_retries=DOWNLOAD_RETRIES)
 def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
-    settings = current_runtime().settings
-    with self.session() as session:
+    settings = self.runtime.settings
+    with self.transaction() as session:
         recording = session.get(Recording, recording_id)
         if recording is None or recording.status is not RecordingStatus.PENDING:
             return
@@ -77,16 +115,18 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
         )
     except twilio_recordings.DownloadError as exc:
         last_try = self.request.retries >= self.max_retries
-        with self.session() as session:
+        with self.transaction() as session:
             recordings.record_download_failure(
-                session, recording_id, str(exc), permanent=not exc.transient or last_try
+                session, recording_id, str(exc), permanent=not exc.transient or last_try,
+                tz=settings.timezone,
             )
         if exc.transient and not last_try:
             raise self.retry(countdown=self.backoff(), exc=exc) from exc
         log.warning("recording %s could not be downloaded: %s", recording_id, exc)
         return
     try:
-        with self.session() as session:
+        with self.transaction() as session:
+            # Publishes RecordingStored: transcription is enqueued once this commits.
             recordings.store_recording(
                 session, recording_id, audio.data, audio.content_type, settings.recordings_dir
             )
@@ -95,15 +135,15 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
                  and self.request.retries < self.max_retries)
         reason = exc.reason if not exc.empty else (
             f"{exc.reason}, {empty_tries + 1} kali diunduh")
-        with self.session() as session:
+        with self.transaction() as session:
             recordings.record_download_failure(session, recording_id, reason,
-                                               permanent=not again, not_audio=True)
+                                               permanent=not again, tz=settings.timezone,
+                                               not_audio=True)
         if again:
             raise self.retry(countdown=EMPTY_BACKOFF_SECONDS * (empty_tries + 1),
                              kwargs={"empty_tries": empty_tries + 1}, exc=exc) from exc
         log.warning("recording %s is not usable audio: %s", recording_id, reason)
         return
-    transcribe.delay(recording_id)
     if settings.delete_twilio_recordings:
         delete_twilio_recording.delay(recording_id)
 
@@ -111,8 +151,8 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
 @shared_task(bind=True, base=HotlineTask, name="hotline.delete_twilio_recording",
              max_retries=5)
 def delete_twilio_recording(self: HotlineTask, recording_id: int) -> None:
-    settings = current_runtime().settings
-    with self.session() as session:
+    settings = self.runtime.settings
+    with self.transaction() as session:
         recording = session.get(Recording, recording_id)
         if recording is None or recording.status is not RecordingStatus.STORED:
             return
@@ -126,19 +166,25 @@ def delete_twilio_recording(self: HotlineTask, recording_id: int) -> None:
         log.warning("recording %s could not be deleted from Twilio: %s", recording_id, exc)
 
 
-@cache
-def speech_engine() -> Any:
-    """One engine per worker process: loading a model is the expensive part."""
-    import speech
+_ENGINES: dict[int, Any] = {}
 
-    s = current_runtime().settings
-    # The vocabulary prompt is opt-in (SPEECH_VOCABULARY): on human telephone speech a
-    # prompt of category names cost accuracy (docs/speech.md), so none is added by default.
-    return speech.load_engine(
-        s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
-        vocabulary=s.speech_vocabulary, threads=s.speech_threads,
-        max_audio_seconds=s.speech_max_audio_seconds,
-    )
+
+def speech_engine(runtime: Runtime) -> Any:
+    """One engine per worker process: loading a model is the expensive part."""
+    engine = _ENGINES.get(id(runtime))
+    if engine is None:
+        import speech
+
+        s = runtime.settings
+        # The vocabulary prompt is opt-in (SPEECH_VOCABULARY): on human telephone speech a
+        # prompt of category names cost accuracy (docs/speech.md), so none is added by
+        # default.
+        engine = _ENGINES[id(runtime)] = speech.load_engine(
+            s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
+            vocabulary=s.speech_vocabulary, threads=s.speech_threads,
+            max_audio_seconds=s.speech_max_audio_seconds,
+        )
+    return engine
 
 
 AUDIO_REASONS = {
@@ -153,45 +199,46 @@ AUDIO_REASONS = {
 @shared_task(bind=True, base=HotlineTask, name="speech.transcribe",
              max_retries=TRANSCRIBE_RETRIES, acks_late=True)
 def transcribe(self: HotlineTask, recording_id: int) -> None:
-    runtime = current_runtime()
-    with self.session() as session:
+    settings = self.runtime.settings
+    tz = settings.timezone
+    with self.transaction() as session:
         recording = session.get(Recording, recording_id)
         if recording is None or recording.ticket.transcription_status not in (
             TranscriptionStatus.PENDING,
         ):
             return
-        path = recordings.recording_path(runtime.settings.recordings_dir, recording)
+        path = recordings.recording_path(settings.recordings_dir, recording)
         if path is None:
-            return  # not downloaded yet; the download task enqueues us again
-        if runtime.settings.speech_engine == "none":
-            transcripts.mark_transcription_manual(session, recording_id)
+            return  # not downloaded yet; storing it enqueues us again
+        if settings.speech_engine == "none":
+            transcripts.mark_transcription_manual(session, recording_id, tz=tz)
             return
     import speech
 
     try:
-        result = speech_engine().transcribe(path)
+        result = speech_engine(self.runtime).transcribe(path)
     except speech.AudioError as exc:
         reason = AUDIO_REASONS.get(exc.reason, exc.reason)
-        with self.session() as session:
-            transcripts.mark_transcription_failed(session, recording_id, reason)
+        with self.transaction() as session:
+            transcripts.mark_transcription_failed(session, recording_id, reason, tz=tz)
         return
     except speech.EngineError as exc:
         if exc.transient and self.request.retries < self.max_retries:
             raise self.retry(countdown=self.backoff(10), exc=exc) from exc
-        with self.session() as session:
+        with self.transaction() as session:
             transcripts.mark_transcription_failed(
-                session, recording_id, f"mesin transkripsi gagal: {exc}"
+                session, recording_id, f"mesin transkripsi gagal: {exc}", tz=tz
             )
         return
-    with self.session() as session:
-        transcripts.store_transcript(session, recording_id, result.to_dict())
+    with self.transaction() as session:
+        transcripts.store_transcript(session, recording_id, result.to_dict(), tz=tz)
 
 
 @shared_task(bind=True, base=HotlineTask, name="hotline.sweep")
 def sweep(self: HotlineTask) -> dict[str, int]:
     """Re-enqueue work a lost message or a crashed worker left behind; close stale answers."""
-    settings = current_runtime().settings
-    with self.session() as session:
+    settings = self.runtime.settings
+    with self.transaction() as session:
         downloads = recordings.stale_pending_downloads(session, timedelta(minutes=10))
         pending = transcripts.recordings_awaiting_transcript(session, timedelta(minutes=15))
         closed = sweeps.auto_close_answered(session, tz=settings.timezone)

@@ -2,5 +2,6 @@
 
 from hotline.celery_app import make_celery
 from hotline.runtime import build_runtime
+from hotline.settings import load_settings
 
-celery = make_celery(build_runtime())
+celery = make_celery(build_runtime(load_settings()))

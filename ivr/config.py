@@ -39,18 +39,11 @@ class IvrConfig:
     catalog: Catalog
     # Defaults of the console-editable settings (agency name, office hours, ...).
     hotline_defaults: Mapping[str, str]
-    session_factory: Callable[[], Session]
+    # The request's session: the request commits it (hotline.app), views never do.
+    db: Callable[[], Session]
     # Seconds a process keeps the hotline settings and categories (0: read every time).
     cache_seconds: float = 5.0
     cache: ReferenceCache = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache", ReferenceCache.for_seconds(self.cache_seconds))
-
-
-@dataclass(frozen=True)
-class IvrHooks:
-    """Work the IVR hands off, never doing it inside a webhook request."""
-
-    recording_submitted: Callable[[int], None]
-    recording_ready: Callable[[int], None]

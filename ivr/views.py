@@ -7,68 +7,39 @@ more attempt: no input falls through to it, a wrong key re-renders it with
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, request, url_for
-from sqlalchemy.orm import Session
+from flask import Response, abort, g, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.config import IvrConfig, IvrHooks, MenuCategory
-from ivr.security import is_signed
-from ivr.speech import Speaker
-from ivr.twilio_ids import InvalidTwilioValue, call_sid, recording_sid, recording_url
-from tickets import notifications, services
-from tickets.catalog import hotline_settings
-from tickets.db import utcnow
+from ivr.config import MenuCategory
+from ivr.speaker import Speaker
+from ivr.twilio_form import recording_ref
+from ivr.web import bp, call_sid, caller, cfg, db
+from tickets import calls, services
+from tickets.clock import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
 from tickets.models import Status, Ticket
-
-bp = Blueprint("ivr", __name__, url_prefix="/ivr")
+from tickets.reference import hotline_settings, ivr_categories
 
 MAX_ATTEMPTS = 3
 STATUS_DIGITS_TIMEOUT = 15
 
 
-def _deps() -> tuple[IvrConfig, IvrHooks]:
-    return current_app.extensions["ivr"]
-
-
-def _db() -> Session:
-    if "ivr_db" not in g:
-        g.ivr_db = _deps()[0].session_factory()
-    return g.ivr_db
-
-
-@bp.teardown_app_request
-def _close_db(_exc: BaseException | None) -> None:
-    db = g.pop("ivr_db", None)
-    if db is not None:
-        db.close()
-
-
-@bp.before_request
-def _require_twilio_signature() -> None:
-    if request.endpoint == "ivr.prompt_audio":
-        return  # Twilio fetches <Play> audio with a plain GET.
-    config = _deps()[0]
-    if not is_signed(request, config.auth_token, config.public_base_url):
-        abort(403)
-
-
 def _settings() -> dict[str, str]:
     """Hotline settings (console overrides on the env defaults), cached briefly."""
-    config = _deps()[0]
-    return config.cache.settings.get(lambda: hotline_settings(_db(), config.hotline_defaults))
+    config = cfg()
+    return config.cache.settings.get(lambda: hotline_settings(db(), config.hotline_defaults))
 
 
 def _categories() -> list[MenuCategory]:
     """The voice menu's categories, cached briefly."""
-    return _deps()[0].cache.categories.get(lambda: [
-        MenuCategory(c.id, c.name, c.ivr_digit or 0) for c in services.ivr_categories(_db())
+    return cfg().cache.categories.get(lambda: [
+        MenuCategory(c.id, c.name, c.ivr_digit or 0) for c in ivr_categories(db())
     ])
 
 
 def _speaker() -> Speaker:
-    config = _deps()[0]
+    config = cfg()
     return Speaker(config.catalog, _settings(), config.tts_language)
 
 
@@ -81,13 +52,6 @@ def _attempt() -> int:
         return max(0, int(request.args.get("attempt", "0")))
     except ValueError:
         return 0
-
-
-def _call_sid() -> str:
-    try:
-        return call_sid(request.form.get("CallSid"))
-    except InvalidTwilioValue:
-        abort(400)
 
 
 def _goodbye(resp: VoiceResponse, key: str = "goodbye") -> VoiceResponse:
@@ -108,7 +72,7 @@ def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None,
         return _goodbye(resp, "goodbye_no_input")
     if reason:
         speaker.say(resp, reason)
-    config = _deps()[0]
+    config = cfg()
     number_entry = menu == "status"
     gather = resp.gather(
         action=url_for("ivr.choose", menu=menu, attempt=attempt, **carry),
@@ -150,7 +114,7 @@ def voice() -> Response:
     """The greeting. It writes nothing, so it answers in well under a millisecond of
     database time: the call gets its row at the first step that needs state (a menu
     choice) and at the latest from the call-status callback when it ends."""
-    _call_sid()
+    call_sid()
     resp = VoiceResponse()
     _speaker().say(resp, "greeting", agency=_settings()["agency_name"])
     return _twiml(_ask(resp, "main", 0, None))
@@ -210,18 +174,14 @@ def _choose_category(digits: str, attempt: int) -> VoiceResponse | None:
     chosen = next((c for c in _categories() if str(c.ivr_digit) == digits), None)
     if chosen is None:
         return None
-    call = services.start_call(_db(), _call_sid(), request.form.get("From"), request.form.get("To"))
-    call.category_id = chosen.id
-    _db().commit()
+    calls.category_chosen(db(), *caller(), chosen.id)
     return _ask(VoiceResponse(), "anonim", 0, None)
 
 
 def _choose_anonim(digits: str, attempt: int) -> VoiceResponse | None:
     if digits not in ("1", "2"):
         return None
-    call = services.start_call(_db(), _call_sid(), request.form.get("From"), request.form.get("To"))
-    call.anonim = digits == "1"
-    _db().commit()
+    calls.anonim_chosen(db(), *caller(), digits == "1")
     return _redirect("ivr.record")
 
 
@@ -253,51 +213,32 @@ def record() -> Response:
 
 @bp.post("/recorded")
 def recorded() -> Response:
-    form = request.form
-    url, sid = form.get("RecordingUrl", ""), form.get("RecordingSid", "")
-    if not url or not sid:
+    recording = recording_ref(request.form)
+    if recording is None:
         resp = VoiceResponse()
         _speaker().say(resp, "record_empty")
         resp.redirect(url_for("ivr.record", attempt=_attempt() + 1), method="POST")
         return _twiml(resp)
-    try:  # checked before anything is written; Twilio never sends these malformed
-        source = recording_url(url, recording_sid=recording_sid(sid))
-    except InvalidTwilioValue:
-        abort(400)
-    call = services.start_call(_db(), _call_sid(), form.get("From"), form.get("To"))
-    call.pending_recording_sid = source.recording_sid
-    call.pending_recording_url = source.url
-    try:
-        call.pending_recording_duration = int(form.get("RecordingDuration", ""))
-    except ValueError:
-        call.pending_recording_duration = None
-    _db().commit()
+    filed = calls.recording_made(db(), *caller(), recording, tz=cfg().timezone)
+    if filed is not None:  # the call had already ended (Twilio ignores this answer)
+        return _twiml(_goodbye(VoiceResponse()))
     return _twiml(_ask(VoiceResponse(), "confirm", 0, None))
 
 
 def _choose_confirm(digits: str, attempt: int) -> VoiceResponse | None:
     if digits == "2":
-        call = services.get_call(_db(), _call_sid())
-        if call is not None and call.pending_recording_sid:
-            call.pending_recording_sid = call.pending_recording_url = None
-            _db().commit()
+        calls.recording_discarded(db(), call_sid())
         return _redirect("ivr.record")
     if digits != "1":
         return None
-    config, hooks = _deps()
-    try:
-        ticket, recording, created = services.file_phone_complaint(
-            _db(), _call_sid(), tz=config.timezone
-        )
-    except NotFound:  # "submit" with nothing recorded (a replay after "record again")
+    filed = calls.confirmed(db(), call_sid(), tz=cfg().timezone)
+    if filed is None:  # "submit" with nothing recorded (a replay after "record again")
         return _redirect("ivr.record")
-    if created:
-        hooks.recording_submitted(recording.id)
     speaker = _speaker()
     resp = VoiceResponse()
-    speaker.say_digits(resp, "ticket_created", ticket.number)
+    speaker.say_digits(resp, "ticket_created", filed.ticket_number)
     resp.pause(length=1)
-    speaker.say_digits(resp, "ticket_repeat", ticket.number)
+    speaker.say_digits(resp, "ticket_repeat", filed.ticket_number)
     speaker.say(resp, "ticket_keep")
     return _goodbye(resp)
 
@@ -305,7 +246,7 @@ def _choose_confirm(digits: str, attempt: int) -> VoiceResponse | None:
 def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
     number = digits.rstrip("#")
     try:
-        report = services.status_report(_db(), number)
+        report = services.status_report(db(), number)
     except services.InvalidNumber:
         return _ask(VoiceResponse(), "status", attempt + 1, "status_invalid")
     except NotFound:
@@ -330,7 +271,7 @@ def _carried() -> dict[str, str]:
 def _opt_out_offered() -> Ticket | None:
     """The ticket whose updates this caller may stop: only from the reporter's own phone."""
     number = g.get("ivr_status_number") or _carried().get("ticket", "")
-    ticket = services.ticket_for_reporter(_db(), number, request.form.get("From"))
+    ticket = services.ticket_for_reporter(db(), number, request.form.get("From"))
     return ticket if ticket is not None and not ticket.contact_opt_out else None
 
 
@@ -342,8 +283,7 @@ def _after_status_options(gather, speaker: Speaker) -> None:  # type: ignore[no-
 
 def _choose_after_status(digits: str, attempt: int) -> VoiceResponse | None:
     if digits == "3" and (ticket := _opt_out_offered()):
-        notifications.set_contact_opt_out(_db(), ticket, True)
-        _db().commit()
+        services.stop_contact(db(), ticket)
         resp = VoiceResponse()
         _speaker().say(resp, "status_opted_out")
         return _ask(resp, "main", 0, None)
@@ -355,7 +295,7 @@ def _choose_after_status(digits: str, attempt: int) -> VoiceResponse | None:
 
 
 def _operator() -> VoiceResponse:
-    config = _deps()[0]
+    config = cfg()
     settings = _settings()
     hours = OfficeHours.parse(settings["office_hours"])
     speaker = _speaker()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import tickets.models  # noqa: F401  (registers the tables)
+import accounts.models  # noqa: F401  (each registers its tables)
+import notify.models  # noqa: F401
+import tickets.models  # noqa: F401
 from tickets.db import Base
 
 config = context.config

@@ -1,77 +1,12 @@
-"""Outgoing messages: one ``deliver()`` in front of every provider.
+"""Outbound messages: the outbox, who hears about what, and the providers.
 
-Each adapter (Twilio SMS, Twilio voice calls, WhatsApp through Twilio, SMTP)
-raises :class:`DeliveryError` whose ``permanent`` flag says whether trying again
-can help. :func:`find_accepted` asks a provider whether it already has a message
-whose delivery was interrupted, so an outbox row is never sent twice.
-This package imports ``tickets`` (for the outbox row shape); ``tickets`` never
-imports it.
+- :mod:`notify.models`: the outbox row.
+- :mod:`notify.outbox`: durable, at-most-once delivery state of every message.
+- :mod:`notify.compose`: the texts for callers, pokja and supervisors, written as outbox
+  rows by a listener of the ticket domain's events, inside the change's transaction.
+- :mod:`notify.providers`: Twilio SMS, voice and WhatsApp, and SMTP, behind one
+  ``deliver()`` whose errors say whether to retry.
+- :mod:`notify.callbacks`: Twilio's signed delivery-status callbacks.
+
+It imports ``tickets`` and ``accounts``; neither imports it.
 """
-
-from __future__ import annotations
-
-import importlib
-from types import ModuleType
-
-from notify.base import DeliveryError, NotifyConfig, ProviderReceipt, Unknowable
-from tickets.outbox import Outgoing
-
-HELD_TWILIO = "Twilio belum dikonfigurasi"
-HELD_WHATSAPP = "Nomor WhatsApp Twilio belum dikonfigurasi"
-HELD_SMTP = "SMTP belum dikonfigurasi"
-
-
-def not_configured(channel: str, config: NotifyConfig) -> str | None:
-    """Why ``channel`` cannot deliver now (shown in the console), or None when it can."""
-    if channel in ("sms", "voice"):
-        return None if config.twilio_ready and config.sms_from else HELD_TWILIO
-    if channel == "whatsapp":
-        if not config.twilio_ready:
-            return HELD_TWILIO
-        return None if config.whatsapp_from else HELD_WHATSAPP
-    if channel == "email":
-        return None if config.smtp_host and config.mail_from else HELD_SMTP
-    return f"saluran tidak dikenal: {channel}"
-
-
-# Each channel's adapter module, imported on first use (e-mail needs no Twilio).
-_ADAPTERS = {"sms": "twilio_sms", "voice": "twilio_voice", "whatsapp": "whatsapp",
-             "email": "email"}
-
-
-def _adapter(channel: str) -> ModuleType | None:
-    name = _ADAPTERS.get(channel)
-    return None if name is None else importlib.import_module(f"notify.{name}")
-
-
-def deliver(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
-    """Hand ``message`` to its provider; raises DeliveryError."""
-    adapter = _adapter(message.channel)
-    if adapter is None:
-        raise DeliveryError(f"saluran tidak dikenal: {message.channel}", permanent=True)
-    receipt: ProviderReceipt = adapter.send(message, config)
-    return receipt
-
-
-def find_accepted(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
-    """The provider's record of an interrupted attempt, or None when it has none.
-
-    Raises :class:`Unknowable` when the provider cannot be asked (SMTP has no
-    ``find``), and DeliveryError when asking failed.
-    """
-    find = getattr(_adapter(message.channel), "find", None)
-    if find is None:
-        raise Unknowable(f"{message.channel}: penyedia tidak dapat ditanya")
-    receipt: ProviderReceipt | None = find(message, config)
-    return receipt
-
-
-__all__ = [
-    "DeliveryError",
-    "NotifyConfig",
-    "ProviderReceipt",
-    "Unknowable",
-    "deliver",
-    "find_accepted",
-    "not_configured",
-]

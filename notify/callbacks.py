@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 from sqlalchemy.orm import Session
 
 from ivr.security import is_signed
-from tickets import outbox
+from notify import outbox
 
 bp = Blueprint("notify", __name__, url_prefix="/notify")
 
@@ -18,7 +18,7 @@ bp = Blueprint("notify", __name__, url_prefix="/notify")
 class CallbackConfig:
     auth_token: str
     public_base_url: str | None
-    session_factory: Callable[[], Session]
+    db: Callable[[], Session]  # the request's session; the request commits
 
 
 def init_app(app: Flask, config: CallbackConfig) -> None:
@@ -39,8 +39,7 @@ def status() -> Response:
     except ValueError:
         outbox_id = 0
     if outbox_id and state:
-        with config.session_factory() as session:
-            outbox.apply_provider_status(session, outbox_id, provider_id, state,
-                                         form.get("ErrorCode"))
+        outbox.apply_provider_status(config.db(), outbox_id, provider_id, state,
+                                     form.get("ErrorCode"))
     # Unknown ids still get a success answer, so Twilio stops retrying.
     return Response(status=204)

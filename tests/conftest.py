@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from hotline.app import create_app
+from hotline.demo import seed_demo
 from hotline.migrate import upgrade
 from hotline.runtime import Runtime
 from hotline.settings import Settings, load_settings
 from ivr.peer import RecordingPeer
 from ivr.simulator import CallResult, CallSimulator
-from tickets.catalog import seed_demo
 from tickets.db import Base, make_engine
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -107,6 +107,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     runtime: Runtime = app.extensions["hotline"]
     with runtime.session() as session:
         seed_demo(session)
+        session.commit()
     yield app
     runtime.engine.dispose()
 

@@ -15,11 +15,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from hotline.demo import seed_demo
 from hotline.migrate import upgrade
 from hotline.runtime import build_runtime
 from hotline.settings import REPO_ROOT, load_settings
 from ivr.simulator import CallSimulator
-from tickets.catalog import seed_demo
 from tickets.models import Ticket, TranscriptionStatus
 
 pytestmark = pytest.mark.slow
@@ -45,6 +45,7 @@ def test_hotline_run_serves_calls_and_its_workers_take_the_recording(tmp_path: P
     runtime = build_runtime(settings)
     with runtime.session() as session:
         seed_demo(session)
+        session.commit()
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "hotline", "run", "--port", str(port)],

@@ -17,11 +17,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from hotline.app import create_app
+from hotline.demo import seed_demo
 from hotline.settings import REPO_ROOT, load_settings
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
 from tests.conftest import espeak_wav, make_test_env, migrated_pg_database
-from tickets.catalog import seed_demo
 from tickets.models import RecordingStatus, Status, Ticket, Transcript, TranscriptionStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -80,6 +80,7 @@ def app(settings, worker) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     app = create_app(settings, TESTING=True)  # the real Redis broker, not eager tasks
     with app.extensions["hotline"].session() as session:
         seed_demo(session)
+        session.commit()
     yield app
 
 

@@ -5,26 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hotline.tasks import sweep
-from tickets import services
-from tickets.db import utcnow
+from tickets import calls, services
+from tickets.clock import utcnow
+from tickets.events import SESSION_KEY, Dispatcher
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import Channel, RecordingStatus, Status, TranscriptionStatus
-
-LOST_CALL, LOST_RECORDING = "CA" + "1" * 32, "RE" + "1" * 32
+from tickets.models import Channel, Recording, RecordingStatus, Status, TranscriptionStatus
 
 
 def _orphan_recording(db, peer, wav, *, minutes_ago: int):
     """A submitted complaint whose download task was never delivered."""
-    call = services.start_call(db, LOST_CALL, "+628111", "+62215550112")
-    call.pending_recording_sid = LOST_RECORDING
-    call.pending_recording_url = peer.add(LOST_RECORDING, wav)
-    db.commit()
-    ticket, recording, created = services.file_phone_complaint(db, LOST_CALL,
-                                                                tz="Asia/Jakarta")
-    assert created
-    recording.created_at = utcnow() - timedelta(minutes=minutes_ago)
-    db.commit()
-    return ticket, recording
+    sid = "RE" + "1" * 32
+    # Filed outside a request, so nothing enqueues the download: as if its task were lost.
+    with db.begin():
+        db.info[SESSION_KEY] = Dispatcher()
+        calls.recording_made(db, "CAlost", "+628111", "+62215550112",
+                             calls.RecordingRef(sid, peer.add(sid, wav)), tz="Asia/Jakarta")
+        filed = calls.confirmed(db, "CAlost", tz="Asia/Jakarta")
+        assert filed is not None and filed.created
+        recording = db.get(Recording, filed.recording_id)
+        recording.created_at = utcnow() - timedelta(minutes=minutes_ago)
+    del db.info[SESSION_KEY]
+    return recording.ticket, recording
 
 
 def test_the_sweep_fetches_a_recording_whose_task_was_lost(app, db, peer, complaint_wav):
@@ -47,13 +48,13 @@ def test_the_sweep_leaves_a_fresh_download_to_its_own_task(app, db, peer, compla
 def test_answered_tickets_close_themselves_after_ten_working_days(app, db):
     ticket = services.create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM,
                                     tz="Asia/Jakarta")
-    transition(db, ticket, Status.FORWARDED, SYSTEM)
+    transition(db, ticket, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta")
     ticket.answer = "Sudah diperbaiki."
-    transition(db, ticket, Status.ANSWERED, SYSTEM)
+    transition(db, ticket, Status.ANSWERED, SYSTEM, tz="Asia/Jakarta")
     recent = services.create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM,
                                     tz="Asia/Jakarta")
-    transition(db, recent, Status.FORWARDED, SYSTEM)
-    transition(db, recent, Status.ANSWERED, SYSTEM)
+    transition(db, recent, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta")
+    transition(db, recent, Status.ANSWERED, SYSTEM, tz="Asia/Jakarta")
     ticket.answered_at = utcnow() - timedelta(days=20)
     db.commit()
 

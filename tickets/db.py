@@ -1,11 +1,28 @@
-"""Engine and session factory. The composition root decides the URL."""
+"""Engine, session factory, and the unit of work's pieces.
+
+The boundary (a web request, a Celery task, a CLI command) owns the transaction: domain
+functions take a ``Session``, flush, and never commit. Work for a queue is registered
+with :func:`after_commit` and runs only once the boundary's commit succeeded.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import enum
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy import Engine, Enum, Executable, MetaData, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
+AFTER_COMMIT = "tickets.after_commit"
+# Session.info key of the domain's event dispatcher (tickets.events).
+DISPATCHER = "tickets.dispatcher"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -20,9 +37,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def utcnow() -> datetime:
-    """Naive UTC: every timestamp in the database is stored this way."""
-    return datetime.now(UTC).replace(tzinfo=None)
+def enum_column(cls: type[enum.Enum], name: str) -> Enum:
+    """Store an enum's lowercase values as plain strings with a CHECK, on every backend."""
+    return Enum(
+        cls, name=name, native_enum=False, length=32,
+        values_callable=lambda e: [m.value for m in e], validate_strings=True,
+    )
 
 
 def make_engine(url: str) -> Engine:
@@ -43,5 +63,70 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, dispatcher: object) -> sessionmaker[Session]:
+    """Sessions bound to ``engine`` that carry the domain's event ``dispatcher``."""
+    maker = sessionmaker(bind=engine, expire_on_commit=False, info={DISPATCHER: dispatcher})
+    event.listen(maker, "after_commit", _run_after_commit)
+    event.listen(maker, "after_rollback", _drop_after_commit)
+    return maker
+
+
+def after_commit(session: Session, work: Callable[[], object]) -> None:
+    """Run ``work`` once ``session``'s transaction has committed; never if it rolls back."""
+    session.info.setdefault(AFTER_COMMIT, []).append(work)
+
+
+def _run_after_commit(session: Session) -> None:
+    for work in session.info.pop(AFTER_COMMIT, []):
+        try:
+            work()
+        except Exception:  # a broker outage: the sweeps pick the work up later
+            log.exception("work after commit failed; the sweep will retry it")
+
+
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
+
+
+@contextmanager
+def transaction(maker: Callable[[], Session]) -> Iterator[Session]:
+    """One unit of work outside a web request: commit on success, roll back on error."""
+    with maker() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def insert_ignore(session: Session, table: Table, values: Mapping[str, Any],
+                  conflict: Sequence[str]) -> int | None:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a row
+    with the same ``conflict`` columns exists (a retried webhook, a concurrent duplicate)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt: Executable = (insert(table).values(**values)
+                        .on_conflict_do_nothing(index_elements=list(conflict))
+                        .returning(table.c.id))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+# SQLSTATEs of errors that a second try can clear: serialization failure, deadlock,
+# and the connection-exception class (a reset or terminated connection).
+_RETRYABLE_SQLSTATES = ("40001", "40P01", "08")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error worth one more try: a dropped connection, a deadlock, a
+    serialization failure, SQLite's "database is locked"."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    if state.startswith(_RETRYABLE_SQLSTATES):
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "server closed the connection" in text or (
+        "terminating connection" in text)

@@ -29,3 +29,7 @@ class InvalidInput(DomainError):
 
 class PermissionDenied(DomainError):
     pass
+
+
+class StaleTicket(DomainError):
+    """Someone changed the ticket since the form was opened; nothing was written."""

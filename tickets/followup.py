@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tickets.access import require_pokja_of, require_role, viewable_ticket
+from tickets import concurrency
 from tickets.errors import InvalidInput, PermissionDenied
-from tickets.lifecycle import Actor, record_event, transition
-from tickets.models import Role, Status, Ticket, User
+from tickets.lifecycle import AT_POKJA, WITH_ANSWER, Actor, Principal, record_event, transition
+from tickets.models import Role, Status, Ticket
+from tickets.permissions import require_pokja_of, require_role, viewable_ticket
 
 MAX_ANSWER = 4_000
 
 
-def _followup_ticket(session: Session, user: User, number: str) -> Ticket:
+def _followup_ticket(session: Session, user: Principal, number: str, version: int | None,
+                     tz: str) -> Ticket:
     require_role(user, Role.POKJA, Role.SUPERVISOR)
     ticket = viewable_ticket(session, user, number)
     require_pokja_of(user, ticket)
+    concurrency.check_version(session, ticket, version, tz)
     return ticket
 
 
@@ -26,62 +29,67 @@ def _answer_text(text: str | None) -> str:
     return answer
 
 
-def start_progress(session: Session, user: User, number: str, *, tz: str) -> Ticket:
-    ticket = _followup_ticket(session, user, number)
+def start_progress(session: Session, user: Principal, number: str, *, version: int | None,
+                   tz: str) -> Ticket:
+    ticket = _followup_ticket(session, user, number, version, tz)
     transition(session, ticket, Status.IN_PROGRESS, Actor.of(user),
                "Pokja mulai menindaklanjuti.", tz=tz)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def save_answer_draft(session: Session, user: User, number: str, text: str) -> Ticket:
-    ticket = _followup_ticket(session, user, number)
-    if ticket.status not in (Status.FORWARDED, Status.IN_PROGRESS):
+def save_answer_draft(session: Session, user: Principal, number: str, text: str, *,
+                      version: int | None, tz: str) -> Ticket:
+    ticket = _followup_ticket(session, user, number, version, tz)
+    if ticket.status not in AT_POKJA:
         raise InvalidInput("answer", "Jawaban hanya dapat diubah selama tiket ditindaklanjuti.")
     answer = _answer_text(text)
     if answer != (ticket.answer or ""):
         ticket.answer = answer or None
         record_event(session, ticket, Actor.of(user), "edit", "Draf jawaban disimpan.")
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def answer(session: Session, user: User, number: str, text: str, *, tz: str) -> Ticket:
+def answer(session: Session, user: Principal, number: str, text: str, *, version: int | None,
+           tz: str) -> Ticket:
     """The follow-up answer: what the caller hears on the status line (unless rahasia)."""
-    ticket = _followup_ticket(session, user, number)
+    ticket = _followup_ticket(session, user, number, version, tz)
     reply = _answer_text(text)
     if not reply:
         raise InvalidInput("answer", "Jawaban tindak lanjut wajib diisi.")
     ticket.answer = reply
     transition(session, ticket, Status.ANSWERED, Actor.of(user), "Jawaban tindak lanjut dikirim.",
                tz=tz)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def return_to_callcentre(session: Session, user: User, number: str, note: str,
-                         *, tz: str) -> Ticket:
+def return_to_callcentre(session: Session, user: Principal, number: str, note: str,
+                         *, version: int | None, tz: str) -> Ticket:
     """Wrong pokja or missing facts: the call centre verifies the ticket again."""
-    ticket = _followup_ticket(session, user, number)
+    ticket = _followup_ticket(session, user, number, version, tz)
     text = (note or "").strip()
     if not text:
         raise InvalidInput("note", "Tuliskan alasan pengembalian ke call center.")
     transition(session, ticket, Status.AWAITING_VERIFICATION, Actor.of(user),
                f"Dikembalikan ke call center: {text}", tz=tz)
     ticket.status_note = text
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def publish_answer(session: Session, user: User, number: str) -> Ticket:
+def publish_answer(session: Session, user: Principal, number: str, *, version: int | None,
+                   tz: str) -> Ticket:
     require_role(user, Role.SUPERVISOR)
     ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
     if ticket.rahasia:
         raise PermissionDenied("Tiket rahasia tidak pernah dipublikasikan.")
-    if ticket.status not in (Status.ANSWERED, Status.CLOSED) or not ticket.answer:
+    if ticket.status not in WITH_ANSWER or not ticket.answer:
         raise InvalidInput("publish", "Hanya jawaban yang sudah dikirim yang dapat dipublikasikan.")
     if not ticket.answer_published:
         ticket.answer_published = True
         record_event(session, ticket, Actor.of(user), "edit", "Jawaban dipublikasikan.")
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket

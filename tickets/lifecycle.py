@@ -1,22 +1,26 @@
-"""The ticket lifecycle: the one table of allowed transitions, and the audit trail.
+"""The ticket lifecycle: the one table of allowed transitions, the status sets, the audit.
 
 recorded -> awaiting_verification -> forwarded -> in_progress -> answered -> closed,
 with postponed (needs more information) and rejected (with a reason) on the side.
 Every change of status goes through :func:`transition`, which writes a
-:class:`TicketEvent` in the caller's transaction.
+:class:`TicketEvent` in the caller's transaction and publishes
+:class:`tickets.events.StatusChanged` to the listeners (the notifications).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tickets import notifications, sla
-from tickets.db import utcnow
+from tickets import events, sla
+from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
-from tickets.models import Status, Ticket, TicketEvent, User
+from tickets.models import Role, Status, Ticket, TicketEvent
+from tickets.names import STATUS_LABELS
 
 S = Status
 
@@ -33,17 +37,30 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.REJECTED: frozenset(),
 }
 
-# Indonesian names of the statuses, used by the console and the status line.
-STATUS_LABELS: dict[Status, str] = {
-    S.RECORDED: "Terekam",
-    S.AWAITING_VERIFICATION: "Menunggu verifikasi",
-    S.POSTPONED: "Ditunda (perlu informasi)",
-    S.FORWARDED: "Diteruskan ke pokja",
-    S.IN_PROGRESS: "Sedang ditindaklanjuti",
-    S.ANSWERED: "Sudah dijawab",
-    S.CLOSED: "Selesai",
-    S.REJECTED: "Ditolak",
-}
+# The status sets, each defined once.
+AT_DESK = frozenset({S.RECORDED, S.AWAITING_VERIFICATION, S.POSTPONED})  # the call centre's
+AT_POKJA = frozenset({S.FORWARDED, S.IN_PROGRESS})  # open with a pokja (SLA running)
+# A pokja sees a ticket once it has been forwarded to it, and keeps seeing it afterwards.
+SEEN_BY_POKJA = AT_POKJA | {S.ANSWERED, S.CLOSED}
+WITH_ANSWER = frozenset({S.ANSWERED, S.CLOSED})  # the answer may be told to the caller
+ENDED = frozenset({S.CLOSED, S.REJECTED})
+# What the call centre may still edit (text, classification, privacy flags).
+EDITABLE_AT_DESK = AT_DESK
+
+
+class Principal(Protocol):
+    """A signed-in user as the domain sees one (``accounts.models.User`` is one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def pokja_id(self) -> int | None: ...
+    @property
+    def active(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ class Actor:
     user_id: int | None = None
 
     @classmethod
-    def of(cls, user: User) -> Actor:
+    def of(cls, user: Principal) -> Actor:
         return cls(label=user.full_name, user_id=user.id)
 
 
@@ -99,10 +116,11 @@ def transition(
     actor: Actor,
     note: str | None = None,
     *,
-    tz: str = "Asia/Jakarta",
+    tz: str,
     now: datetime | None = None,
 ) -> TicketEvent:
-    """Move ``ticket`` to ``target``, stamp the SLA clocks and write the audit event."""
+    """Move ``ticket`` to ``target``, stamp the SLA clocks, write the audit event and
+    publish :class:`~tickets.events.StatusChanged`. ``tz`` is the office's zone."""
     current = Status(ticket.status)
     if not can_transition(current, target):
         raise IllegalTransition(
@@ -115,15 +133,19 @@ def transition(
     if target is S.FORWARDED:
         ticket.forwarded_at = now
         ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)
-    elif target is S.AWAITING_VERIFICATION and current in (S.FORWARDED, S.IN_PROGRESS):
+    elif target is S.AWAITING_VERIFICATION and current in AT_POKJA:
         ticket.followup_due_at = None
     elif target is S.ANSWERED:
         ticket.answered_at = now
-    elif target in (S.CLOSED, S.REJECTED):
+    elif target in ENDED:
         ticket.closed_at = now
     event = record_event(
         session, ticket, actor, "transition", note, from_status=current, to_status=target
     )
-    # Outbox rows for the caller and the pokja, committed with the change itself.
-    notifications.status_changed(session, ticket, target)
+    session.flush()
+    # A ticket can reach a status more than once (answered again); each time is news.
+    seq = session.scalar(select(func.count()).select_from(TicketEvent).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "transition",
+        TicketEvent.to_status == target.value)) or 1
+    events.publish(session, events.StatusChanged(ticket, current, target, seq))
     return event

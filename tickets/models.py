@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -21,15 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tickets.db import Base, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Store the lowercase values, as plain strings with a CHECK, on every backend.
-    return Enum(
-        cls, name=name, native_enum=False, length=32,
-        values_callable=lambda e: [m.value for m in e], validate_strings=True,
-    )
+from tickets.clock import utcnow
+from tickets.db import Base, enum_column
 
 
 class Status(enum.StrEnum):
@@ -102,23 +94,6 @@ class Category(Base):
     pokja: Mapped[Pokja | None] = relationship()
 
 
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
-    # Where alerts and the supervisors' overdue digest go (migration 0003).
-    email: Mapped[str | None] = mapped_column(String(200))
-    pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    pokja: Mapped[Pokja | None] = relationship()
-
-
 class Call(Base):
     """One inbound call, keyed on Twilio's CallSid; holds the caller's menu choices."""
 
@@ -136,6 +111,8 @@ class Call(Base):
     pending_recording_sid: Mapped[str | None] = mapped_column(String(64))
     pending_recording_url: Mapped[str | None] = mapped_column(String(500))
     pending_recording_duration: Mapped[int | None] = mapped_column(Integer)
+    # A take the caller replaced ("record again"): its late callbacks are not the complaint.
+    discarded_recording_sid: Mapped[str | None] = mapped_column(String(64))
 
 
 class Ticket(Base):
@@ -143,8 +120,8 @@ class Ticket(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(8), unique=True)
-    status: Mapped[Status] = mapped_column(_enum(Status, "status"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    status: Mapped[Status] = mapped_column(enum_column(Status, "status"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"), index=True)
@@ -159,12 +136,13 @@ class Ticket(Base):
     # The complaint as verified by an operator (the machine transcript stays on Transcript).
     description: Mapped[str | None] = mapped_column(Text)
     transcription_status: Mapped[TranscriptionStatus] = mapped_column(
-        _enum(TranscriptionStatus, "transcription_status"), default=TranscriptionStatus.NONE
+        enum_column(TranscriptionStatus, "transcription_status"), default=TranscriptionStatus.NONE
     )
     transcription_error: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answer_published: Mapped[bool] = mapped_column(Boolean, default=False)
-    reject_reason: Mapped[RejectReason | None] = mapped_column(_enum(RejectReason, "reject_reason"))
+    reject_reason: Mapped[RejectReason | None] = mapped_column(
+        enum_column(RejectReason, "reject_reason"))
     status_note: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -174,6 +152,12 @@ class Ticket(Base):
     followup_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Optimistic lock: every UPDATE checks and bumps it, so a stale form or a concurrent
+    # save cannot overwrite a change it did not see (tickets.errors.StaleTicket).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     call: Mapped[Call | None] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -197,7 +181,7 @@ class Recording(Base):
     recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
     source_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[RecordingStatus] = mapped_column(
-        _enum(RecordingStatus, "recording_status"), default=RecordingStatus.PENDING
+        enum_column(RecordingStatus, "recording_status"), default=RecordingStatus.PENDING
     )
     # Relative to RECORDINGS_DIR.
     path: Mapped[str | None] = mapped_column(String(500))
@@ -252,7 +236,6 @@ class TicketEvent(Base):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
 
 
 class HotlineSetting(Base):
@@ -266,61 +249,9 @@ class HotlineSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class LoginAttempt(Base):
-    """A failed sign-in, per username and client address; the throttle counts these rows.
-
-    Kept in the database so that every gunicorn worker sees the same count.
-    """
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64))
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
 # The console's queue and inbox walk tickets in (created_at, id) order: keyset pages
 # stay fast on 100k+ tickets when an index leads with each filter's equality column.
 Index("ix_tickets_status_created", Ticket.status, Ticket.created_at, Ticket.id)
 Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.created_at,
       Ticket.id)
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
-Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"      # waiting for (another) delivery attempt
-    SENDING = "sending"      # claimed by a worker; the provider may or may not have it
-    SENT = "sent"            # the provider accepted it (provider_id recorded)
-    FAILED = "failed"        # permanent error, or an outcome only a human can judge
-    DEAD = "dead"            # transient errors until the attempts ran out
-    HELD = "held"            # the channel is not configured; kept until it is
-    CANCELLED = "cancelled"  # the recipient asked to receive nothing
-
-
-class OutboxMessage(Base):
-    """One message to one recipient, written in the transaction of the change causing it."""
-
-    __tablename__ = "outbox_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))  # sms | voice | whatsapp | email
-    recipient: Mapped[str] = mapped_column(String(200))
-    subject: Mapped[str | None] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    event: Mapped[str] = mapped_column(String(32))
-    # Unique per ticket, event, channel and recipient: the same change never writes twice.
-    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
-    status: Mapped[OutboxStatus] = mapped_column(
-        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING, index=True
-    )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    provider_status: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
-from tickets.access import DESK_ROLES, POKJA_VISIBLE, require_role
 from tickets.errors import InvalidInput
-from tickets.models import Role, Status, Ticket, Transcript, User
+from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, Principal
+from tickets.models import Role, Status, Ticket, Transcript
+from tickets.permissions import DESK_ROLES, require_role
 
 PAGE_SIZE = 50
-OPEN_DESK = (Status.RECORDED, Status.AWAITING_VERIFICATION, Status.POSTPONED)
-OPEN_FOLLOWUP = (Status.FORWARDED, Status.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -81,13 +80,13 @@ def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def
     return Ticket.id.in_(select(matches.subquery().c[0]))
 
 
-def _query(session: Session, user: User, f: Filters, tz: str) -> Select[Ticket]:
+def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Ticket]:
     query = select(Ticket)
     statuses = f.statuses
     if user.role is Role.POKJA:
         # A pokja's listing is its own inbox, whatever the request asks for.
         query = query.where(Ticket.pokja_id == user.pokja_id)
-        statuses = tuple(s for s in statuses if s in POKJA_VISIBLE) or tuple(POKJA_VISIBLE)
+        statuses = tuple(s for s in statuses if s in SEEN_BY_POKJA) or tuple(SEEN_BY_POKJA)
     elif f.pokja_id:
         query = query.where(Ticket.pokja_id == f.pokja_id)
     if statuses:
@@ -104,7 +103,7 @@ def _query(session: Session, user: User, f: Filters, tz: str) -> Select[Ticket]:
     return query
 
 
-def list_tickets(session: Session, user: User, f: Filters, *, tz: str,
+def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
                  after: str | None = None, limit: int = PAGE_SIZE) -> Page:
     """One page of tickets matching ``f``, oldest first, that ``user`` may see."""
     require_role(user, *DESK_ROLES, Role.POKJA)
@@ -121,8 +120,8 @@ def list_tickets(session: Session, user: User, f: Filters, *, tz: str,
     return Page(rows, encode_cursor(rows[-1]) if more and rows else None, f)
 
 
-def pokja_inbox(session: Session, user: User, *, tz: str, after: str | None = None,
-                statuses: tuple[Status, ...] = OPEN_FOLLOWUP) -> Page:
+def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,
+                statuses: tuple[Status, ...] = tuple(AT_POKJA)) -> Page:
     """The pokja's open tickets (or a supervisor's view of every pokja's)."""
     require_role(user, Role.POKJA, Role.SUPERVISOR)
     return list_tickets(session, user, Filters(statuses=statuses), tz=tz, after=after)

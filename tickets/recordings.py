@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets import audio_check
+from tickets import audio_check, events
 from tickets.audio_check import AudioFormat
-from tickets.db import utcnow
+from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
 
@@ -55,7 +55,8 @@ def get_recording(session: Session, recording_id: int) -> Recording:
 def store_recording(
     session: Session, recording_id: int, data: bytes, content_type: str, recordings_dir: Path
 ) -> Recording:
-    """Write the audio under ``recordings_dir`` with its sha256; a second call changes nothing.
+    """Write the audio under ``recordings_dir`` with its sha256 and publish
+    :class:`~tickets.events.RecordingStored`; a second call changes nothing.
 
     ``content_type`` is what the server declared; the bytes decide. Raises
     :class:`~tickets.audio_check.NotAudio`, writing nothing, when ``data`` is empty
@@ -87,12 +88,13 @@ def store_recording(
     recording.stored_at = utcnow()
     recording.attempts += 1
     recording.error = None
-    session.commit()
+    session.flush()
+    events.publish(session, events.RecordingStored(recording.id))
     return recording
 
 
 def record_download_failure(
-    session: Session, recording_id: int, error: str, *, permanent: bool,
+    session: Session, recording_id: int, error: str, *, permanent: bool, tz: str,
     not_audio: bool = False,
 ) -> Recording:
     """Count a failed download; a permanent one hands the ticket to an agent as it is.
@@ -113,11 +115,11 @@ def record_download_failure(
         ticket.transcription_error = f"Rekaman tidak dapat diunduh: {error}"
         if ticket.status is Status.RECORDED:
             transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM,
-                       "Rekaman gagal diunduh; silakan hubungi pelapor.")
+                       "Rekaman gagal diunduh; silakan hubungi pelapor.", tz=tz)
         else:
             record_event(session, ticket, SYSTEM, "system",
                          f"Rekaman gagal diunduh: {error}", internal=True)
-    session.commit()
+    session.flush()
     return recording
 
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tickets.access import require_role
-from tickets.db import utcnow
-from tickets.models import Category, Pokja, Role, Status, Ticket, User
-from tickets.queue import OPEN_DESK, OPEN_FOLLOWUP
+from tickets.clock import utcnow
+from tickets.lifecycle import AT_DESK, AT_POKJA, Principal
+from tickets.models import Category, Pokja, Role, Status, Ticket
+from tickets.permissions import require_role
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Report:
     followup_overdue_count: int
 
 
-def summary(session: Session, user: User, now: datetime | None = None,
+def summary(session: Session, user: Principal, now: datetime | None = None,
             listed: int = 20) -> Report:
     require_role(user, Role.SUPERVISOR)
     now = now or utcnow()
@@ -40,8 +40,8 @@ def summary(session: Session, user: User, now: datetime | None = None,
         select(func.coalesce(Pokja.name, "(belum ditentukan)"), func.count(Ticket.id))
         .select_from(Ticket).outerjoin(Pokja, Ticket.pokja_id == Pokja.id)
         .group_by(Pokja.name).order_by(func.count(Ticket.id).desc())).all()
-    verify_cond = (Ticket.status.in_(OPEN_DESK), Ticket.verify_due_at < now)
-    follow_cond = (Ticket.status.in_(OPEN_FOLLOWUP), Ticket.followup_due_at < now)
+    verify_cond = (Ticket.status.in_(AT_DESK), Ticket.verify_due_at < now)
+    follow_cond = (Ticket.status.in_(AT_POKJA), Ticket.followup_due_at < now)
 
     def overdue(cond: tuple, column) -> tuple[list[Ticket], int]:  # type: ignore[no-untyped-def,type-arg]
         rows = list(session.scalars(select(Ticket).where(*cond).order_by(column).limit(listed)))

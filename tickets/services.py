@@ -1,88 +1,18 @@
-"""Services that create tickets and answer the status line.
-
-Webhooks can be delivered twice, so everything keyed on Twilio's ids here is
-get-or-create: a second delivery returns what the first one made.
-"""
+"""Creating tickets, finding one by its number, and what the status line may tell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Executable, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets import numbering, sla
-from tickets.db import utcnow
+from tickets import events, numbering, sla
+from tickets.clock import utcnow
+from tickets.contacts import caller_number
 from tickets.errors import InvalidInput, NotFound
-from tickets.lifecycle import CALLER, SYSTEM, Actor, record_event
-from tickets.models import (
-    Call,
-    Category,
-    Channel,
-    Recording,
-    Status,
-    Ticket,
-    TranscriptionStatus,
-)
-
-
-def start_call(
-    session: Session, call_sid: str, from_number: str | None, to_number: str | None
-) -> Call:
-    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if call is not None:
-        return call
-    call = Call(call_sid=call_sid, from_number=from_number, to_number=to_number)
-    session.add(call)
-    try:
-        session.commit()
-    except IntegrityError:  # the same webhook, delivered twice at once
-        session.rollback()
-        call = session.scalars(select(Call).where(Call.call_sid == call_sid)).one()
-    return call
-
-
-def register_call(
-    session: Session, call_sid: str, from_number: str | None, to_number: str | None
-) -> None:
-    """Record that a call came in; a repeated delivery changes nothing.
-
-    One INSERT .. ON CONFLICT DO NOTHING: the greeting webhook is the hottest path,
-    so it skips the look-up that :func:`start_call` does.
-    """
-    dialect = session.get_bind().dialect.name
-    values = {"call_sid": call_sid, "from_number": from_number, "to_number": to_number,
-              "started_at": utcnow(), "anonim": False}
-    stmt: Executable
-    if dialect == "postgresql":
-        stmt = pg_insert(Call).values(**values).on_conflict_do_nothing(
-            index_elements=[Call.call_sid])
-    elif dialect == "sqlite":
-        stmt = sqlite_insert(Call).values(**values).on_conflict_do_nothing(
-            index_elements=[Call.call_sid])
-    else:
-        start_call(session, call_sid, from_number, to_number)
-        return
-    session.execute(stmt)
-    session.commit()
-
-
-def get_call(session: Session, call_sid: str) -> Call | None:
-    return session.scalar(select(Call).where(Call.call_sid == call_sid))
-
-
-def ivr_categories(session: Session) -> list[Category]:
-    """The categories offered in the voice menu, in key order."""
-    return list(
-        session.scalars(
-            select(Category)
-            .where(Category.active.is_(True), Category.ivr_digit.is_not(None))
-            .order_by(Category.ivr_digit)
-        )
-    )
+from tickets.lifecycle import SEEN_BY_POKJA, SYSTEM, WITH_ANSWER, Actor, record_event
+from tickets.models import Call, Category, Channel, Status, Ticket, TranscriptionStatus
 
 
 def _new_unique_number(session: Session) -> str:
@@ -136,76 +66,6 @@ def create_ticket(
     return ticket
 
 
-def file_phone_complaint(
-    session: Session,
-    call_sid: str,
-    *,
-    tz: str,
-    transcription: TranscriptionStatus = TranscriptionStatus.PENDING,
-    note: str | None = None,
-) -> tuple[Ticket, Recording, bool]:
-    """Turn the call's pending recording into a ticket; idempotent per call and recording.
-
-    Returns the ticket, its recording, and whether this call created them.
-    """
-    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if call is None or call.pending_recording_sid is None:
-        raise NotFound("Panggilan ini belum memiliki rekaman.")
-    existing = session.scalar(
-        select(Recording).where(Recording.recording_sid == call.pending_recording_sid)
-    )
-    if existing is not None:
-        return existing.ticket, existing, False
-    ticket = session.scalar(select(Ticket).where(Ticket.call_id == call.id))
-    if ticket is None:
-        ticket = create_ticket(
-            session,
-            channel=Channel.PHONE,
-            actor=CALLER,
-            tz=tz,
-            category=session.get(Category, call.category_id) if call.category_id else None,
-            anonim=call.anonim,
-            reporter_phone=call.from_number,
-            call=call,
-            status=Status.RECORDED,
-            transcription_status=transcription,
-            note=note,
-        )
-    recording = Recording(
-        ticket=ticket,
-        recording_sid=call.pending_recording_sid,
-        source_url=call.pending_recording_url,
-        duration_seconds=call.pending_recording_duration,
-    )
-    session.add(recording)
-    try:
-        session.commit()
-    except IntegrityError:  # a concurrent duplicate delivery won the race
-        session.rollback()
-        recording = session.scalars(
-            select(Recording).where(Recording.recording_sid == call.pending_recording_sid)
-        ).one()
-        return recording.ticket, recording, False
-    return ticket, recording, True
-
-
-def file_abandoned_recording(
-    session: Session, call_sid: str, *, tz: str
-) -> tuple[Ticket, Recording, bool] | None:
-    """The caller hung up after recording but before confirming: keep the complaint."""
-    call = get_call(session, call_sid)
-    if call is None:
-        return None
-    call.ended_at = call.ended_at or utcnow()
-    if call.pending_recording_sid is None:
-        session.commit()
-        return None
-    return file_phone_complaint(
-        session, call_sid, tz=tz,
-        note="Penelepon menutup telepon sebelum mengonfirmasi rekaman.",
-    )
-
-
 @dataclass(frozen=True)
 class StatusReport:
     """What the status line may tell a caller about a ticket."""
@@ -225,35 +85,42 @@ def status_report(session: Session, number: str) -> StatusReport:
     """Raise InvalidNumber for a typo (bad check digit), NotFound for an unknown number."""
     if not numbering.is_valid(number):
         raise InvalidNumber()
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
-    if ticket is None:
-        raise NotFound(f"Tiket {number} tidak ditemukan.")
+    ticket = ticket_by_number(session, number)
     answer = None
-    if ticket.status in (Status.ANSWERED, Status.CLOSED) and not ticket.rahasia:
+    if ticket.status in WITH_ANSWER and not ticket.rahasia:
         answer = ticket.answer or None
-    pokja_name = ticket.pokja.name if ticket.pokja and ticket.status in (
-        Status.FORWARDED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED
-    ) else None
+    pokja_name = ticket.pokja.name if ticket.pokja and ticket.status in SEEN_BY_POKJA else None
     return StatusReport(ticket.number, Status(ticket.status), pokja_name, answer)
 
 
 def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Ticket | None:
     """The ticket ``number`` if ``phone`` is the number its reporter called from."""
+    phone = caller_number(phone)
     if not phone or not numbering.is_valid(number):
         return None
+    try:
+        ticket = ticket_by_number(session, number)
+    except NotFound:
+        return None
+    return ticket if ticket.reporter_phone == phone else None
+
+
+def ticket_by_number(session: Session, number: str) -> Ticket:
+    """The ticket ``number``; NotFound (with an Indonesian message) when there is none."""
+    number = number.strip()
     ticket = session.scalar(select(Ticket).where(Ticket.number == number))
-    return ticket if ticket is not None and ticket.reporter_phone == phone else None
+    if ticket is None:
+        raise NotFound(f"Tiket {number} tidak ditemukan.")
+    return ticket
 
 
-__all__ = [
-    "SYSTEM",
-    "StatusReport",
-    "create_ticket",
-    "file_abandoned_recording",
-    "file_phone_complaint",
-    "ivr_categories",
-    "register_call",
-    "start_call",
-    "status_report",
-    "ticket_for_reporter",
-]
+def stop_contact(session: Session, ticket: Ticket) -> None:
+    """The reporter wants no more messages about ``ticket`` (the status line's key 3);
+    messages not yet sent are cancelled by the listener of ContactOptedOut."""
+    if ticket.contact_opt_out:
+        return
+    ticket.contact_opt_out = True
+    record_event(session, ticket, SYSTEM, "edit",
+                 "Pelapor memilih tidak menerima pemberitahuan.", internal=True)
+    session.flush()
+    events.publish(session, events.ContactOptedOut(ticket))

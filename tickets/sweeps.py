@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tickets import sla
-from tickets.db import utcnow
+from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Status, Ticket
 
@@ -26,5 +26,5 @@ def auto_close_answered(session: Session, *, tz: str, now: datetime | None = Non
                        "Ditutup otomatis: tidak ada tanggapan pelapor dalam 10 hari kerja.",
                        tz=tz, now=now)
             closed += 1
-    session.commit()
+    session.flush()
     return closed

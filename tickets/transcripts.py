@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tickets.db import utcnow
+from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import (
     Recording,
@@ -23,14 +22,15 @@ from tickets.models import (
 from tickets.recordings import get_recording
 
 
-def _ready_for_verification(session: Session, ticket: Ticket, note: str) -> None:
+def _ready_for_verification(session: Session, ticket: Ticket, note: str, tz: str) -> None:
     if ticket.status is Status.RECORDED:
-        transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM, note)
+        transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM, note, tz=tz)
     else:
         record_event(session, ticket, SYSTEM, "system", note, internal=True)
 
 
-def store_transcript(session: Session, recording_id: int, result: Mapping[str, Any]) -> Transcript:
+def store_transcript(session: Session, recording_id: int, result: Mapping[str, Any], *,
+                     tz: str) -> Transcript:
     """Store one transcript per ticket: a job that runs twice returns the first one.
 
     ``result`` is the speech engine's ``Transcript.to_dict()``.
@@ -55,16 +55,15 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
     session.add(transcript)
     ticket.transcription_status = TranscriptionStatus.DONE
     ticket.transcription_error = None
-    _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.")
-    try:
-        session.commit()
-    except IntegrityError:  # the same job ran twice at once
-        session.rollback()
-        return session.scalars(select(Transcript).where(Transcript.ticket_id == ticket.id)).one()
+    _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.", tz)
+    # The same job running twice at once: the ticket's version makes the second flush
+    # fail (StaleDataError), and the task's retry finds the first transcript.
+    session.flush()
     return transcript
 
 
-def mark_transcription_failed(session: Session, recording_id: int, reason: str) -> Ticket:
+def mark_transcription_failed(session: Session, recording_id: int, reason: str, *,
+                              tz: str) -> Ticket:
     """A permanent failure: the ticket goes to the operators marked "transkripsi gagal"."""
     recording = get_recording(session, recording_id)
     ticket = recording.ticket
@@ -72,19 +71,19 @@ def mark_transcription_failed(session: Session, recording_id: int, reason: str) 
         return ticket
     ticket.transcription_status = TranscriptionStatus.FAILED
     ticket.transcription_error = reason
-    _ready_for_verification(session, ticket, f"Transkripsi gagal: {reason}")
-    session.commit()
+    _ready_for_verification(session, ticket, f"Transkripsi gagal: {reason}", tz)
+    session.flush()
     return ticket
 
 
-def mark_transcription_manual(session: Session, recording_id: int) -> Ticket:
+def mark_transcription_manual(session: Session, recording_id: int, *, tz: str) -> Ticket:
     """No speech engine is configured: an operator listens and types the complaint."""
     recording = get_recording(session, recording_id)
     ticket = recording.ticket
     if ticket.transcription_status is TranscriptionStatus.PENDING:
         ticket.transcription_status = TranscriptionStatus.MANUAL
-        _ready_for_verification(session, ticket, "Rekaman siap didengar; transkripsi manual.")
-        session.commit()
+        _ready_for_verification(session, ticket, "Rekaman siap didengar; transkripsi manual.", tz)
+        session.flush()
     return ticket
 
 

@@ -1,46 +1,26 @@
 """The operator's work on a ticket: verify, forward, postpone, reject, notes, desk intake.
 
-Each function is one decision: it checks the acting user's role in the domain,
-changes the ticket, writes the audit event(s) in the same transaction and commits.
-Hooks for notifications ("ticket forwarded", ...) belong in these functions.
+Each function is one decision: it checks the acting user's role, the ticket's status and
+the version the form was rendered from, changes the ticket and writes the audit event(s)
+in the caller's transaction (the boundary commits). Notifications follow from the
+transitions' events.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets import numbering
-from tickets.access import DESK_ROLES, require_role, viewable_ticket
-from tickets.errors import InvalidInput
-from tickets.lifecycle import Actor, record_event, transition
-from tickets.models import (
-    Category,
-    Channel,
-    Pokja,
-    RejectReason,
-    Role,
-    Status,
-    Ticket,
-    User,
-)
-from tickets.services import create_ticket
+from tickets import concurrency, numbering
+from tickets.contacts import phone_field
+from tickets.errors import IllegalTransition, InvalidInput, NotFound
+from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
+from tickets.models import Category, Channel, Pokja, RejectReason, Role, Status, Ticket
+from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
+from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.services import create_ticket, ticket_by_number
 
-REJECT_LABELS: dict[RejectReason, str] = {
-    RejectReason.NOT_OUR_AUTHORITY: "Bukan wewenang",
-    RejectReason.DUPLICATE: "Duplikat",
-    RejectReason.NOT_A_COMPLAINT: "Bukan pengaduan",
-}
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.PHONE: "Telepon (IVR)",
-    Channel.PHONE_AGENT: "Telepon ke operator",
-    Channel.WALK_IN: "Datang langsung",
-    Channel.SMS_WA: "SMS / WhatsApp",
-    Channel.WEB: "Formulir web",
-}
-PRIORITY_LABELS = {1: "Tinggi", 2: "Normal", 3: "Rendah"}
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE_AGENT, Channel.SMS_WA, Channel.WEB)
 MAX_TEXT = 10_000
 
@@ -57,9 +37,22 @@ class Verification:
     rahasia: bool = False
 
 
-def _desk_ticket(session: Session, user: User, number: str) -> Ticket:
+def _desk_ticket(session: Session, user: Principal, number: str, version: int | None,
+                 tz: str) -> Ticket:
+    """The ticket, if ``user`` works the desk and the form saw its current version."""
     require_role(user, *DESK_ROLES)
-    return viewable_ticket(session, user, number)
+    ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
+    return ticket
+
+
+def _editable(ticket: Ticket) -> None:
+    """Text, classification and privacy flags change only while the call centre holds
+    the ticket: after forwarding, a save would move it or expose the reporter unseen."""
+    if ticket.status not in EDITABLE_AT_DESK:
+        raise IllegalTransition(
+            f"Tiket {ticket.number} berstatus '{STATUS_LABELS[ticket.status]}'; uraian, "
+            "klasifikasi dan sifat pengaduan tidak dapat diubah lagi.")
 
 
 def _text(value: str | None, field: str, required_message: str | None = None) -> str:
@@ -73,6 +66,7 @@ def _text(value: str | None, field: str, required_message: str | None = None) ->
 
 def _apply(session: Session, ticket: Ticket, actor: Actor, v: Verification) -> None:
     """Write the verified text and classification, with one edit event naming the changes."""
+    _editable(ticket)
     if v.priority not in PRIORITY_LABELS:
         raise InvalidInput("priority", "Prioritas tidak dikenal.")
     category = session.get(Category, v.category_id) if v.category_id else None
@@ -105,20 +99,21 @@ def _apply(session: Session, ticket: Ticket, actor: Actor, v: Verification) -> N
         record_event(session, ticket, actor, "edit", "Diubah: " + ", ".join(changes) + ".")
 
 
-def save_verification(session: Session, user: User, number: str, v: Verification) -> Ticket:
+def save_verification(session: Session, user: Principal, number: str, v: Verification,
+                      *, version: int | None, tz: str) -> Ticket:
     """Save the corrected transcript (as the description) and the classification.
 
     The machine transcript on ``Transcript`` is never changed.
     """
-    ticket = _desk_ticket(session, user, number)
+    ticket = _desk_ticket(session, user, number, version, tz)
     _apply(session, ticket, Actor.of(user), v)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def verify_and_forward(session: Session, user: User, number: str, v: Verification,
-                       note: str | None = None, *, tz: str) -> Ticket:
-    ticket = _desk_ticket(session, user, number)
+def verify_and_forward(session: Session, user: Principal, number: str, v: Verification,
+                       note: str | None = None, *, version: int | None, tz: str) -> Ticket:
+    ticket = _desk_ticket(session, user, number, version, tz)
     actor = Actor.of(user)
     _text(v.description, "description", "Uraian pengaduan wajib diisi sebelum diteruskan.")
     if not v.pokja_id:
@@ -127,32 +122,34 @@ def verify_and_forward(session: Session, user: User, number: str, v: Verificatio
     pokja_name = ticket.pokja.name if ticket.pokja else ""
     transition(session, ticket, Status.FORWARDED, actor,
                _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja_name}.", tz=tz)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def postpone(session: Session, user: User, number: str, note: str, *, tz: str) -> Ticket:
+def postpone(session: Session, user: Principal, number: str, note: str, *,
+             version: int | None, tz: str) -> Ticket:
     """Tunda: the complaint needs more information from the reporter."""
-    ticket = _desk_ticket(session, user, number)
+    ticket = _desk_ticket(session, user, number, version, tz)
     text = _text(note, "note", "Tuliskan informasi apa yang masih dibutuhkan.")
     transition(session, ticket, Status.POSTPONED, Actor.of(user), text, tz=tz)
     ticket.status_note = text
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def resume(session: Session, user: User, number: str, note: str | None, *, tz: str) -> Ticket:
+def resume(session: Session, user: Principal, number: str, note: str | None, *,
+           version: int | None, tz: str) -> Ticket:
     """The missing information arrived: the ticket waits for verification again."""
-    ticket = _desk_ticket(session, user, number)
+    ticket = _desk_ticket(session, user, number, version, tz)
     transition(session, ticket, Status.AWAITING_VERIFICATION, Actor.of(user),
                _text(note, "note") or "Informasi sudah lengkap; diverifikasi ulang.", tz=tz)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def reject(session: Session, user: User, number: str, reason: str, note: str | None,
-           *, tz: str) -> Ticket:
-    ticket = _desk_ticket(session, user, number)
+def reject(session: Session, user: Principal, number: str, reason: str, note: str | None,
+           *, version: int | None, tz: str) -> Ticket:
+    ticket = _desk_ticket(session, user, number, version, tz)
     try:
         why = RejectReason(reason)
     except ValueError:
@@ -164,19 +161,20 @@ def reject(session: Session, user: User, number: str, reason: str, note: str | N
                f"Ditolak: {REJECT_LABELS[why]}." + (f" {text}" if text else ""), tz=tz)
     ticket.reject_reason = why
     ticket.status_note = text or REJECT_LABELS[why]
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def mark_duplicate(session: Session, user: User, number: str, original_number: str,
-                   *, tz: str) -> Ticket:
-    ticket = _desk_ticket(session, user, number)
+def mark_duplicate(session: Session, user: Principal, number: str, original_number: str,
+                   *, version: int | None, tz: str) -> Ticket:
+    ticket = _desk_ticket(session, user, number, version, tz)
     other = original_number.strip()
     if not other or not numbering.is_valid(other):
         raise InvalidInput("original", "Nomor tiket asli tidak valid.")
-    original = session.scalar(select(Ticket).where(Ticket.number == other))
-    if original is None:
-        raise InvalidInput("original", f"Tiket {other} tidak ditemukan.")
+    try:
+        original = ticket_by_number(session, other)
+    except NotFound as exc:
+        raise InvalidInput("original", exc.message) from None
     if original.id == ticket.id:
         raise InvalidInput("original", "Tiket tidak dapat menjadi duplikat dirinya sendiri.")
     transition(session, ticket, Status.REJECTED, Actor.of(user),
@@ -186,17 +184,18 @@ def mark_duplicate(session: Session, user: User, number: str, original_number: s
     ticket.status_note = f"Duplikat dari tiket {original.number}"
     record_event(session, original, Actor.of(user), "note",
                  f"Tiket {ticket.number} ditandai sebagai duplikat tiket ini.", internal=True)
-    session.commit()
+    concurrency.flush(session, ticket, tz)
     return ticket
 
 
-def add_note(session: Session, user: User, number: str, note: str) -> Ticket:
-    """An internal note; any user who may see the ticket may write one."""
+def add_note(session: Session, user: Principal, number: str, note: str) -> Ticket:
+    """An internal note; any user who may see the ticket may write one. Notes never
+    conflict: each is its own row and the ticket is not changed."""
     require_role(user, Role.OPERATOR, Role.SUPERVISOR, Role.POKJA)
     ticket = viewable_ticket(session, user, number)
     record_event(session, ticket, Actor.of(user), "note",
                  _text(note, "note", "Catatan tidak boleh kosong."), internal=True)
-    session.commit()
+    session.flush()
     return ticket
 
 
@@ -214,7 +213,7 @@ class DeskComplaint:
     rahasia: bool = False
 
 
-def file_desk_complaint(session: Session, user: User, c: DeskComplaint, *, tz: str) -> Ticket:
+def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, tz: str) -> Ticket:
     require_role(user, *DESK_ROLES)
     try:
         channel = Channel(c.channel)
@@ -226,15 +225,13 @@ def file_desk_complaint(session: Session, user: User, c: DeskComplaint, *, tz: s
     category = session.get(Category, c.category_id) if c.category_id else None
     if c.category_id and category is None:
         raise InvalidInput("category_id", "Kategori tidak dikenal.")
-    phone = c.reporter_phone.strip()
-    if phone and not phone.lstrip("+").replace(" ", "").replace("-", "").isdigit():
-        raise InvalidInput("reporter_phone", "Nomor telepon hanya boleh berisi angka.")
+    phone = phone_field(c.reporter_phone, "reporter_phone")
     ticket = create_ticket(
         session, channel=channel, actor=Actor.of(user), tz=tz, category=category,
         anonim=c.anonim, rahasia=c.rahasia,
-        reporter_name=c.reporter_name.strip()[:200] or None, reporter_phone=phone[:32] or None,
+        reporter_name=c.reporter_name.strip()[:200] or None, reporter_phone=phone,
         location=c.location.strip()[:300] or None, description=description,
         note=f"Dicatat di meja layanan ({CHANNEL_LABELS[channel]}).",
     )
-    session.commit()
+    session.flush()
     return ticket

@@ -13,12 +13,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets.catalog import DEMO_PASSWORD
+from accounts.models import User
+from hotline.demo import DEMO_PASSWORD
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import Category, Channel, Pokja, Status, Ticket, User
+from tickets.models import Category, Channel, Pokja, Status, Ticket
 from tickets.services import create_ticket
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+TICKET_ACTION = re.compile(r"(/console/tiket/\d+)/[a-z]+")
+VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 class Agent:
@@ -42,6 +47,12 @@ class Agent:
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.token())
+        action = TICKET_ACTION.fullmatch(path)
+        if action and "version" not in data:
+            # As a browser would: the form carries the version the page was rendered from.
+            page = self.client.get(action.group(1)).get_data(as_text=True)
+            if found := VERSION.search(page):
+                data["version"] = found.group(1)
         return self.client.post(path, data=data, **kw)
 
 
@@ -116,7 +127,7 @@ def make_ticket(db: Session) -> Callable[..., Ticket]:
             Status.POSTPONED: [Status.POSTPONED],
         }.get(status, [])
         for target in path:
-            transition(db, ticket, target, SYSTEM)
+            transition(db, ticket, target, SYSTEM, tz="Asia/Jakarta")
         if status is Status.ANSWERED and not ticket.answer:
             ticket.answer = "Jalan sudah diperbaiki."
         db.commit()

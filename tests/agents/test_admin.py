@@ -7,8 +7,8 @@ import html
 from sqlalchemy import select
 
 from tests.agents.conftest import sign_in, user_named
-from tickets.catalog import hotline_settings
 from tickets.models import Category, Pokja, Role
+from tickets.reference import hotline_settings
 
 
 def test_the_admin_creates_a_pokja_user_who_can_sign_in(admin, app, db):
@@ -56,9 +56,10 @@ def test_the_admin_cannot_lock_themself_out(admin, db):
 def test_the_admin_adds_a_pokja(admin, db):
     response = admin.post("/console/admin/pokja", {
         "code": "dishub", "name": "Pokja Perhubungan", "email": "dishub@pemkab.example.id",
-        "whatsapp": "+628123", "active": "1"})
+        "whatsapp": "0812-3456-7890", "active": "1"})
     assert response.status_code == 302
-    assert db.scalars(select(Pokja).where(Pokja.code == "DISHUB")).one().whatsapp == "+628123"
+    pokja = db.scalars(select(Pokja).where(Pokja.code == "DISHUB")).one()
+    assert pokja.whatsapp == "+6281234567890"  # stored as E.164
     response = admin.post("/console/admin/pokja", {"code": "DISHUB", "name": "Lagi"})
     assert "Kode pokja sudah dipakai." in response.get_data(as_text=True)
     response = admin.post("/console/admin/pokja", {"code": "X1", "name": "X", "email": "bukan"})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from accounts.models import LoginAttempt
 from tests.agents.conftest import TOKEN, reload, sign_in
-from tickets.models import LoginAttempt, Status, TicketEvent
+from tickets.models import Status, TicketEvent
 
 
 @pytest.mark.parametrize("path", ["/console/", "/console/antrean", "/console/kotak-masuk",

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from tickets.catalog import DEMO_PASSWORD
+from hotline.demo import DEMO_PASSWORD
 from tickets.models import Status, Ticket
 from tickets.transcripts import store_transcript
 
@@ -58,7 +58,8 @@ def add_machine_transcript(db, number: str) -> None:
              for i, (w, c) in enumerate(WORDS)]
     store_transcript(db, ticket.recordings[0].id, {
         "text": " ".join(w for w, _ in WORDS), "words": words, "engine": "whisper",
-        "model": "base", "confidence": 0.82, "language": "id"})
+        "model": "base", "confidence": 0.82, "language": "id"}, tz="Asia/Jakarta")
+    db.commit()
 
 
 @pytest.mark.slow

@@ -97,9 +97,11 @@ def test_the_domain_refuses_a_pokja_acting_on_another_pokjas_ticket(db, make_tic
     # The same rule holds for any caller of the domain, not only the console.
     ticket = make_ticket(Status.FORWARDED, code="PUPR")
     with pytest.raises(PermissionDenied):
-        followup.answer(db, user_named(db, "pokja2"), ticket.number, "x", tz="Asia/Jakarta")
+        followup.answer(db, user_named(db, "pokja2"), ticket.number, "x",
+                        version=ticket.version, tz="Asia/Jakarta")
     with pytest.raises(PermissionDenied):
-        workflow.postpone(db, user_named(db, "pokja"), ticket.number, "x", tz="Asia/Jakarta")
+        workflow.postpone(db, user_named(db, "pokja"), ticket.number, "x",
+                          version=ticket.version, tz="Asia/Jakarta")
 
 
 def test_a_supervisor_publishes_an_answer_but_never_a_rahasia_one(supervisor, make_ticket, db):
@@ -114,7 +116,7 @@ def test_a_supervisor_publishes_an_answer_but_never_a_rahasia_one(supervisor, ma
 def test_the_supervisor_report_counts_and_lists_sla_breaches(supervisor, make_ticket, db):
     from datetime import timedelta
 
-    from tickets.db import utcnow
+    from tickets.clock import utcnow
     late = make_ticket(verify_due_at=utcnow() - timedelta(days=1))
     slow = make_ticket(Status.FORWARDED)
     slow.followup_due_at = utcnow() - timedelta(days=1)

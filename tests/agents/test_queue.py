@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.agents.conftest import user_named
-from tickets.db import utcnow
+from tickets.clock import utcnow
 from tickets.models import Pokja, Status
 from tickets.queue import PAGE_SIZE, Filters, list_tickets
 

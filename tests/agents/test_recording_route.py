@@ -25,6 +25,7 @@ def test_a_recording_is_served_as_the_audio_its_bytes_are(operator, db, settings
     mp3 = encode(tone, tmp_path / "tone.mp3", "-b:a", "32k").read_bytes()
     ticket, recording = _phone_ticket(db)
     store_recording(db, recording.id, mp3, "audio/x-wav", settings.recordings_dir)
+    db.commit()
 
     response = operator.get(f"/console/tiket/{ticket.number}/rekaman/{recording.id}")
     assert response.status_code == 200 and response.data == mp3

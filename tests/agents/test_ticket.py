@@ -41,7 +41,9 @@ def phone_ticket(db, settings, complaint_wav):
     store_recording(db, recording.id, complaint_wav.read_bytes(), "audio/x-wav",
                     settings.recordings_dir)
     store_transcript(db, recording.id, {
-        "text": " ".join(w["word"] for w in WORDS), "words": WORDS, "engine": "test"})
+        "text": " ".join(w["word"] for w in WORDS), "words": WORDS, "engine": "test"},
+        tz="Asia/Jakarta")
+    db.commit()
     return reload(db, ticket)
 
 
@@ -213,12 +215,13 @@ def test_a_pokja_returns_a_ticket_to_the_call_centre_with_a_note(pokja, make_tic
 
 def test_an_operator_files_a_walk_in_complaint(operator, db):
     response = operator.post("/console/pengaduan-baru", {
-        "channel": "walk_in", "reporter_name": "Siti", "reporter_phone": "0812 3456",
+        "channel": "walk_in", "reporter_name": "Siti", "reporter_phone": "0812-3456-789",
         "location": "Desa Sukamaju", "description": "Lampu jalan mati.", "rahasia": "1"})
     assert response.status_code == 302
     ticket = db.scalars(select(Ticket).order_by(Ticket.id.desc())).first()
     assert ticket.channel is Channel.WALK_IN and ticket.rahasia and not ticket.anonim
     assert ticket.reporter_name == "Siti" and ticket.status is Status.AWAITING_VERIFICATION
+    assert ticket.reporter_phone == "+628123456789"  # E.164, so the SMS reaches it
     assert response.headers["Location"] == f"/console/tiket/{ticket.number}"
     assert ticket.events[0].kind == "created"
 

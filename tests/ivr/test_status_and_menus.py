@@ -21,9 +21,9 @@ def filed(place_call, complaint_wav, db) -> Ticket:
 
 def _answer(db, ticket: Ticket, text: str, *, rahasia: bool = False) -> None:
     ticket.rahasia = rahasia
-    transition(db, ticket, Status.FORWARDED, SYSTEM)
+    transition(db, ticket, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta")
     ticket.answer = text
-    transition(db, ticket, Status.ANSWERED, SYSTEM)
+    transition(db, ticket, Status.ANSWERED, SYSTEM, tz="Asia/Jakarta")
     db.commit()
 
 
@@ -121,7 +121,7 @@ def test_outside_office_hours_zero_offers_to_record_instead(place_call, complain
 
 
 def test_the_greeting_names_the_agency_edited_in_the_console(place_call, db):
-    from tickets.catalog import set_hotline_setting
+    from tickets.reference import set_hotline_setting
 
     set_hotline_setting(db, "agency_name", "Kabupaten Mamuju")
     db.commit()
@@ -132,7 +132,7 @@ def test_the_greeting_names_the_agency_edited_in_the_console(place_call, db):
 def test_a_console_edit_reaches_callers_once_the_short_cache_expires(place_call, db):
     import time
 
-    from tickets.catalog import set_hotline_setting
+    from tickets.reference import set_hotline_setting
 
     assert "Pemerintah Kabupaten Uji" in place_call("hangup").heard[0]
     set_hotline_setting(db, "agency_name", "Kabupaten Polewali Mandar")

@@ -11,14 +11,17 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
+from notify.compose import Composer
+from notify.models import OutboxMessage, OutboxStatus
 from notify.peer import TwilioRestPeer
 from tickets import services
 from tickets.lifecycle import SYSTEM
-from tickets.models import Category, Channel, OutboxMessage, Pokja, Status, Ticket
+from tickets.models import Category, Channel, Pokja, Status, Ticket
 
 CALLER = "+6281234567890"
 POKJA_WA = "+6281199990000"
@@ -98,6 +101,18 @@ def make_ticket(db: Session, *, phone: str | None = CALLER, anonim: bool = False
     return ticket
 
 
+def failed_ids(db: Session) -> list[int]:
+    """Messages an agent should look at: permanent failures and exhausted retries."""
+    return [r.id for r in db.scalars(select(OutboxMessage).where(
+        OutboxMessage.status.in_((OutboxStatus.FAILED, OutboxStatus.DEAD)))
+        .order_by(OutboxMessage.id.desc()))]
+
+
+@pytest.fixture
+def composer(app: Flask) -> Composer:
+    return app.extensions["hotline"].composer  # type: ignore[no-any-return]
+
+
 def rows(db: Session, **where: object) -> list[OutboxMessage]:
     db.expire_all()
     query = select(OutboxMessage).order_by(OutboxMessage.id)
@@ -115,7 +130,7 @@ def move(db: Session) -> Callable[..., None]:
         for target in targets:
             if target is Status.ANSWERED and answer is not None:
                 ticket.answer = answer
-            transition(db, ticket, target, SYSTEM)
+            transition(db, ticket, target, SYSTEM, tz="Asia/Jakarta")
             db.commit()
 
     return go

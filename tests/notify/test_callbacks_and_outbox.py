@@ -8,15 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-import notify
 from hotline import notify_tasks
 from hotline.cli import cli
-from hotline.runtime import current_runtime
-from tickets import outbox
-from tickets.db import utcnow
-from tickets.models import OutboxMessage, OutboxStatus, Status
+from notify import outbox, providers
+from notify.models import OutboxMessage, OutboxStatus
+from tickets.clock import utcnow
+from tickets.models import Status
 
-from .conftest import CALLER, make_ticket, rows
+from .conftest import CALLER, failed_ids, make_ticket, rows
 
 S = Status
 
@@ -40,7 +39,7 @@ def test_an_undelivered_callback_marks_the_message_failed_for_the_console(
     assert signed_post(f"/notify/status?m={sms.id}", params).status_code == 204
     sms = rows(db, channel="sms")[0]
     assert sms.status is OutboxStatus.FAILED and "30003" in (sms.last_error or "")
-    assert sms.id in [r.id for r in outbox.list_failed(db)]
+    assert sms.id in failed_ids(db)
 
 
 def test_a_forged_callback_is_refused_and_changes_nothing(db, move, twilio, signed_post):
@@ -125,7 +124,8 @@ def _crash_mid_send(db, channel: str, *, provider_had_it: bool) -> OutboxMessage
     if provider_had_it:
         message = outbox.Outgoing(row.id, channel, row.recipient, row.subject, row.body, 1,
                                   now, now)
-        notify.deliver(message, notify_tasks.notify_config(current_runtime().settings))
+        settings = notify_tasks.deliver.app.hotline_runtime.settings
+        providers.deliver(message, notify_tasks.notify_config(settings))
     # Older than NOTIFY_STALE_SENDING_SECONDS: its worker is surely gone.
     db.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
                .values(claimed_at=utcnow() - timedelta(minutes=15)))
@@ -179,7 +179,9 @@ def test_retrying_a_failed_message_after_fixing_the_cause_delivers_it(db, move, 
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.FAILED
     twilio.rejected.clear()
-    outbox.retry(db, sms.id)  # what the console's "kirim ulang" button does
+    # What the console's "kirim ulang" button does: retry, deliver once committed.
+    outbox.retry(db, sms.id)
+    db.commit()
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.SENT and sms.attempts == 2
     assert len(twilio.sent(to=CALLER)) == 1

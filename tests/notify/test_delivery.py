@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import update
 
 from hotline import notify_tasks
-from tickets import outbox
-from tickets.db import utcnow
-from tickets.models import OutboxMessage, OutboxStatus, Status
+from notify import outbox
+from notify.models import OutboxMessage, OutboxStatus
+from tickets.clock import utcnow
+from tickets.models import Status
 
-from .conftest import CALLER, POKJA_WA, SMS_FROM, WA_FROM, make_ticket, rows
+from .conftest import CALLER, POKJA_WA, SMS_FROM, WA_FROM, failed_ids, make_ticket, rows
 
 S = Status
 
@@ -108,7 +109,7 @@ def test_an_invalid_number_stops_the_retries_and_shows_in_the_failed_list(db, mo
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.FAILED and sms.attempts == 1
     assert "21211" in (sms.last_error or "")
-    assert [r.id for r in outbox.list_failed(db)] == [sms.id]
+    assert failed_ids(db) == [sms.id]
     assert [r.channel for r in outbox.messages_for_ticket(db, ticket.id)] == ["sms", "email"]
     _make_due(db)
     notify_tasks.sweep()
@@ -129,4 +130,4 @@ def test_transient_errors_until_the_attempts_run_out_leave_a_dead_message(db, mo
     notify_tasks.sweep()
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.DEAD and sms.attempts == 2
-    assert sms.id in [r.id for r in outbox.list_failed(db)]
+    assert sms.id in failed_ids(db)

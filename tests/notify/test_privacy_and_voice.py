@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tickets import notifications
-from tickets.models import OutboxStatus, Status
+from notify.models import OutboxStatus
+from tickets import services
+from tickets.models import Status
 
 from .conftest import CALLER, POKJA_WA, SMS_FROM, make_ticket, rows
 
@@ -66,7 +67,7 @@ def test_opting_out_later_cancels_what_has_not_gone_out(db, move, twilio):
     ticket = make_ticket(db, whatsapp=None)
     move(ticket, S.FORWARDED)
     assert rows(db, channel="sms")[0].status is OutboxStatus.PENDING
-    assert notifications.set_contact_opt_out(db, ticket, True) == 1
+    services.stop_contact(db, ticket)
     db.commit()
     assert rows(db, channel="sms")[0].status is OutboxStatus.CANCELLED
     move(ticket, S.ANSWERED)

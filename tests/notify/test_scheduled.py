@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from accounts.models import User
 from hotline import notify_tasks
-from tickets import notifications
-from tickets.db import utcnow
-from tickets.models import Role, Status, User
+from tickets.clock import local_date_text, utcnow
+from tickets.models import Role, Status
 
 from .conftest import POKJA_WA, make_ticket, rows
 
@@ -25,28 +25,29 @@ def _forwarded(db, move, due_in: timedelta, **kw):
 
 
 def test_the_pokja_is_warned_once_when_the_deadline_is_a_working_day_away(
-        db, move, twilio, mailbox):
+        composer, db, move, twilio, mailbox):
     ticket = _forwarded(db, move, timedelta(hours=12))
     later = _forwarded(db, move, timedelta(days=10), phone=None)
     mailbox.messages.clear()
     twilio.accepted.clear()
 
     assert notify_tasks.sla_warnings() == 2  # one e-mail, one WhatsApp
-    assert notifications.warn_sla_lapsing(db) == 0  # only once per ticket and kind
+    assert composer.warn_sla_lapsing(db) == 0  # only once per ticket and kind
     (mail,) = mailbox.messages
     assert ticket.number in mail["Subject"] and "segera berakhir" in mail["Subject"]
     assert later.number not in mail["Subject"]
     (wa,) = twilio.sent(to=f"whatsapp:{POKJA_WA}")
     assert ticket.number in wa["body"] and "batas waktu" in wa["body"]
     assert {r.event for r in rows(db) if r.event.startswith("sla_warning")} == {
-        f"sla_warning@{notifications._local_date(ticket.followup_due_at, 'Asia/Jakarta')}"}
+        f"sla_warning@{local_date_text(ticket.followup_due_at, 'Asia/Jakarta')}"}
 
 
-def test_no_warning_for_answered_or_overdue_tickets(db, move, twilio, mailbox):
+def test_no_warning_for_answered_or_overdue_tickets(
+        composer, db, move, twilio, mailbox):
     answered = _forwarded(db, move, timedelta(hours=12), whatsapp=None)
     move(answered, S.ANSWERED)
     _forwarded(db, move, -timedelta(hours=1), whatsapp=None)
-    assert notifications.warn_sla_lapsing(db) == 0
+    assert composer.warn_sla_lapsing(db) == 0
 
 
 @pytest.fixture
@@ -55,7 +56,8 @@ def digest_now(env_overrides: dict[str, str]) -> None:
 
 
 @pytest.mark.usefixtures("digest_now")
-def test_supervisors_get_one_daily_digest_of_overdue_tickets(db, move, mailbox):
+def test_supervisors_get_one_daily_digest_of_overdue_tickets(
+        composer, db, move, mailbox):
     supervisor = db.query(User).filter_by(role=Role.SUPERVISOR).one()
     supervisor.email = "pimpinan@pemkab.example.id"
     db.commit()
@@ -73,6 +75,7 @@ def test_supervisors_get_one_daily_digest_of_overdue_tickets(db, move, mailbox):
     assert "Budi" not in text  # the digest names tickets, never reporters
 
 
-def test_no_digest_without_overdue_tickets_or_supervisor_addresses(db, move, mailbox):
+def test_no_digest_without_overdue_tickets_or_supervisor_addresses(
+        composer, db, move, mailbox):
     _forwarded(db, move, -timedelta(days=3), whatsapp=None)
-    assert notifications.supervisor_digest(db) == 0  # the supervisor has no e-mail
+    assert composer.supervisor_digest(db) == 0  # the supervisor has no e-mail

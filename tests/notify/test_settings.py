@@ -8,7 +8,7 @@ from hotline.settings import ConfigError, load_settings
 
 
 @pytest.mark.parametrize(("env", "named"), [
-    ({"TWILIO_SMS_FROM": "0215550100"}, "TWILIO_SMS_FROM"),
+    ({"TWILIO_SMS_FROM": "12"}, "TWILIO_SMS_FROM"),
     ({"TWILIO_WHATSAPP_FROM": "whatsapp"}, "TWILIO_WHATSAPP_FROM"),
     ({"SMTP_HOST": "mail.example.id"}, "MAIL_FROM"),
     ({"SMTP_HOST": "mail.example.id", "MAIL_FROM": "no-at-sign"}, "MAIL_FROM"),
@@ -42,3 +42,9 @@ def test_a_complete_configuration_is_read() -> None:
     assert n.smtp_starttls is False  # port 25: plain unless asked
     assert (n.voice_updates, n.sla_warning_days, n.supervisor_digest_hour) == (True, 2, 6)
     assert n.mail_from == "Pengaduan <pengaduan@example.id>"
+
+
+def test_phone_number_settings_are_stored_in_e164() -> None:
+    settings = load_settings({"TWILIO_SMS_FROM": "021 5550100", "OPERATOR_NUMBER": "0215550199"})
+    assert settings.notify.twilio_sms_from == "+62215550100"
+    assert settings.operator_number == "+62215550199"

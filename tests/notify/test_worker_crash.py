@@ -16,12 +16,13 @@ import redis
 from sqlalchemy.orm import Session
 
 from hotline.celery_app import make_celery
+from hotline.demo import seed_demo
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import REPO_ROOT, load_settings
+from notify.models import OutboxStatus
 from tests.conftest import _empty_tables, make_test_env
-from tickets.catalog import seed_demo
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import OutboxStatus, Status
+from tickets.models import Status
 
 from .conftest import CALLER, POKJA_WA, make_ticket, notify_env, rows
 
@@ -49,6 +50,7 @@ def runtime(worker_env: dict[str, str]) -> Iterator[Runtime]:
     make_celery(rt)
     with rt.session() as session:
         seed_demo(session)
+        session.commit()
     yield rt
     rt.engine.dispose()
 
@@ -98,7 +100,7 @@ def test_a_worker_killed_mid_delivery_sends_nothing_twice_and_loses_nothing(
     # accepted: Twilio has the SMS and our commit never comes; lost: Twilio never had it.
     hold = twilio.hold_next(accept_first=provider_had_it)
     ticket = make_ticket(db)
-    transition(db, ticket, Status.FORWARDED, SYSTEM)
+    transition(db, ticket, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta")
     db.commit()  # enqueues three deliveries on Redis: SMS, e-mail, WhatsApp
 
     worker = start_worker()

@@ -27,14 +27,14 @@ def test_closed_and_rejected_are_final():
 
 def test_an_illegal_transition_raises_and_changes_nothing(db, ticket):
     with pytest.raises(IllegalTransition, match="tidak dapat diubah"):
-        transition(db, ticket, Status.CLOSED, SYSTEM)
+        transition(db, ticket, Status.CLOSED, SYSTEM, tz="Asia/Jakarta")
     assert ticket.status is Status.AWAITING_VERIFICATION
     assert len(ticket.events) == 1
 
 
 def test_each_transition_writes_who_when_from_to_and_a_note(db, ticket):
     operator = Actor("Operator Call Center", user_id=None)
-    transition(db, ticket, Status.FORWARDED, operator, "Diteruskan ke PUPR")
+    transition(db, ticket, Status.FORWARDED, operator, "Diteruskan ke PUPR", tz="Asia/Jakarta")
     db.commit()
     event = ticket.events[-1]
     assert (event.actor_label, event.from_status, event.to_status, event.note) == (
@@ -43,7 +43,7 @@ def test_each_transition_writes_who_when_from_to_and_a_note(db, ticket):
 
 
 def test_forwarding_starts_the_five_working_day_follow_up_clock(db, ticket):
-    transition(db, ticket, Status.FORWARDED, SYSTEM)
+    transition(db, ticket, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta")
     assert ticket.forwarded_at is not None
     assert ticket.followup_due_at is not None
     assert (ticket.followup_due_at - ticket.forwarded_at).days >= 5
@@ -51,7 +51,7 @@ def test_forwarding_starts_the_five_working_day_follow_up_clock(db, ticket):
 
 def test_the_full_happy_path(db, ticket):
     for target in (Status.FORWARDED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED):
-        transition(db, ticket, target, SYSTEM)
+        transition(db, ticket, target, SYSTEM, tz="Asia/Jakarta")
     db.commit()
     assert ticket.closed_at is not None
     assert [e.to_status for e in ticket.events] == [

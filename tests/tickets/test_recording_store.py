@@ -38,6 +38,7 @@ def test_the_file_is_named_by_the_server_not_by_the_recording_sid(db, settings):
 
     stored = store_recording(db, recording.id, wav_bytes(1.0), "audio/x-wav",
                              settings.recordings_dir)
+    db.commit()
 
     assert not escaped.exists()
     assert stored.path == f"{stored.created_at:%Y/%m}/{stored.ticket.number}-{stored.id}.wav"
@@ -50,6 +51,7 @@ def test_the_duration_is_measured_from_the_content_not_taken_from_the_webhook(db
     recording = _recording(db, "RE" + "2" * 32, duration=30)
     stored = store_recording(db, recording.id, wav_bytes(1.5), "audio/x-wav",
                              settings.recordings_dir)
+    db.commit()
     assert stored.duration_seconds == pytest.approx(1.5)
     assert stored.content_type == "audio/wav"
 
@@ -58,7 +60,7 @@ def test_an_html_body_is_refused_and_nothing_is_written(db, settings):
     recording = _recording(db, "RE" + "3" * 32)
     with pytest.raises(NotAudio, match="bukan audio"):
         store_recording(db, recording.id, HTML, "text/html", settings.recordings_dir)
-    db.expire_all()
+    db.rollback()
     assert recording.status is RecordingStatus.PENDING and recording.path is None
     assert _files(settings.recordings_dir) == []
 

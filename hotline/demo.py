@@ -1,40 +1,18 @@
-"""Reference data: pokja, categories, hotline settings, and the demo data set."""
+"""The demo hotline: five pokja, six categories and one user per role.
+
+For `make run` and the tests. Refused in production (its password is published).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets.models import Category, HotlineSetting, Pokja, Role, User
-from tickets.users import hash_password
-
-# Keys of the hotline settings an admin may change in the console; the
-# environment supplies the defaults.
-EDITABLE_SETTINGS = (
-    "agency_name", "office_hours", "operator_number", "tts_voice", "record_max_seconds",
-)
-
-
-def hotline_settings(session: Session, defaults: Mapping[str, str]) -> dict[str, str]:
-    merged = {k: str(v) for k, v in defaults.items()}
-    for row in session.scalars(select(HotlineSetting)):
-        if row.key in EDITABLE_SETTINGS:
-            merged[row.key] = row.value
-    return merged
-
-
-def set_hotline_setting(session: Session, key: str, value: str) -> None:
-    if key not in EDITABLE_SETTINGS:
-        raise KeyError(key)
-    row = session.scalar(select(HotlineSetting).where(HotlineSetting.key == key))
-    if row is None:
-        session.add(HotlineSetting(key=key, value=value))
-    else:
-        row.value = value
-
+from accounts.models import User
+from accounts.passwords import hash_password
+from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
     ("PUPR", "Pokja Infrastruktur (Dinas PUPR)", "pupr@pemkab.example.id"),
@@ -84,14 +62,5 @@ def seed_demo(session: Session) -> bool:
     for username, full_name, role, code in DEMO_USERS:
         session.add(User(username=username, full_name=full_name, password_hash=_demo_hash(),
                          role=role, pokja_id=pokja[code].id if code else None))
-    session.commit()
+    session.flush()
     return True
-
-
-def active_pokja(session: Session) -> list[Pokja]:
-    return list(session.scalars(select(Pokja).where(Pokja.active.is_(True)).order_by(Pokja.name)))
-
-
-def users_by_role(session: Session, role: Role) -> list[User]:
-    return list(session.scalars(select(User).where(User.role == role)))
-

@@ -1,6 +1,7 @@
 """The console's view of the outbox: who may see which message, and who may send it again.
 
-The outbox itself (:mod:`tickets.outbox`) knows nothing of users. The rules here:
+The view models of the outbox for the console. The outbox itself (:mod:`notify.outbox`)
+knows nothing of users. The rules here:
 
 - Desk roles (operator, supervisor) see every message of a ticket they may open.
 - A pokja user sees only the e-mails and WhatsApp alerts sent to their own pokja
@@ -8,7 +9,7 @@ The outbox itself (:mod:`tickets.outbox`) knows nothing of users. The rules here
   so neither the reporter's number nor the existence of their messages leaks.
 - The outbox page (every message, also those without a ticket) is for supervisors and
   the admin. The admin may not open tickets, so for anonim tickets the caller's number
-  is masked there as it would be for a pokja (:func:`tickets.access.can_see_reporter`).
+  is masked there as it would be for a pokja (:func:`tickets.permissions.can_see_reporter`).
 - Sending again is for supervisors and the admin only: it repeats a delivery to the
   same recipient, and for an e-mail whose outcome is unknown that may mean a duplicate,
   a judgement the docs leave to a responsible human. Each retry of a ticket's message
@@ -23,17 +24,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tickets import outbox
-from tickets.access import DESK_ROLES, can_see_reporter, require_role
+from accounts.models import User
+from notify import outbox
+from notify.models import OutboxMessage, OutboxStatus
 from tickets.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from tickets.lifecycle import Actor, record_event
-from tickets.models import OutboxMessage, OutboxStatus, Pokja, Role, Ticket, User
+from tickets.models import Pokja, Role, Ticket
+from tickets.permissions import DESK_ROLES, can_see_reporter, require_role
 
 OS = OutboxStatus
 PAGE_SIZE = 50
 OUTBOX_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 RETRY_ROLES = (Role.SUPERVISOR, Role.ADMIN)
-RETRYABLE = frozenset({OS.FAILED, OS.DEAD, OS.HELD})
+RETRYABLE = outbox.RETRYABLE
 # Not sent and not on its way: the outbox page lists these first.
 ATTENTION = (OS.FAILED, OS.DEAD, OS.HELD)
 CALLER_CHANNELS = frozenset({"sms", "voice"})
@@ -227,10 +230,10 @@ def failed_count(session: Session, user: User) -> int | None:
 # --- sending again --------------------------------------------------------------------------
 
 def retry(session: Session, user: User, outbox_id: int) -> OutboxMessage:
-    """Send a failed, dead or held message again; audited on its ticket. Commits.
+    """Send a failed, dead or held message again; audited on its ticket.
 
-    Delivery is queued by the session's after-commit hook (see ``outbox.retry``), so a
-    retry that does not commit sends nothing.
+    Delivery is queued once the transaction commits (``MessageQueued``), so a retry that
+    does not commit sends nothing.
     """
     if not user.active or user.role not in RETRY_ROLES:
         raise PermissionDenied("Hanya supervisor atau admin yang dapat mengirim ulang pesan.")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from notify import twilio_sms
-from notify.base import NotifyConfig, ProviderReceipt
-from tickets.outbox import Outgoing
+from notify.outbox import Outgoing
+from notify.providers import twilio_sms
+from notify.providers.base import NotifyConfig, ProviderReceipt
 
 
 def _wa(number: str | None) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from twilio.base import values
 
-from notify import twilio_rest
-from notify.base import NotifyConfig, ProviderReceipt
-from tickets.outbox import Outgoing
+from notify.outbox import Outgoing
+from notify.providers import twilio_rest
+from notify.providers.base import NotifyConfig, ProviderReceipt
 
 
 def send(message: Outgoing, config: NotifyConfig, *, to: str | None = None,

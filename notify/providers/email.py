@@ -7,8 +7,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from notify.base import DeliveryError, NotifyConfig, ProviderReceipt
-from tickets.outbox import Outgoing
+from notify.outbox import Outgoing
+from notify.providers.base import DeliveryError, NotifyConfig, ProviderReceipt
 
 
 def message_id(message: Outgoing, config: NotifyConfig) -> str:

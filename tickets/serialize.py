@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets.errors import NotFound
 from tickets.models import Ticket
 
 
@@ -48,13 +47,6 @@ def ticket_as_dict(ticket: Ticket) -> dict[str, Any]:
             "duration_seconds": recording.duration_seconds,
         },
     }
-
-
-def get_ticket(session: Session, number: str) -> Ticket:
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
-    if ticket is None:
-        raise NotFound(f"Tiket {number} tidak ditemukan.")
-    return ticket
 
 
 def recent_tickets(session: Session, limit: int = 50) -> list[Ticket]:

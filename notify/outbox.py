@@ -1,6 +1,6 @@
 """The outbox: durable, at-most-once delivery state of every outgoing message.
 
-Rows are written by :mod:`tickets.notifications` in the transaction of the change
+Rows are written by :mod:`notify.compose` in the transaction of the change
 that causes them. A worker moves a row ``pending -> sending`` with a conditional
 UPDATE (:func:`claim`); only the worker whose UPDATE matched may talk to the
 provider, so a task delivered twice sends once. The provider's id is recorded in
@@ -17,16 +17,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tickets.db import utcnow
+from notify.models import OutboxMessage, OutboxStatus
+from tickets import events
+from tickets.clock import utcnow
+from tickets.db import insert_ignore
 from tickets.errors import NotFound
-from tickets.models import OutboxMessage, OutboxStatus
 
 OS = OutboxStatus
 
 CHANNELS = ("sms", "voice", "whatsapp", "email")
-# Session.info key: ids to hand to the delivery queue once the transaction commits
-# (the composition root installs the hook; new rows are added to it at flush).
-ENQUEUE_AFTER_COMMIT = "outbox_enqueue_ids"
+RETRYABLE = frozenset({OS.FAILED, OS.DEAD, OS.HELD})
 BACKOFF_BASE_SECONDS = 30
 # A row is due up to this much before its time. The wall clock of a VM can step back a
 # few milliseconds between writing a row and claiming it right after the commit; without
@@ -57,20 +57,31 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
                     row.claimed_at, row.created_at)
 
 
+@dataclass(frozen=True)
+class MessageQueued:
+    """An outbox row is waiting for delivery (the delivery task is sent after commit)."""
+
+    outbox_id: int
+
+
 def add(session: Session, *, channel: str, recipient: str, body: str, event: str,
         key: str, ticket_id: int | None = None, subject: str | None = None,
-        status: OutboxStatus = OS.PENDING, note: str | None = None) -> OutboxMessage | None:
-    """Add one message unless its idempotency key already exists. The caller commits."""
+        status: OutboxStatus = OS.PENDING, note: str | None = None) -> int | None:
+    """Add one message unless its idempotency key exists; the new row's id, or None.
+
+    One INSERT .. ON CONFLICT DO NOTHING, so the same change announced twice at once
+    writes one row and neither transaction fails."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-        return None
     now = utcnow()
-    row = OutboxMessage(channel=channel, recipient=recipient, subject=subject, body=body,
-                        ticket_id=ticket_id, event=event, idempotency_key=key, status=status,
-                        attempts=0, next_attempt_at=now, created_at=now, last_error=note)
-    session.add(row)
-    return row
+    outbox_id = insert_ignore(session, OutboxMessage.__table__, {  # type: ignore[arg-type]
+        "channel": channel, "recipient": recipient, "subject": subject, "body": body,
+        "ticket_id": ticket_id, "event": event, "idempotency_key": key, "status": status.value,
+        "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": note,
+    }, ["idempotency_key"])
+    if outbox_id is not None and status is OS.PENDING:
+        events.publish(session, MessageQueued(outbox_id))
+    return outbox_id
 
 
 def backoff(attempts: int) -> timedelta:
@@ -89,7 +100,6 @@ def claim(session: Session, outbox_id: int, now: datetime | None = None) -> Outg
         .values(status=OS.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
     row = session.get(OutboxMessage, outbox_id, populate_existing=True)
@@ -117,7 +127,6 @@ def claim_stale(session: Session, older_than: timedelta,
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append((row_id, claimed_at or cutoff))
-    session.commit()
     out = []
     for row_id, original in claimed:
         row = session.get(OutboxMessage, row_id, populate_existing=True)
@@ -141,7 +150,7 @@ def mark_sent(session: Session, outbox_id: int, provider_id: str | None,
         row.status, row.provider_id = OS.SENT, provider_id
         row.provider_status = provider_status
         row.sent_at, row.last_error = now or utcnow(), None
-    session.commit()
+    session.flush()
 
 
 def mark_failed(session: Session, outbox_id: int, error: str, *, permanent: bool,
@@ -149,7 +158,7 @@ def mark_failed(session: Session, outbox_id: int, error: str, *, permanent: bool
     """Record a failed attempt; returns the delay before the next one, or None when done."""
     row = _sending(session, outbox_id)
     if row is None:
-        session.commit()
+        session.flush()
         return None
     row.last_error = error[:2000]
     delay = None
@@ -160,7 +169,7 @@ def mark_failed(session: Session, outbox_id: int, error: str, *, permanent: bool
     else:
         delay = backoff(row.attempts)
         row.status, row.next_attempt_at = OS.PENDING, (now or utcnow()) + delay
-    session.commit()
+    session.flush()
     return delay
 
 
@@ -170,7 +179,7 @@ def mark_held(session: Session, outbox_id: int, reason: str) -> None:
     if row is not None:
         row.status, row.last_error = OS.HELD, reason
         row.attempts = max(0, row.attempts - 1)
-    session.commit()
+    session.flush()
 
 
 def release_for_resend(session: Session, outbox_id: int) -> None:
@@ -179,7 +188,7 @@ def release_for_resend(session: Session, outbox_id: int) -> None:
     if row is not None:
         row.status, row.next_attempt_at = OS.PENDING, utcnow()
         row.last_error = "percobaan sebelumnya terputus; tidak ada di penyedia, dikirim ulang"
-    session.commit()
+    session.flush()
 
 
 def release_held(session: Session, channels: list[str]) -> list[int]:
@@ -188,7 +197,7 @@ def release_held(session: Session, channels: list[str]) -> list[int]:
         OutboxMessage.status == OS.HELD, OutboxMessage.channel.in_(channels))))
     for row in rows:
         row.status, row.next_attempt_at = OS.PENDING, utcnow()
-    session.commit()
+    session.flush()
     return [r.id for r in rows]
 
 
@@ -207,11 +216,11 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"Pesan {outbox_id} tidak ditemukan.")
-    if row.status not in (OS.FAILED, OS.DEAD, OS.HELD):
+    if row.status not in RETRYABLE:
         raise NotFound(f"Pesan {outbox_id} berstatus {row.status.value}; tidak dapat diulang.")
     row.status, row.next_attempt_at = OS.PENDING, utcnow()
-    session.info.setdefault(ENQUEUE_AFTER_COMMIT, []).append(row.id)
-    session.commit()
+    session.flush()
+    events.publish(session, MessageQueued(outbox_id))
     return row
 
 
@@ -228,7 +237,7 @@ def apply_provider_status(session: Session, outbox_id: int, provider_id: str | N
         row.status = OS.FAILED
         row.last_error = f"penyedia melaporkan {provider_status}" + (
             f" (kode {error_code})" if error_code else "")
-    session.commit()
+    session.flush()
     return True
 
 
@@ -248,13 +257,6 @@ def messages_for_ticket(session: Session, ticket_id: int) -> list[OutboxMessage]
     return list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.ticket_id == ticket_id)
         .order_by(OutboxMessage.id)))
-
-
-def list_failed(session: Session, limit: int = 200) -> list[OutboxMessage]:
-    """Messages an agent should look at: permanent failures and exhausted retries."""
-    return list(session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status.in_((OS.FAILED, OS.DEAD)))
-        .order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
 def list_recent(session: Session, limit: int = 50,

@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from notify.base import DeliveryError, NotifyConfig
+from notify.providers.base import DeliveryError, NotifyConfig
 
 T = TypeVar("T")
 

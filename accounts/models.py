@@ -1,0 +1,49 @@
+"""Console users and their failed sign-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tickets.clock import utcnow
+from tickets.db import Base, enum_column
+from tickets.models import Pokja, Role
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    # Where alerts and the supervisors' overdue digest go (migration 0003).
+    email: Mapped[str | None] = mapped_column(String(200))
+    pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Bumped by sign-out and a password reset: every console session of an older
+    # version is over (sessions are signed cookies that carry the version).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    pokja: Mapped[Pokja | None] = relationship()
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, per username and client address; the throttle counts these rows.
+
+    Kept in the database so that every gunicorn worker sees the same count.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)

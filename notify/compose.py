@@ -1,0 +1,258 @@
+"""Who hears about what: outbox rows for callers, pokja and supervisors.
+
+A :class:`Composer` listens to the ticket domain's events (subscribed by the
+composition root) and is called by the scheduler for SLA warnings and the digest,
+always inside the caller's transaction, so a change and the messages announcing it
+commit together or not at all. Each new row is handed to ``deliver`` once that
+transaction has committed.
+
+Privacy rules, decided here once:
+- ``contact_opt_out``: the caller receives nothing (no SMS, no voice call), and
+  messages not yet sent are cancelled when the flag is set.
+- ``anonim`` hides the reporter's identity from the pokja, not from the system:
+  the caller still gets updates on the number they called from, but no message
+  to a pokja ever carries the reporter's name or number.
+- ``rahasia``: the complaint's content never leaves the console in a message
+  (no description in e-mails; WhatsApp never carries content at all), and the
+  caller's SMS points to the status line rather than quoting the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accounts.models import User
+from notify import outbox
+from prompts import Catalog
+from tickets import sla
+from tickets.clock import local_date_text, to_local, utcnow
+from tickets.events import ContactOptedOut, StatusChanged
+from tickets.lifecycle import AT_POKJA
+from tickets.models import Role, Status, Ticket
+from tickets.names import STATUS_LABELS
+from tickets.reference import hotline_settings
+
+S = Status
+CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed"}
+
+
+@dataclass(frozen=True)
+class NotifyPolicy:
+    """What the composition root decided from the settings; every field is required."""
+
+    voice_updates: bool
+    sla_warning_days: int
+    timezone: str
+    console_url: str | None
+    hotline_defaults: Mapping[str, str]
+
+
+def _spaced(number: str) -> str:
+    # Text-to-speech then reads the ticket number digit by digit.
+    return " ".join(number)
+
+
+def _key(ticket: Ticket, event: str, channel: str, recipient: str) -> str:
+    return f"{ticket.id}:{event}:{channel}:{recipient}"
+
+
+def pokja_recipients(session: Session, ticket: Ticket) -> tuple[list[str], list[str]]:
+    """E-mail addresses and WhatsApp numbers of the ticket's pokja (and its active users)."""
+    pokja = ticket.pokja
+    if pokja is None or not pokja.active:
+        return [], []
+    emails = [pokja.email] if pokja.email else []
+    emails += [u.email for u in session.scalars(select(User).where(
+        User.pokja_id == pokja.id, User.role == Role.POKJA, User.active.is_(True),
+        User.email.is_not(None))) if u.email]
+    whatsapp = [pokja.whatsapp] if pokja.whatsapp else []
+    return list(dict.fromkeys(e.strip() for e in emails if e and e.strip())), whatsapp
+
+
+def overdue_tickets(session: Session, now: datetime) -> list[Ticket]:
+    return list(session.scalars(select(Ticket).where(
+        Ticket.status.in_(AT_POKJA), Ticket.followup_due_at.is_not(None),
+        Ticket.followup_due_at < now).order_by(Ticket.followup_due_at)))
+
+
+class Composer:
+    """Writes the outbox rows, publishing :class:`notify.outbox.MessageQueued` for each."""
+
+    def __init__(self, policy: NotifyPolicy, catalog: Catalog) -> None:
+        self.policy = policy
+        self.catalog = catalog
+
+    def _text(self, key: str, **values: object) -> str:
+        return self.catalog.text(key, **values)
+
+    def _date(self, at: datetime | None) -> str:
+        return local_date_text(at, self.policy.timezone)
+
+    def _agency(self, session: Session) -> str:
+        name = hotline_settings(session, self.policy.hotline_defaults).get("agency_name")
+        return name or "Layanan Pengaduan Masyarakat"
+
+    def _add(self, session: Session, **row: object) -> bool:
+        return outbox.add(session, **row) is not None  # type: ignore[arg-type]
+
+    # --- status changes ------------------------------------------------------------------
+
+    def status_changed(self, session: Session, change: StatusChanged) -> None:
+        """The outbox rows a transition causes (a listener of StatusChanged)."""
+        event = CALLER_EVENTS.get(change.to_status)
+        if event is None:
+            return
+        event_seq = event if change.seq <= 1 else f"{event}#{change.seq}"
+        self._notify_caller(session, change.ticket, change.to_status, event_seq)
+        if change.to_status is S.FORWARDED:
+            self._alert_pokja_forwarded(session, change.ticket, event_seq)
+
+    def _notify_caller(self, session: Session, ticket: Ticket, target: Status,
+                       event: str) -> None:
+        phone = (ticket.reporter_phone or "").strip()
+        if ticket.contact_opt_out or not phone:
+            return
+        agency = self._agency(session)
+        pokja = ticket.pokja.name if ticket.pokja else self._text("notify_pokja_unknown")
+        sms = self._text(f"notify_sms_{target.value}", agency=agency, number=ticket.number,
+                         status=STATUS_LABELS[target], pokja=pokja)
+        self._add(session, channel="sms", recipient=phone, body=sms, event=event,
+                  key=_key(ticket, event, "sms", phone), ticket_id=ticket.id)
+        if self.policy.voice_updates:
+            spoken = " ".join([
+                self._text("notify_voice_intro", agency=agency),
+                self._text("status_intro"), _spaced(ticket.number) + ",",
+                self._text(f"status_{target.value}"),
+                self._text("notify_voice_outro"),
+            ])
+            self._add(session, channel="voice", recipient=phone, body=spoken, event=event,
+                      key=_key(ticket, event, "voice", phone), ticket_id=ticket.id)
+
+    def _ticket_lines(self, ticket: Ticket) -> list[str]:
+        """The body of a pokja e-mail about ``ticket``, within the privacy rules."""
+        t = self._text
+        lines = [
+            t("notify_pokja_category", category=ticket.category.name if ticket.category else "-"),
+            t("notify_pokja_location", location=ticket.location or "-"),
+            t("notify_pokja_due", due=self._date(ticket.followup_due_at)),
+        ]
+        if ticket.anonim:
+            lines.append(t("notify_pokja_anonim"))
+        else:
+            lines.append(t("notify_pokja_reporter", name=ticket.reporter_name or "-",
+                           phone=ticket.reporter_phone or "-"))
+        if ticket.rahasia:
+            lines.append(t("notify_pokja_rahasia"))
+        elif ticket.description:
+            lines.append(t("notify_pokja_description", description=ticket.description))
+        else:
+            lines.append(t("notify_pokja_no_description"))
+        return lines
+
+    def _email(self, session: Session, greeting_to: str, intro: str, lines: list[str]) -> str:
+        parts = [self._text("notify_email_greeting", name=greeting_to), "", intro, "", *lines]
+        if self.policy.console_url:
+            parts += ["", self._text("notify_email_console", url=self.policy.console_url)]
+        parts += ["", self._text("notify_email_footer", agency=self._agency(session))]
+        return "\n".join(parts)
+
+    def _to_pokja(self, session: Session, ticket: Ticket, event: str, subject: str,
+                  body: str, whatsapp: str) -> int:
+        emails, numbers = pokja_recipients(session, ticket)
+        written = 0
+        for address in emails:
+            written += self._add(session, channel="email", recipient=address, subject=subject,
+                                 body=body, event=event,
+                                 key=_key(ticket, event, "email", address),
+                                 ticket_id=ticket.id)
+        for number in numbers:
+            written += self._add(session, channel="whatsapp", recipient=number, body=whatsapp,
+                                 event=event, key=_key(ticket, event, "whatsapp", number),
+                                 ticket_id=ticket.id)
+        return written
+
+    def _alert_pokja_forwarded(self, session: Session, ticket: Ticket, event: str) -> None:
+        if ticket.pokja is None:
+            return
+        agency = self._agency(session)
+        self._to_pokja(
+            session, ticket, event,
+            self._text("notify_pokja_subject", agency=agency, number=ticket.number),
+            self._email(session, ticket.pokja.name,
+                        self._text("notify_pokja_intro", number=ticket.number),
+                        self._ticket_lines(ticket)),
+            self._text("notify_pokja_whatsapp", agency=agency, number=ticket.number,
+                       category=ticket.category.name if ticket.category else "-",
+                       due=self._date(ticket.followup_due_at)))
+
+    # --- the caller's choice -------------------------------------------------------------
+
+    def contact_opted_out(self, session: Session, change: ContactOptedOut) -> None:
+        """The caller wants nothing more: messages to them not yet sent are cancelled."""
+        outbox.cancel_pending_for_ticket(session, change.ticket.id, ("sms", "voice"))
+
+    # --- the scheduler's scans -----------------------------------------------------------
+
+    def warn_sla_lapsing(self, session: Session, now: datetime | None = None) -> int:
+        """Alert the pokja once per ticket when its follow-up deadline is near."""
+        if self.policy.sla_warning_days <= 0:
+            return 0
+        now = now or utcnow()
+        horizon = sla.due_after(now, self.policy.sla_warning_days, self.policy.timezone)
+        written = 0
+        for ticket in session.scalars(select(Ticket).where(
+                Ticket.status.in_(AT_POKJA), Ticket.followup_due_at.is_not(None),
+                Ticket.followup_due_at > now, Ticket.followup_due_at <= horizon)):
+            if ticket.pokja is None:
+                continue
+            due = self._date(ticket.followup_due_at)
+            agency = self._agency(session)
+            # Keyed on the deadline: a ticket forwarded again gets a new warning, never two.
+            written += self._to_pokja(
+                session, ticket, f"sla_warning@{due}",
+                self._text("notify_sla_subject", agency=agency, number=ticket.number),
+                self._email(session, ticket.pokja.name,
+                            self._text("notify_sla_intro", number=ticket.number, due=due),
+                            self._ticket_lines(ticket)),
+                self._text("notify_sla_whatsapp", agency=agency, number=ticket.number, due=due))
+        return written
+
+    def supervisor_digest(self, session: Session, now: datetime | None = None) -> int:
+        """One e-mail per supervisor per local day listing overdue tickets."""
+        now = now or utcnow()
+        overdue = overdue_tickets(session, now)
+        supervisors = [u for u in session.scalars(select(User).where(
+            User.role == Role.SUPERVISOR, User.active.is_(True), User.email.is_not(None)))
+            if u.email]
+        if not overdue or not supervisors:
+            return 0
+        tz = self.policy.timezone
+        today = self._date(now)
+        local_today = to_local(now, tz).date()
+        agency = self._agency(session)
+        lines = []
+        for t in overdue:
+            assert t.followup_due_at is not None
+            late = max(1, sla.working_days_between(to_local(t.followup_due_at, tz).date(),
+                                                   local_today))
+            lines.append(self._text("notify_digest_line", number=t.number,
+                                    status=STATUS_LABELS[Status(t.status)],
+                                    pokja=t.pokja.name if t.pokja else "-",
+                                    due=self._date(t.followup_due_at), days=late))
+        subject = self._text("notify_digest_subject", agency=agency, count=len(overdue),
+                             date=today)
+        written = 0
+        for user in supervisors:
+            assert user.email is not None
+            body = self._email(session, user.full_name,
+                               self._text("notify_digest_intro", date=today,
+                                          count=len(overdue)), lines)
+            written += self._add(session, channel="email", recipient=user.email,
+                                 subject=subject, body=body, event="digest",
+                                 key=f"digest:{today}:email:{user.email}")
+        return written

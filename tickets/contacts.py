@@ -1,0 +1,78 @@
+"""Phone numbers and e-mail addresses: the one place each is checked and normalised.
+
+Phone numbers are stored in E.164 (``+62…``), whatever way they were typed
+("0812-3456-789", "62 812…"), so an SMS reaches them and two spellings of one number
+match. ``phonenumbers`` (Google's libphonenumber) knows Indonesia's numbering plan.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import parseaddr
+
+import phonenumbers
+
+from tickets.errors import InvalidInput
+
+REGION = "ID"
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+PHONE_HINT = "Contoh: 0812-3456-7890 atau +6281234567890."
+
+
+def to_e164(raw: str, *, strict: bool = True) -> str:
+    """``raw`` as E.164, read as an Indonesian number unless it starts with ``+``.
+
+    ``strict`` asks for a number that exists in its country's plan; without it, a number
+    of a possible length is enough (Twilio's own test numbers). Raises ValueError.
+    """
+    text = raw.strip()
+    if not text or len(text) > 32:
+        raise ValueError(f"not a phone number: {raw!r}")
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"not a phone number: {raw!r}") from None
+    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(
+        number)
+    if not ok:
+        raise ValueError(f"not a phone number: {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_field(value: str | None, field: str, label: str = "Nomor telepon") -> str | None:
+    """An optional phone number from a form: E.164, None when empty, InvalidInput when wrong."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return to_e164(text)
+    except ValueError:
+        raise InvalidInput(field, f"{label} tidak valid. {PHONE_HINT}") from None
+
+
+def caller_number(value: str | None) -> str | None:
+    """The ``From`` of a call or message as E.164, or None (withheld, a SIP or client id)."""
+    try:
+        return to_e164(value or "", strict=False)
+    except ValueError:
+        return None
+
+
+def is_email(value: str) -> bool:
+    return len(value) <= 200 and _EMAIL.fullmatch(value) is not None
+
+
+def email_address(value: str | None, field: str = "email") -> str | None:
+    """An optional e-mail address, stripped; a malformed one is refused beside its field."""
+    address = (value or "").strip()
+    if not address:
+        return None
+    if not is_email(address):
+        raise InvalidInput(field, "Alamat email tidak valid.")
+    return address
+
+
+def is_mailbox(value: str) -> bool:
+    """An address with an optional display name: ``Hotline <hotline@pemkab.go.id>``."""
+    name, address = parseaddr(value)
+    return bool(address) and is_email(address)
