@@ -29,7 +29,3 @@ class Speaker:
         """A prompt followed by ``digits`` read one by one (SSML say-as digits)."""
         say = verb.say(self.catalog.text(key), voice=self.voice, language=self.language)
         say.say_as(digits, interpret_as="digits")
-
-    def say_text(self, verb: TwiML, text: str) -> None:
-        """Free text (a pokja's answer): TwiML escapes it, never string formatting."""
-        verb.say(text, voice=self.voice, language=self.language)

@@ -65,6 +65,35 @@ def migrated_pg_database(prefix: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+REDIS_BASE = os.environ.get("TEST_REDIS", "redis://127.0.0.1:6379")
+
+
+@contextmanager
+def leased_redis_db() -> Iterator[str]:
+    """A Redis database (1-15) no other test run on this machine is using, flushed.
+
+    Two suites on one machine (a developer's and CI's, or two worktrees) must not take
+    each other's Celery tasks; a lease key in database 0 marks a database as taken."""
+    import redis
+
+    admin = redis.Redis.from_url(f"{REDIS_BASE}/0")
+    token = uuid.uuid4().hex
+    for number in range(1, 16):
+        key = f"suarawarga-test-lease:{number}"
+        if admin.set(key, token, nx=True, ex=3600):
+            url = f"{REDIS_BASE}/{number}"
+            redis.Redis.from_url(url).flushdb()
+            try:
+                yield url
+            finally:
+                redis.Redis.from_url(url).flushdb()
+                if admin.get(key) == token.encode():
+                    admin.delete(key)
+                admin.close()
+            return
+    pytest.fail("no free Redis database (1-15) for this test run")
+
+
 def _empty_tables(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -21,12 +20,11 @@ from hotline.demo import seed_demo
 from hotline.settings import REPO_ROOT, load_settings
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
-from tests.conftest import espeak_wav, make_test_env, migrated_pg_database
+from tests.conftest import espeak_wav, leased_redis_db, make_test_env, migrated_pg_database
 from tickets.models import RecordingStatus, Status, Ticket, Transcript, TranscriptionStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 COMPLAINT = (
     "Selamat siang. Nama saya Siti dari desa Sukamaju, kecamatan Cibeber. "
     "Saya ingin melaporkan jalan di depan sekolah dasar yang rusak parah. "
@@ -44,10 +42,11 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def worker_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    return make_test_env(database_url, tmp_path_factory.mktemp("pipeline"),
-                         REDIS_URL=REDIS_URL, SPEECH_ENGINE="whisper")
+def worker_env(database_url: str,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    with leased_redis_db() as redis_url:
+        yield make_test_env(database_url, tmp_path_factory.mktemp("pipeline"),
+                            REDIS_URL=redis_url, SPEECH_ENGINE="whisper")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy.orm import Session
 
 from hotline.celery_app import make_celery
@@ -20,26 +19,20 @@ from hotline.demo import seed_demo
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import REPO_ROOT, load_settings
 from notify.models import OutboxStatus
-from tests.conftest import _empty_tables, make_test_env
+from tests.conftest import _empty_tables, leased_redis_db, make_test_env
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Status
 
 from .conftest import CALLER, POKJA_WA, make_ticket, notify_env, rows
-
-REDIS_URL = "redis://127.0.0.1:6379/3"  # DB 3 is this suite's; flushed before and after
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture
 def worker_env(database_url: str, tmp_path: Path, twilio, mailbox) -> Iterator[dict[str, str]]:
-    env = make_test_env(database_url, tmp_path, REDIS_URL=REDIS_URL,
-                        NOTIFY_STALE_SENDING_SECONDS="1", **notify_env(twilio, mailbox))
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield env
-    client.flushdb()
-    client.close()
+    with leased_redis_db() as redis_url:
+        yield make_test_env(database_url, tmp_path, REDIS_URL=redis_url,
+                            NOTIFY_STALE_SENDING_SECONDS="1", **notify_env(twilio, mailbox))
 
 
 @pytest.fixture
