@@ -6,10 +6,8 @@ import hashlib
 import io
 import os
 import wave
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tickets import events
@@ -65,6 +63,7 @@ def store_recording(
     recording.stored_at = utcnow()
     recording.attempts += 1
     recording.error = None
+    recording.lease_owner = recording.lease_until = None  # free for its transcription
     session.flush()
     events.publish(session, events.RecordingStored(recording.id))
     return recording
@@ -92,17 +91,6 @@ def record_download_failure(
                          f"Rekaman gagal diunduh: {error}", internal=True)
     session.flush()
     return recording
-
-
-def stale_pending_downloads(session: Session, older_than: timedelta,
-                            now: datetime | None = None) -> list[int]:
-    """Recordings still not stored after ``older_than`` (a lost task, a crashed worker)."""
-    cutoff = (now or utcnow()) - older_than
-    return list(session.scalars(
-        select(Recording.id).where(
-            Recording.status == RecordingStatus.PENDING, Recording.created_at < cutoff
-        )
-    ))
 
 
 def recording_path(recordings_dir: Path, recording: Recording) -> Path | None:
