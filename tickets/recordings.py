@@ -10,10 +10,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tickets import events
+from tickets import concurrency, events
 from tickets.clock import utcnow
-from tickets.lifecycle import SYSTEM, record_event, transition
+from tickets.errors import IllegalTransition
+from tickets.lifecycle import SYSTEM, Actor, Principal, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
+from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
 
 _EXTENSIONS = {"audio/x-wav": ".wav", "audio/wav": ".wav", "audio/mpeg": ".mp3"}
 
@@ -90,6 +92,28 @@ def record_download_failure(
             record_event(session, ticket, SYSTEM, "system",
                          f"Rekaman gagal diunduh: {error}", internal=True)
     session.flush()
+    return recording
+
+
+def retry_download(session: Session, user: Principal, number: str, recording_id: int, *,
+                   version: int, tz: str) -> Recording:
+    """An operator fetches a recording again after its download failed for good (a long
+    outage at Twilio or here): it is pending again and queued once this commits."""
+    require_role(user, *DESK_ROLES)
+    ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
+    recording = next((r for r in ticket.recordings if r.id == recording_id), None)
+    if recording is None or recording.status is not RecordingStatus.FAILED:
+        raise IllegalTransition("Hanya rekaman yang gagal diunduh yang dapat diunduh ulang.")
+    recording.status = RecordingStatus.PENDING
+    recording.attempts, recording.error = 0, None
+    recording.lease_owner = recording.lease_until = None
+    if ticket.transcript is None:
+        ticket.transcription_status = TranscriptionStatus.PENDING
+        ticket.transcription_error = None
+    record_event(session, ticket, Actor.of(user), "edit", "Rekaman diunduh ulang.")
+    concurrency.flush(session, ticket, tz)
+    events.publish(session, events.RecordingFiled(recording.id))
     return recording
 
 
