@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
 from tickets.errors import InvalidInput
+from tickets.lifecycle import TO_VERIFY
 from tickets.models import Category, Channel, Pokja, Status
 from tickets.permissions import DESK_ROLES
 from tickets.queue import Filters, list_tickets
@@ -28,7 +29,7 @@ def _choices() -> dict[str, object]:
 def queue() -> tuple[str, int] | str:
     errors: dict[str, str] = {}
     try:
-        f = forms.filters(request.args, (Status.AWAITING_VERIFICATION,))
+        f = forms.filters(request.args, TO_VERIFY)
         page = list_tickets(db(), user(), f, tz=cfg().timezone, after=request.args.get("after"))
     except InvalidInput as exc:
         errors[exc.field] = exc.message

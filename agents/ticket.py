@@ -13,9 +13,9 @@ from agents import forms, outbox_views
 from agents.web import bp, cfg, db, user
 from tickets import followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
-from tickets.models import Category, Pokja, RejectReason, Role, Ticket
+from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.permissions import DESK_ROLES, can_see_reporter, viewable_ticket
-from tickets.recordings import recording_path, stored_format
+from tickets.recordings import recording_path, retry_download, stored_format
 
 LOW_CONFIDENCE = 0.6
 
@@ -39,12 +39,15 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     agent = user()
     shows_reporter = can_see_reporter(agent, ticket)
     recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
+    failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
+              if agent.role in DESK_ROLES else [])
     events = [e for e in ticket.events if not e.internal or agent.role is not Role.POKJA
               or e.kind == "note"]
     return render_template(
         "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
         conflict=conflict,
         shows_reporter=shows_reporter, recordings=recordings, events=events,
+        failed_recordings=failed,
         words=_words(ticket) if shows_reporter else [],
         transcript=ticket.transcript if shows_reporter else None,
         categories=list(db().scalars(select(Category).order_by(Category.name))),
@@ -116,6 +119,8 @@ ACTIONS: dict[str, Action] = {
     "kembalikan": lambda n, f: followup.return_to_callcentre(db(), user(), n,
                                                              f.get("note", ""), **_kw(f)),
     "publikasikan": lambda n, f: followup.publish_answer(db(), user(), n, **_kw(f)),
+    "unduh-ulang": lambda n, f: retry_download(
+        db(), user(), n, forms.optional_int(f, "recording_id") or 0, **_kw(f)),
 }
 
 DONE = {
@@ -126,6 +131,7 @@ DONE = {
     "draf": "Draf jawaban disimpan.", "jawab": "Jawaban dikirim.",
     "kembalikan": "Tiket dikembalikan ke call center.",
     "publikasikan": "Jawaban dipublikasikan.",
+    "unduh-ulang": "Rekaman dijadwalkan untuk diunduh ulang.",
 }
 
 

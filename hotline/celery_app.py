@@ -10,7 +10,8 @@ from celery import Celery
 
 from hotline.runtime import Runtime
 
-SWEEP_EVERY = timedelta(minutes=5)
+# Rescues work nobody holds within about a lease plus this (tickets/work.py).
+SWEEP_EVERY = timedelta(seconds=30)
 OUTBOX_SWEEP_EVERY = timedelta(minutes=1)
 HOURLY = timedelta(hours=1)
 
@@ -49,6 +50,11 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # With the broker down, a request that queues work after its commit must not hang:
+        # two quick tries, then the sweep takes over (tickets.db.after_commit logs it).
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
+                                   "interval_step": 0.2, "interval_max": 0.5},
+        broker_connection_timeout=2,
         timezone="UTC",
         beat_schedule={
             "sweep": {"task": "hotline.sweep", "schedule": SWEEP_EVERY},

@@ -9,6 +9,7 @@ row's version) becomes a Celery retry with backoff instead of a lost task.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ivr import recordings as twilio_recordings
-from tickets import events, recordings, sweeps, transcripts
+from tickets import events, recordings, sweeps, transcripts, work
 from tickets.audio_check import NotAudio
+from tickets.clock import utcnow
 from tickets.db import after_commit, is_transient
 from tickets.models import Recording, RecordingStatus, TranscriptionStatus
 from tickets.reference import hotline_settings
@@ -48,6 +50,10 @@ class HotlineTask(Task):
 
     def transaction(self):  # type: ignore[no-untyped-def]
         return self.runtime.transaction()
+
+    def owner(self) -> str:
+        """This job's name for its leases: the task id, which its retries keep."""
+        return str(self.request.id or f"local-{uuid.uuid4()}")
 
     def backoff(self, base: int = 5, cap: int = 600) -> int:
         return int(min(cap, base * 2 ** self.request.retries))
@@ -101,10 +107,11 @@ def _record_max_seconds(session: Session, settings: Settings) -> int:
              max_retries=DOWNLOAD_RETRIES)
 def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
     settings = self.runtime.settings
+    owner = self.owner()
     with self.transaction() as session:
-        recording = session.get(Recording, recording_id)
-        if recording is None or recording.status is not RecordingStatus.PENDING:
-            return
+        if not work.claim_download(session, recording_id, owner):
+            return  # stored already, or another worker has it
+        recording = session.get_one(Recording, recording_id)
         url = recording.source_url or ""
         max_bytes = recordings.max_recording_bytes(_record_max_seconds(session, settings))
     # No database transaction stays open while the download waits on the network.
@@ -115,13 +122,18 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
         )
     except twilio_recordings.DownloadError as exc:
         last_try = self.request.retries >= self.max_retries
+        retry = exc.transient and not last_try
+        countdown = self.backoff()
         with self.transaction() as session:
             recordings.record_download_failure(
-                session, recording_id, str(exc), permanent=not exc.transient or last_try,
-                tz=settings.timezone,
-            )
-        if exc.transient and not last_try:
-            raise self.retry(countdown=self.backoff(), exc=exc) from exc
+                session, recording_id, str(exc), permanent=not retry, tz=settings.timezone)
+            if retry:  # the sweep leaves it to this chain while the retry waits
+                work.hold_until(session, recording_id, owner,
+                                utcnow() + timedelta(seconds=countdown) + work.DOWNLOAD_LEASE)
+            else:
+                work.release(session, recording_id, owner)
+        if retry:
+            raise self.retry(countdown=countdown, exc=exc) from exc
         log.warning("recording %s could not be downloaded: %s", recording_id, exc)
         return
     try:
@@ -135,13 +147,19 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
                  and self.request.retries < self.max_retries)
         reason = exc.reason if not exc.empty else (
             f"{exc.reason}, {empty_tries + 1} kali diunduh")
+        countdown = EMPTY_BACKOFF_SECONDS * (empty_tries + 1)
         with self.transaction() as session:
             recordings.record_download_failure(session, recording_id, reason,
                                                permanent=not again, tz=settings.timezone,
                                                not_audio=True)
+            if again:
+                work.hold_until(session, recording_id, owner,
+                                utcnow() + timedelta(seconds=countdown) + work.DOWNLOAD_LEASE)
+            else:
+                work.release(session, recording_id, owner)
         if again:
-            raise self.retry(countdown=EMPTY_BACKOFF_SECONDS * (empty_tries + 1),
-                             kwargs={"empty_tries": empty_tries + 1}, exc=exc) from exc
+            raise self.retry(countdown=countdown, kwargs={"empty_tries": empty_tries + 1},
+                             exc=exc) from exc
         log.warning("recording %s is not usable audio: %s", recording_id, reason)
         return
     if settings.delete_twilio_recordings:
@@ -196,11 +214,15 @@ AUDIO_REASONS = {
 }
 
 
+EXHAUSTED = "dicoba {n} kali tanpa hasil (pekerja transkripsi berhenti di tengah jalan)"
+
+
 @shared_task(bind=True, base=HotlineTask, name="speech.transcribe",
              max_retries=TRANSCRIBE_RETRIES, acks_late=True)
 def transcribe(self: HotlineTask, recording_id: int) -> None:
     settings = self.runtime.settings
     tz = settings.timezone
+    owner = self.owner()
     with self.transaction() as session:
         recording = session.get(Recording, recording_id)
         if recording is None or recording.ticket.transcription_status not in (
@@ -213,6 +235,14 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
         if settings.speech_engine == "none":
             transcripts.mark_transcription_manual(session, recording_id, tz=tz)
             return
+        claim = work.claim_transcription(session, recording, owner)
+        if claim is work.Claim.EXHAUSTED:
+            transcripts.mark_transcription_failed(
+                session, recording_id, EXHAUSTED.format(n=work.MAX_TRANSCRIBE_ATTEMPTS), tz=tz)
+            return
+        if claim is work.Claim.BUSY:
+            return
+        lease = work.transcribe_lease(recording)
     import speech
 
     try:
@@ -221,26 +251,34 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
         reason = AUDIO_REASONS.get(exc.reason, exc.reason)
         with self.transaction() as session:
             transcripts.mark_transcription_failed(session, recording_id, reason, tz=tz)
+            work.release(session, recording_id, owner)
         return
     except speech.EngineError as exc:
         if exc.transient and self.request.retries < self.max_retries:
-            raise self.retry(countdown=self.backoff(10), exc=exc) from exc
+            countdown = self.backoff(10)
+            with self.transaction() as session:
+                work.hold_until(session, recording_id, owner,
+                                utcnow() + timedelta(seconds=countdown) + lease)
+            raise self.retry(countdown=countdown, exc=exc) from exc
         with self.transaction() as session:
             transcripts.mark_transcription_failed(
                 session, recording_id, f"mesin transkripsi gagal: {exc}", tz=tz
             )
+            work.release(session, recording_id, owner)
         return
     with self.transaction() as session:
         transcripts.store_transcript(session, recording_id, result.to_dict(), tz=tz)
+        work.release(session, recording_id, owner)
 
 
 @shared_task(bind=True, base=HotlineTask, name="hotline.sweep")
 def sweep(self: HotlineTask) -> dict[str, int]:
-    """Re-enqueue work a lost message or a crashed worker left behind; close stale answers."""
+    """Hand work nobody holds to a worker (a lost queue message, a killed worker, a broker
+    that was down when the work was queued); close answered tickets left unanswered."""
     settings = self.runtime.settings
     with self.transaction() as session:
-        downloads = recordings.stale_pending_downloads(session, timedelta(minutes=10))
-        pending = transcripts.recordings_awaiting_transcript(session, timedelta(minutes=15))
+        downloads = work.downloads_to_rescue(session)
+        pending = work.transcriptions_to_rescue(session)
         closed = sweeps.auto_close_answered(session, tz=settings.timezone)
     for recording_id in downloads:
         download_recording.delay(recording_id)

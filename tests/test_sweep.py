@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hotline.tasks import sweep
-from tickets import calls, services
+import pytest
+from sqlalchemy import update
+
+from hotline.tasks import sweep, transcribe
+from tickets import calls, services, work
 from tickets.clock import utcnow
 from tickets.events import SESSION_KEY, Dispatcher
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Channel, Recording, RecordingStatus, Status, TranscriptionStatus
+from tickets.recordings import store_recording
+from tickets.work import UNCLAIMED_GRACE
 
 
-def _orphan_recording(db, peer, wav, *, minutes_ago: int):
+def _orphan_recording(db, peer, wav, *, seconds_ago: int):
     """A submitted complaint whose download task was never delivered."""
     sid = "RE" + "1" * 32
     # Filed outside a request, so nothing enqueues the download: as if its task were lost.
@@ -23,13 +28,16 @@ def _orphan_recording(db, peer, wav, *, minutes_ago: int):
         filed = calls.confirmed(db, "CAlost", tz="Asia/Jakarta")
         assert filed is not None and filed.created
         recording = db.get(Recording, filed.recording_id)
-        recording.created_at = utcnow() - timedelta(minutes=minutes_ago)
+        recording.created_at = utcnow() - timedelta(seconds=seconds_ago)
     del db.info[SESSION_KEY]
     return recording.ticket, recording
 
 
 def test_the_sweep_fetches_a_recording_whose_task_was_lost(app, db, peer, complaint_wav):
-    ticket, recording = _orphan_recording(db, peer, complaint_wav, minutes_ago=30)
+    # Past the grace a queued job gets to be claimed: its message was lost (or the broker
+    # was down when it was queued).
+    ticket, recording = _orphan_recording(db, peer, complaint_wav,
+                                          seconds_ago=int(UNCLAIMED_GRACE.total_seconds()) + 5)
     counts = sweep.apply().get()
     assert counts["downloads"] == 1
     db.expire_all()
@@ -39,10 +47,56 @@ def test_the_sweep_fetches_a_recording_whose_task_was_lost(app, db, peer, compla
 
 
 def test_the_sweep_leaves_a_fresh_download_to_its_own_task(app, db, peer, complaint_wav):
-    _, recording = _orphan_recording(db, peer, complaint_wav, minutes_ago=1)
+    _, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=5)
     assert sweep.apply().get()["downloads"] == 0
     db.expire_all()
     assert recording.status is RecordingStatus.PENDING
+
+
+def test_a_download_held_by_a_live_worker_is_left_alone_until_its_lease_runs_out(
+        app, db, peer, complaint_wav):
+    _, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=3600)
+    assert work.claim_download(db, recording.id, "worker-a")
+    db.commit()
+    assert sweep.apply().get()["downloads"] == 0  # a worker has it
+    assert not work.claim_download(db, recording.id, "worker-b")  # and nobody else may
+    # The worker was killed: its lease runs out and the sweep hands the job on.
+    db.execute(update(Recording).where(Recording.id == recording.id)
+               .values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    assert sweep.apply().get()["downloads"] == 1
+    db.expire_all()
+    assert recording.status is RecordingStatus.STORED and recording.lease_owner is None
+
+
+@pytest.fixture
+def speech_engine_on(env_overrides: dict[str, str]) -> None:
+    env_overrides["SPEECH_ENGINE"] = "vosk"  # never loaded: no attempt is left to run
+
+
+@pytest.mark.usefixtures("speech_engine_on")
+def test_a_transcription_that_keeps_killing_its_worker_ends_as_failed(
+        app, db, peer, complaint_wav):
+    ticket, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=5)
+    with db.begin():  # stored, as the download task does, but without enqueueing
+        db.info[SESSION_KEY] = Dispatcher()
+        store_recording(db, recording.id, complaint_wav.read_bytes(), "audio/x-wav",
+                        app.extensions["hotline"].settings.recordings_dir)
+    del db.info[SESSION_KEY]
+    assert ticket.transcription_status is TranscriptionStatus.PENDING
+    for attempt in range(work.MAX_TRANSCRIBE_ATTEMPTS):
+        # Each attempt claims the job and then its worker dies (the lease runs out).
+        assert work.claim_transcription(db, recording, f"worker-{attempt}") is work.Claim.GRANTED
+        db.execute(update(Recording).where(Recording.id == recording.id)
+                   .values(lease_until=utcnow() - timedelta(seconds=1)))
+        db.commit()
+    assert work.claim_transcription(db, recording, "worker-x") is work.Claim.EXHAUSTED
+    db.rollback()
+    transcribe.apply((recording.id,), task_id="sweep-rescue")
+    db.expire_all()
+    assert ticket.transcription_status is TranscriptionStatus.FAILED
+    assert "dicoba 3 kali" in (ticket.transcription_error or "")
+    assert ticket.status is Status.AWAITING_VERIFICATION  # in the operators' queue
 
 
 def test_answered_tickets_close_themselves_after_ten_working_days(app, db):

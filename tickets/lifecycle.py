@@ -40,6 +40,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 # The status sets, each defined once.
 AT_DESK = frozenset({S.RECORDED, S.AWAITING_VERIFICATION, S.POSTPONED})  # the call centre's
 AT_POKJA = frozenset({S.FORWARDED, S.IN_PROGRESS})  # open with a pokja (SLA running)
+# The operators' default queue: to verify, and those still waiting for their transcript
+# (a stuck transcription is seen, not hidden).
+TO_VERIFY = (S.RECORDED, S.AWAITING_VERIFICATION)
 # A pokja sees a ticket once it has been forwarded to it, and keeps seeing it afterwards.
 SEEN_BY_POKJA = AT_POKJA | {S.ANSWERED, S.CLOSED}
 WITH_ANSWER = frozenset({S.ANSWERED, S.CLOSED})  # the answer may be told to the caller

@@ -193,6 +193,12 @@ class Recording(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     stored_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Who works on this recording now (its download, then its transcription) and until
+    # when: claimed with a conditional UPDATE, so a sweep and a retry never work it twice,
+    # and a worker killed mid-job frees it when the lease runs out (tickets.work).
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    transcribe_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     ticket: Mapped[Ticket] = relationship(back_populates="recordings")
 

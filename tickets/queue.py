@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
 from tickets.errors import InvalidInput
-from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, Principal
+from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, TO_VERIFY, Principal
 from tickets.models import Role, Status, Ticket, Transcript
 from tickets.permissions import DESK_ROLES, require_role
 
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class Filters:
-    statuses: tuple[Status, ...] = (Status.AWAITING_VERIFICATION,)
+    statuses: tuple[Status, ...] = TO_VERIFY
     category_id: int | None = None
     pokja_id: int | None = None
     date_from: date | None = None

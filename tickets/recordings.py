@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets import audio_check, events
+from tickets import audio_check, concurrency, events
 from tickets.audio_check import AudioFormat
 from tickets.clock import utcnow
-from tickets.lifecycle import SYSTEM, record_event, transition
+from tickets.errors import IllegalTransition
+from tickets.lifecycle import SYSTEM, Actor, Principal, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
+from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
 
 # Twilio's <Record> WAV is 8 kHz, 16-bit, mono: 16,000 bytes a second. MP3 is smaller.
 TELEPHONE_WAV_BYTES_PER_SECOND = 8000 * 2
@@ -88,6 +88,7 @@ def store_recording(
     recording.stored_at = utcnow()
     recording.attempts += 1
     recording.error = None
+    recording.lease_owner = recording.lease_until = None  # free for its transcription
     session.flush()
     events.publish(session, events.RecordingStored(recording.id))
     return recording
@@ -123,15 +124,26 @@ def record_download_failure(
     return recording
 
 
-def stale_pending_downloads(session: Session, older_than: timedelta,
-                            now: datetime | None = None) -> list[int]:
-    """Recordings still not stored after ``older_than`` (a lost task, a crashed worker)."""
-    cutoff = (now or utcnow()) - older_than
-    return list(session.scalars(
-        select(Recording.id).where(
-            Recording.status == RecordingStatus.PENDING, Recording.created_at < cutoff
-        )
-    ))
+def retry_download(session: Session, user: Principal, number: str, recording_id: int, *,
+                   version: int, tz: str) -> Recording:
+    """An operator fetches a recording again after its download failed for good (a long
+    outage at Twilio or here): it is pending again and queued once this commits."""
+    require_role(user, *DESK_ROLES)
+    ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
+    recording = next((r for r in ticket.recordings if r.id == recording_id), None)
+    if recording is None or recording.status is not RecordingStatus.FAILED:
+        raise IllegalTransition("Hanya rekaman yang gagal diunduh yang dapat diunduh ulang.")
+    recording.status = RecordingStatus.PENDING
+    recording.attempts, recording.error = 0, None
+    recording.lease_owner = recording.lease_until = None
+    if ticket.transcript is None:
+        ticket.transcription_status = TranscriptionStatus.PENDING
+        ticket.transcription_error = None
+    record_event(session, ticket, Actor.of(user), "edit", "Rekaman diunduh ulang.")
+    concurrency.flush(session, ticket, tz)
+    events.publish(session, events.RecordingFiled(recording.id))
+    return recording
 
 
 def recording_path(recordings_dir: Path, recording: Recording) -> Path | None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import (
-    Recording,
-    RecordingStatus,
     Status,
     Ticket,
     Transcript,
@@ -85,19 +81,3 @@ def mark_transcription_manual(session: Session, recording_id: int, *, tz: str) -
         _ready_for_verification(session, ticket, "Rekaman siap didengar; transkripsi manual.", tz)
         session.flush()
     return ticket
-
-
-def recordings_awaiting_transcript(
-    session: Session, older_than: timedelta, now: datetime | None = None
-) -> list[int]:
-    """Stored recordings whose ticket still waits for a transcript (for the sweep)."""
-    cutoff = (now or utcnow()) - older_than
-    return list(session.scalars(
-        select(Recording.id)
-        .join(Ticket, Recording.ticket_id == Ticket.id)
-        .where(
-            Recording.status == RecordingStatus.STORED,
-            Recording.stored_at < cutoff,
-            Ticket.transcription_status == TranscriptionStatus.PENDING,
-        )
-    ))

@@ -22,7 +22,7 @@ from tickets.services import create_ticket
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-TICKET_ACTION = re.compile(r"(/console/tiket/\d+)/[a-z]+")
+TICKET_ACTION = re.compile(r"(/console/tiket/\d+)/[a-z-]+")
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 

@@ -10,6 +10,7 @@ from tickets.lifecycle import SYSTEM
 from tickets.models import (
     Channel,
     Pokja,
+    RecordingStatus,
     RejectReason,
     Status,
     Ticket,
@@ -233,3 +234,26 @@ def test_desk_intake_errors_are_shown_beside_the_field_in_indonesian(operator):
     response = operator.post("/console/pengaduan-baru", {"channel": "sms_wa", "description": ""})
     assert 'id="err-description">Uraian pengaduan wajib diisi.' in response.get_data(
         as_text=True)
+
+
+def test_an_operator_fetches_a_failed_recording_again_once_the_outage_is_over(
+    place_call, complaint_wav, db, peer, monkeypatch, agent
+):
+    original_add = peer.add
+    monkeypatch.setattr(peer, "add", lambda sid, path, **kw: original_add(
+        sid, path, always_status=503))
+    result = place_call("1", "1", "2", "1", recordings=[complaint_wav])
+    ticket = db.scalars(select(Ticket).where(Ticket.number == result.ticket_number)).one()
+    recording = ticket.recordings[0]
+    assert recording.status is RecordingStatus.FAILED
+    page = agent("operator").get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
+    assert "Unduh ulang rekaman" in page
+
+    peer.recordings[recording.recording_sid].always_status = None  # Twilio is back
+    response = agent("operator").post(f"/console/tiket/{ticket.number}/unduh-ulang",
+                                      {"recording_id": str(recording.id)})
+    assert response.status_code == 302
+    ticket = reload(db, ticket)
+    assert ticket.recordings[0].status is RecordingStatus.STORED
+    assert ticket.transcription_status is TranscriptionStatus.MANUAL  # no engine in tests
+    assert ticket.events[-1].kind in ("edit", "system", "transition")

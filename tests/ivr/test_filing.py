@@ -161,3 +161,4 @@ def test_recording_is_configured_as_the_issue_asks(signed_post):
 
 def test_the_simulated_recording_path_is_a_real_file(complaint_wav: Path):
     assert complaint_wav.stat().st_size > 1000
+
