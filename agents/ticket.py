@@ -15,7 +15,7 @@ from tickets import followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.permissions import DESK_ROLES, can_see_reporter, viewable_ticket
-from tickets.recordings import recording_path, retry_download
+from tickets.recordings import recording_path, retry_download, stored_format
 
 LOW_CONFIDENCE = 0.6
 
@@ -74,10 +74,17 @@ def recording(number: str, recording_id: int) -> Response:
     path = recording_path(cfg().recordings_dir, rec) if rec else None
     if path is None or not path.is_file():
         abort(404)
+    # The type comes from the file's own bytes, never from what the download declared;
+    # a stored file that is not audio (kept before downloads were checked) is only
+    # offered as a download, so it can never render as a page on the console's origin.
+    fmt = stored_format(path)
+    name = f"rekaman-{ticket.number}-{recording_id}{fmt.extension if fmt else '.bin'}"
     # conditional=True answers Range requests (206), so the player can seek.
-    response = send_file(path, mimetype=rec.content_type or "audio/wav",  # type: ignore[union-attr]
+    response = send_file(path, mimetype=fmt.content_type if fmt else "application/octet-stream",
+                         as_attachment=fmt is None, download_name=name,
                          conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

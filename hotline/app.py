@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, jsonify
 from flask.typing import ResponseReturnValue
+from flask_talisman import Talisman
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -123,7 +124,45 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
         settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)
+    _secure_headers(app, settings)
     return app
+
+
+# The console loads only its own CSS, script and recordings: no inline script or style,
+# no other origin, and no page may frame it.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "media-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _secure_headers(app: Flask, settings: Settings) -> None:
+    """Security headers on every response (TwiML too, where Twilio ignores them).
+
+    TLS ends at the proxy in front of gunicorn (README, Production), which redirects
+    plain http; the app never redirects itself, so development, tests and Twilio's
+    signed webhook URLs are unaffected. HSTS is sent in production on https requests."""
+    Talisman(
+        app,
+        force_https=False,
+        strict_transport_security=settings.env == "production",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+        session_cookie_secure=settings.session_cookie_secure,
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+        permissions_policy={"browsing-topics": "()", "camera": "()", "microphone": "()",
+                            "geolocation": "()"},
+    )
 
 
 def _register_health(app: Flask, runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ deployment stops at startup instead of failing on the first call.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,11 +179,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ) or "",
         redis_url=e.url("REDIS_URL", schemes=("redis", "rediss")),
         secret_key=secret,
-        twilio_account_sid=e.str("TWILIO_ACCOUNT_SID", None if prod else DEV_ACCOUNT_SID,
-                                 required=prod) or "",
+        twilio_account_sid=_account_sid(e, prod),
         twilio_auth_token=e.str("TWILIO_AUTH_TOKEN", None if prod else DEV_AUTH_TOKEN,
                                 required=prod) or "",
-        twilio_api_base=e.url("TWILIO_API_BASE", schemes=("http", "https")),
+        twilio_api_base=_twilio_api_base(e, prod),
         public_base_url=e.url("PUBLIC_BASE_URL", schemes=("http", "https")),
         recordings_dir=Path(e.str("RECORDINGS_DIR", str(VAR_DIR / "recordings")) or ""),
         queue_dir=Path(e.str("QUEUE_DIR", str(VAR_DIR / "queue")) or ""),
@@ -246,6 +246,24 @@ def _notify(e: _Env) -> NotifySettings:
         max_attempts=e.int("NOTIFY_MAX_ATTEMPTS", 8, lo=1, hi=50),
         stale_sending_seconds=e.int("NOTIFY_STALE_SENDING_SECONDS", 600, lo=1, hi=86400),
     )
+
+
+def _account_sid(e: _Env, prod: bool) -> str:
+    """Recordings are fetched only when their URL names this account, so a typo here
+    would fail every download: it fails startup instead."""
+    value = e.str("TWILIO_ACCOUNT_SID", None if prod else DEV_ACCOUNT_SID, required=prod) or ""
+    if not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
+        raise ConfigError(f"TWILIO_ACCOUNT_SID must be AC and 32 hex digits, got {value!r}")
+    return value
+
+
+def _twilio_api_base(e: _Env, prod: bool) -> str | None:
+    """Recordings are fetched with the account's credentials from this origin only, so
+    production insists on https (plain http and loopback are for the simulator)."""
+    value = e.url("TWILIO_API_BASE", schemes=("http", "https"))
+    if prod and value and not value.startswith("https://"):
+        raise ConfigError(f"TWILIO_API_BASE must be an https URL in production, got {value!r}")
+    return value
 
 
 def _office_hours(raw: str) -> OfficeHours:

@@ -20,16 +20,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ivr import recordings as twilio_recordings
 from tickets import events, recordings, sweeps, transcripts, work
+from tickets.audio_check import NotAudio
 from tickets.clock import utcnow
 from tickets.db import after_commit, is_transient
 from tickets.models import Recording, RecordingStatus, TranscriptionStatus
+from tickets.reference import hotline_settings
 
 if TYPE_CHECKING:
     from hotline.runtime import Runtime
+    from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_RETRIES = 8
+# An empty body (0 bytes, a WAV header without samples) may be a file Twilio has not
+# finished: two quick retries, then it is a failed recording an operator follows up.
+EMPTY_RETRIES = 2
+EMPTY_BACKOFF_SECONDS = 5
 TRANSCRIBE_RETRIES = 4
 DB_RETRIES = 5
 
@@ -77,9 +84,28 @@ def subscribe(dispatcher: events.Dispatcher) -> None:
     dispatcher.subscribe(events.RecordingStored, _transcribe_stored)
 
 
+def fetch_policy(settings: Settings) -> twilio_recordings.FetchPolicy:
+    """Recordings come from Twilio's API origin only; in development also from loopback,
+    where the call simulator serves them."""
+    return twilio_recordings.FetchPolicy(
+        api_base=settings.twilio_api_base or twilio_recordings.TWILIO_API_BASE,
+        allow_loopback=settings.env == "development",
+        account_sid=settings.twilio_account_sid,
+    )
+
+
+def _record_max_seconds(session: Session, settings: Settings) -> int:
+    """The longest recording the IVR may have asked for (the console can raise it)."""
+    try:
+        edited = int(hotline_settings(session, settings.hotline_defaults())["record_max_seconds"])
+    except (KeyError, ValueError):
+        edited = 0
+    return max(settings.record_max_seconds, edited)
+
+
 @shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
              max_retries=DOWNLOAD_RETRIES)
-def download_recording(self: HotlineTask, recording_id: int) -> None:
+def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
     settings = self.runtime.settings
     owner = self.owner()
     with self.transaction() as session:
@@ -87,10 +113,12 @@ def download_recording(self: HotlineTask, recording_id: int) -> None:
             return  # stored already, or another worker has it
         recording = session.get_one(Recording, recording_id)
         url = recording.source_url or ""
+        max_bytes = recordings.max_recording_bytes(_record_max_seconds(session, settings))
     # No database transaction stays open while the download waits on the network.
     try:
         audio = twilio_recordings.download(
-            url, settings.twilio_account_sid, settings.twilio_auth_token
+            url, settings.twilio_account_sid, settings.twilio_auth_token,
+            policy=fetch_policy(settings), max_bytes=max_bytes,
         )
     except twilio_recordings.DownloadError as exc:
         last_try = self.request.retries >= self.max_retries
@@ -108,11 +136,32 @@ def download_recording(self: HotlineTask, recording_id: int) -> None:
             raise self.retry(countdown=countdown, exc=exc) from exc
         log.warning("recording %s could not be downloaded: %s", recording_id, exc)
         return
-    with self.transaction() as session:
-        # Publishes RecordingStored: transcription is enqueued once this commits.
-        recordings.store_recording(
-            session, recording_id, audio.data, audio.content_type, settings.recordings_dir
-        )
+    try:
+        with self.transaction() as session:
+            # Publishes RecordingStored: transcription is enqueued once this commits.
+            recordings.store_recording(
+                session, recording_id, audio.data, audio.content_type, settings.recordings_dir
+            )
+    except NotAudio as exc:
+        again = (exc.empty and empty_tries < EMPTY_RETRIES
+                 and self.request.retries < self.max_retries)
+        reason = exc.reason if not exc.empty else (
+            f"{exc.reason}, {empty_tries + 1} kali diunduh")
+        countdown = EMPTY_BACKOFF_SECONDS * (empty_tries + 1)
+        with self.transaction() as session:
+            recordings.record_download_failure(session, recording_id, reason,
+                                               permanent=not again, tz=settings.timezone,
+                                               not_audio=True)
+            if again:
+                work.hold_until(session, recording_id, owner,
+                                utcnow() + timedelta(seconds=countdown) + work.DOWNLOAD_LEASE)
+            else:
+                work.release(session, recording_id, owner)
+        if again:
+            raise self.retry(countdown=countdown, kwargs={"empty_tries": empty_tries + 1},
+                             exc=exc) from exc
+        log.warning("recording %s is not usable audio: %s", recording_id, reason)
+        return
     if settings.delete_twilio_recordings:
         delete_twilio_recording.delay(recording_id)
 
@@ -127,7 +176,8 @@ def delete_twilio_recording(self: HotlineTask, recording_id: int) -> None:
             return
         url = recording.source_url or ""
     try:
-        twilio_recordings.delete(url, settings.twilio_account_sid, settings.twilio_auth_token)
+        twilio_recordings.delete(url, settings.twilio_account_sid, settings.twilio_auth_token,
+                                 policy=fetch_policy(settings))
     except twilio_recordings.DownloadError as exc:
         if exc.transient:
             raise self.retry(countdown=self.backoff(60), exc=exc) from exc

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from ivr.twilio_ids import InvalidTwilioValue, recording_sid, recording_url
 from tickets.calls import RecordingRef
-
-_RECORDING_SID = re.compile(r"RE[0-9a-f]{32}")
 
 
 def recording_ref(form: Mapping[str, str]) -> RecordingRef | None:
     """The recording a ``<Record>`` action or recording-status callback announces, or None
-    when the form has none (or one whose SID is not Twilio's shape)."""
-    sid, url = form.get("RecordingSid", ""), form.get("RecordingUrl", "")
-    if not _RECORDING_SID.fullmatch(sid) or not url or len(url) > 500:
+    when the form has none, or one Twilio would never send: a SID that is not
+    ``RE`` + 32 hex, a URL that is not ``…/2010-04-01/Accounts/AC…/Recordings/RE…`` of
+    that same recording. Nothing a webhook sent is stored unchecked: the URL is kept
+    in its canonical form."""
+    try:
+        sid = recording_sid(form.get("RecordingSid"))
+        source = recording_url(form.get("RecordingUrl"), recording_sid=sid)
+    except InvalidTwilioValue:
         return None
     try:
         duration: int | None = int(form.get("RecordingDuration", ""))
     except ValueError:
         duration = None
-    return RecordingRef(sid, url, duration)
+    return RecordingRef(source.recording_sid, source.url, duration)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from sqlalchemy.orm import Session
 
+from ivr import twilio_ids
 from ivr.config import IvrConfig
 from ivr.security import is_signed
 
@@ -30,10 +31,11 @@ def _require_twilio_signature() -> None:
 
 
 def call_sid() -> str:
-    sid = request.form.get("CallSid", "")
-    if not sid or len(sid) > 64:
+    """``CA`` and 32 hex digits, or the request ends here with 400."""
+    try:
+        return twilio_ids.call_sid(request.form.get("CallSid"))
+    except twilio_ids.InvalidTwilioValue:
         abort(400)
-    return sid
 
 
 def caller() -> tuple[str, str | None, str | None]:

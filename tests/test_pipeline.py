@@ -21,7 +21,7 @@ from hotline.settings import REPO_ROOT, load_settings
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
 from tests.conftest import espeak_wav, leased_redis_db, make_test_env, migrated_pg_database
-from tickets.models import Status, Ticket, Transcript, TranscriptionStatus
+from tickets.models import RecordingStatus, Status, Ticket, Transcript, TranscriptionStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -143,4 +143,6 @@ def test_a_corrupt_recording_leaves_a_ticket_marked_transkripsi_gagal(place_call
     assert ticket.transcription_status is TranscriptionStatus.FAILED
     assert ticket.status is Status.AWAITING_VERIFICATION
     assert "rusak" in (ticket.transcription_error or "")
-    assert ticket.recordings[0].sha256  # the recording itself is kept for the operator
+    # Bytes that do not parse as audio are not kept: nothing to play, nothing to serve.
+    assert ticket.recordings[0].status is RecordingStatus.FAILED
+    assert ticket.recordings[0].path is None

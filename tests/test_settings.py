@@ -8,7 +8,7 @@ PROD = {
     "HOTLINE_ENV": "production",
     "DATABASE_URL": "postgresql+psycopg://u@db/suarawarga",
     "SECRET_KEY": "x" * 40,
-    "TWILIO_ACCOUNT_SID": "AC123",
+    "TWILIO_ACCOUNT_SID": "AC" + "12" * 16,
     "TWILIO_AUTH_TOKEN": "token",
 }
 
@@ -38,6 +38,8 @@ def test_production_names_each_missing_setting(missing):
     ("OFFICE_TIMEZONE", "Asia/Atlantis"),
     ("OPERATOR_NUMBER", "call me"),
     ("SPEECH_VAD", "maybe"),
+    ("TWILIO_ACCOUNT_SID", "AC123"),
+    ("TWILIO_API_BASE", "api.twilio.com"),
 ])
 def test_a_malformed_setting_is_named(name, value):
     with pytest.raises(ConfigError, match=name):
@@ -52,3 +54,12 @@ def test_a_short_production_secret_is_refused():
 def test_public_base_url_loses_its_trailing_slash():
     assert load_settings({"PUBLIC_BASE_URL": "https://h.example.id/"}).public_base_url == (
         "https://h.example.id")
+
+
+def test_production_fetches_recordings_from_an_https_twilio_api_only():
+    with pytest.raises(ConfigError, match="TWILIO_API_BASE must be an https URL"):
+        load_settings({**PROD, "TWILIO_API_BASE": "http://127.0.0.1:8080"})
+    assert load_settings({**PROD, "TWILIO_API_BASE": "https://api.twilio.example/"}
+                         ).twilio_api_base == "https://api.twilio.example"
+    # Development keeps the loopback peer the simulator and the tests use.
+    assert load_settings({"TWILIO_API_BASE": "http://127.0.0.1:8080"}).twilio_api_base

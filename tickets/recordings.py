@@ -1,31 +1,48 @@
-"""Keeping complaint recordings: storing the downloaded file, and its failures."""
+"""Keeping complaint recordings: storing the downloaded file, and its failures.
+
+Only audio is kept (:mod:`tickets.audio_check` reads the bytes), under a name the
+server makes from the ticket number and the recording's id: nothing a webhook
+sent reaches the file system.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import wave
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, events
+from tickets import audio_check, concurrency, events
+from tickets.audio_check import AudioFormat
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
 from tickets.lifecycle import SYSTEM, Actor, Principal, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
 from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
 
-_EXTENSIONS = {"audio/x-wav": ".wav", "audio/wav": ".wav", "audio/mpeg": ".mp3"}
+# Twilio's <Record> WAV is 8 kHz, 16-bit, mono: 16,000 bytes a second. MP3 is smaller.
+TELEPHONE_WAV_BYTES_PER_SECOND = 8000 * 2
+_SIZE_MARGIN = 1.25
+_HEADER_MARGIN = 64 * 1024
 
 
-def _wav_duration(data: bytes) -> float | None:
-    try:
-        with wave.open(io.BytesIO(data)) as wav:
-            return wav.getnframes() / float(wav.getframerate())
-    except (wave.Error, EOFError, ZeroDivisionError):
-        return None
+def max_recording_bytes(record_max_seconds: int) -> int:
+    """The largest body a recording of at most ``record_max_seconds`` can be, with margin.
+
+    A download stops reading past this, so a hostile or broken server cannot fill
+    the worker's memory or the disk."""
+    return int(record_max_seconds * TELEPHONE_WAV_BYTES_PER_SECOND * _SIZE_MARGIN
+               ) + _HEADER_MARGIN
+
+
+def _inside(recordings_dir: Path, relative: Path) -> Path:
+    """``recordings_dir / relative``, refusing any path that resolves outside it."""
+    root = recordings_dir.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or target == root:
+        raise ValueError(f"recording path {relative} is outside the recordings folder")
+    return target
 
 
 def get_recording(session: Session, recording_id: int) -> Recording:
@@ -39,15 +56,20 @@ def store_recording(
     session: Session, recording_id: int, data: bytes, content_type: str, recordings_dir: Path
 ) -> Recording:
     """Write the audio under ``recordings_dir`` with its sha256 and publish
-    :class:`~tickets.events.RecordingStored`; a second call changes nothing."""
+    :class:`~tickets.events.RecordingStored`; a second call changes nothing.
+
+    ``content_type`` is what the server declared; the bytes decide. Raises
+    :class:`~tickets.audio_check.NotAudio`, writing nothing, when ``data`` is empty
+    or not audio."""
     recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
+    info = audio_check.inspect(data, content_type)
     created = recording.created_at or utcnow()
-    ext = _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".wav")
-    name = f"{recording.ticket.number}-{recording.recording_sid}{ext}"
+    # Named by the server (ticket number, row id), never by RecordingSid or the URL.
+    name = f"{recording.ticket.number}-{recording.id}{info.format.extension}"
     relative = Path(f"{created:%Y/%m}") / name
-    target = recordings_dir / relative
+    target = _inside(recordings_dir, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".part")
     with open(tmp, "wb") as fh:
@@ -57,10 +79,11 @@ def store_recording(
     os.replace(tmp, target)
 
     recording.path = relative.as_posix()
-    recording.content_type = content_type
+    recording.content_type = info.format.content_type
     recording.sha256 = hashlib.sha256(data).hexdigest()
     recording.size_bytes = len(data)
-    recording.duration_seconds = _wav_duration(data) or recording.duration_seconds
+    # Measured from the content; Twilio's RecordingDuration is a claim, not a fallback.
+    recording.duration_seconds = info.duration_seconds
     recording.status = RecordingStatus.STORED
     recording.stored_at = utcnow()
     recording.attempts += 1
@@ -72,14 +95,20 @@ def store_recording(
 
 
 def record_download_failure(
-    session: Session, recording_id: int, error: str, *, permanent: bool, tz: str
+    session: Session, recording_id: int, error: str, *, permanent: bool, tz: str,
+    not_audio: bool = False,
 ) -> Recording:
-    """Count a failed download; a permanent one hands the ticket to an agent as it is."""
+    """Count a failed download; a permanent one hands the ticket to an agent as it is.
+
+    ``error`` is Indonesian: operators read it on the ticket. ``not_audio``: a body was
+    read and holds no sound, so the length Twilio's webhook claimed is dropped."""
     recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
     recording.attempts += 1
     recording.error = error
+    if not_audio:
+        recording.duration_seconds = None
     if permanent:
         recording.status = RecordingStatus.FAILED
         ticket = recording.ticket
@@ -118,6 +147,19 @@ def retry_download(session: Session, user: Principal, number: str, recording_id:
 
 
 def recording_path(recordings_dir: Path, recording: Recording) -> Path | None:
+    """The stored file, or None; a stored path that leads outside ``recordings_dir``
+    (a row written before names were the server's own) is None too."""
     if recording.status is not RecordingStatus.STORED or not recording.path:
         return None
-    return recordings_dir / recording.path
+    try:
+        return _inside(recordings_dir, Path(recording.path))
+    except ValueError:
+        return None
+
+
+def stored_format(path: Path) -> AudioFormat | None:
+    """The audio format a stored file's own first bytes announce, None if not audio.
+
+    The console serves a recording with this type, whatever type was recorded for it."""
+    with open(path, "rb") as fh:
+        return audio_check.sniff(fh.read(64))

@@ -81,7 +81,7 @@ def test_a_category_ivr_digit_must_be_unique_and_one_to_nine(admin, db):
 def test_a_new_category_is_offered_in_the_voice_menu(admin, signed_post):
     admin.post("/console/admin/kategori", {"name": "Air bersih", "ivr_digit": "7",
                                            "active": "1"})
-    body = signed_post("/ivr/menu/category", {"CallSid": "CAcat", "From": "+628111"}).text
+    body = signed_post("/ivr/menu/category", {"CallSid": "CA" + "c" * 32, "From": "+628111"}).text
     assert "Air bersih" in body
 
 

@@ -71,6 +71,10 @@ def test_a_phoned_complaint_is_verified_forwarded_answered_and_heard_by_the_call
 
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID")
     page = context.new_page()
+    # The console runs under a strict Content-Security-Policy: nothing may be refused.
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     sign_in(page, live_server, "operator")
     expect(page.locator("h1")).to_have_text("Antrean verifikasi")
     page.click(f"a:has-text('{number}')")
@@ -104,6 +108,7 @@ def test_a_phoned_complaint_is_verified_forwarded_answered_and_heard_by_the_call
     page.click("button:has-text('Kirim jawaban')")
     expect(page.locator("h1 .badge")).to_have_text("Sudah dijawab")
     context.close()
+    assert refused == []
 
     db.expire_all()
     ticket = db.scalars(select(Ticket).where(Ticket.number == number)).one()

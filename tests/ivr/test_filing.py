@@ -60,7 +60,7 @@ def test_the_anonim_choice_is_kept_on_the_ticket(place_call, complaint_wav, db):
 
 
 def test_the_ticket_number_is_read_digit_by_digit_in_indonesian(live_server, signed_post, db):
-    call = {"CallSid": "CAtwiml", "From": "+628111", "To": "+62215550112"}
+    call = {"CallSid": "CA" + "7" * 32, "From": "+628111", "To": "+62215550112"}
     body = signed_post("/ivr/voice", call).text
     assert 'language="id-ID"' in body
     assert 'voice="Google.id-ID-Standard-A"' in body
@@ -153,7 +153,7 @@ def test_recordings_are_fetched_with_the_account_credentials(place_call, complai
 
 
 def test_recording_is_configured_as_the_issue_asks(signed_post):
-    body = signed_post("/ivr/record", {"CallSid": "CArec"}).text
+    body = signed_post("/ivr/record", {"CallSid": "CA" + "8" * 32}).text
     for attribute in ('finishOnKey="#"', 'maxLength="180"', 'playBeep="true"',
                       'trim="trim-silence"', 'recordingStatusCallback="/ivr/recording-status"'):
         assert attribute in body
