@@ -14,7 +14,13 @@ from agents.web import bp, cfg, db, user
 from tickets import followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
-from tickets.permissions import DESK_ROLES, can_see_reporter, viewable_ticket
+from tickets.permissions import (
+    DESK_ROLES,
+    can_see_reporter,
+    history_for,
+    sees_status_note,
+    viewable_ticket,
+)
 from tickets.recordings import recording_path, retry_download, stored_format
 
 LOW_CONFIDENCE = 0.6
@@ -41,12 +47,11 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
-    events = [e for e in ticket.events if not e.internal or agent.role is not Role.POKJA
-              or e.kind == "note"]
     return render_template(
         "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
         conflict=conflict,
-        shows_reporter=shows_reporter, recordings=recordings, events=events,
+        shows_reporter=shows_reporter, recordings=recordings,
+        events=history_for(agent, ticket), shows_status_note=sees_status_note(agent),
         failed_recordings=failed,
         words=_words(ticket) if shows_reporter else [],
         transcript=ticket.transcript if shows_reporter else None,

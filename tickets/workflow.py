@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, numbering
+from tickets import concurrency, numbering, privacy
 from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
@@ -111,17 +111,34 @@ def save_verification(session: Session, user: Principal, number: str, v: Verific
     return ticket
 
 
+def _require_pokja(pokja_id: int | None) -> None:
+    if not pokja_id:
+        raise InvalidInput("pokja_id", "Pilih pokja tujuan sebelum meneruskan.")
+
+
+def _forward(session: Session, ticket: Ticket, actor: Actor, v: Verification,
+             note: str | None, tz: str) -> None:
+    """The rules of a forward, wherever it starts: a description and a pokja, an anonim
+    description that does not identify the reporter, the audit events; the transition's
+    event brings the notifications. The forwarding note is the one note the pokja reads."""
+    _text(v.description, "description", "Uraian pengaduan wajib diisi sebelum diteruskan.")
+    _require_pokja(v.pokja_id)
+    _apply(session, ticket, actor, v)
+    if ticket.anonim:
+        privacy.require_anonymised(ticket)
+    pokja = ticket.pokja  # the relationship: pokja_id follows only at the next flush
+    assert pokja is not None
+    # The desk's remark (why postponed or returned) stays behind: it is not the pokja's.
+    ticket.status_note = None
+    transition(session, ticket, Status.FORWARDED, actor,
+               _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja.name}.", tz=tz,
+               shared_with=pokja.id)
+
+
 def verify_and_forward(session: Session, user: Principal, number: str, v: Verification,
                        note: str | None = None, *, version: int | None, tz: str) -> Ticket:
     ticket = _desk_ticket(session, user, number, version, tz)
-    actor = Actor.of(user)
-    _text(v.description, "description", "Uraian pengaduan wajib diisi sebelum diteruskan.")
-    if not v.pokja_id:
-        raise InvalidInput("pokja_id", "Pilih pokja tujuan sebelum meneruskan.")
-    _apply(session, ticket, actor, v)
-    pokja_name = ticket.pokja.name if ticket.pokja else ""
-    transition(session, ticket, Status.FORWARDED, actor,
-               _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja_name}.", tz=tz)
+    _forward(session, ticket, Actor.of(user), v, note, tz)
     concurrency.flush(session, ticket, tz)
     return ticket
 
@@ -189,8 +206,10 @@ def mark_duplicate(session: Session, user: Principal, number: str, original_numb
 
 
 def add_note(session: Session, user: Principal, number: str, note: str) -> Ticket:
-    """An internal note; any user who may see the ticket may write one. Notes never
-    conflict: each is its own row and the ticket is not changed."""
+    """An internal note; any user who may see the ticket may write one. An operator's or
+    supervisor's note stays with the call centre; a pokja user's is read by their pokja
+    and the call centre. Notes never conflict: each is its own row and the ticket is not
+    changed."""
     require_role(user, Role.OPERATOR, Role.SUPERVISOR, Role.POKJA)
     ticket = viewable_ticket(session, user, number)
     record_event(session, ticket, Actor.of(user), "note",
