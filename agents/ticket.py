@@ -113,7 +113,7 @@ ACTIONS: dict[str, Action] = {
     "tunda": lambda n, f: workflow.postpone(db(), user(), n, f.get("note", ""), **_kw(f)),
     "lanjutkan": lambda n, f: workflow.resume(db(), user(), n, f.get("note"), **_kw(f)),
     "tolak": lambda n, f: workflow.reject(db(), user(), n, f.get("reason", ""), f.get("note"),
-                                          **_kw(f)),
+                                          reporter_message=f.get("reporter_message"), **_kw(f)),
     "duplikat": lambda n, f: workflow.mark_duplicate(db(), user(), n, f.get("original", ""),
                                                      **_kw(f)),
     "catatan": lambda n, f: workflow.add_note(db(), user(), n, f.get("note", "")),

@@ -146,6 +146,9 @@ class Ticket(Base):
     # The call centre's own remark on the current status (why postponed, returned or
     # rejected): shown to the call centre only, cleared when the ticket is forwarded.
     status_note: Mapped[str | None] = mapped_column(Text)
+    # What the call centre tells the reporter about a rejection: spoken on the status line
+    # and sent by SMS, never for a rahasia ticket (tickets.services.rejection_notice).
+    reporter_message: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -23,6 +23,8 @@ from tickets.services import create_ticket, ticket_by_number
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE_AGENT, Channel.SMS_WA, Channel.WEB)
 MAX_TEXT = 10_000
+# The reporter hears it on the status line and reads it in one SMS.
+MAX_REPORTER_MESSAGE = 300
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,10 @@ def resume(session: Session, user: Principal, number: str, note: str | None, *,
 
 
 def reject(session: Session, user: Principal, number: str, reason: str, note: str | None,
-           *, version: int | None, tz: str) -> Ticket:
+           *, version: int | None, tz: str, reporter_message: str | None = None) -> Ticket:
+    """Tolak. ``note`` is the call centre's own remark; ``reporter_message`` is written for
+    the reporter (which agency to turn to, say): the status line speaks it and the SMS
+    carries it, unless the ticket is rahasia (:func:`tickets.services.rejection_notice`)."""
     ticket = _desk_ticket(session, user, number, version, tz)
     try:
         why = RejectReason(reason)
@@ -174,10 +179,17 @@ def reject(session: Session, user: Principal, number: str, reason: str, note: st
     if why is RejectReason.DUPLICATE:
         raise InvalidInput("reason", "Gunakan 'Tandai duplikat' dengan nomor tiket aslinya.")
     text = _text(note, "note")
-    transition(session, ticket, Status.REJECTED, Actor.of(user),
-               f"Ditolak: {REJECT_LABELS[why]}." + (f" {text}" if text else ""), tz=tz)
+    message = _text(reporter_message, "reporter_message")
+    if len(message) > MAX_REPORTER_MESSAGE:
+        raise InvalidInput("reporter_message", "Pesan untuk pelapor terlalu panjang "
+                           f"(maksimal {MAX_REPORTER_MESSAGE} karakter).")
+    # Set before the transition: its listeners write the reporter's SMS from them.
     ticket.reject_reason = why
+    ticket.reporter_message = message or None
     ticket.status_note = text or REJECT_LABELS[why]
+    transition(session, ticket, Status.REJECTED, Actor.of(user),
+               f"Ditolak: {REJECT_LABELS[why]}." + (f" {text}" if text else "")
+               + (f" Pesan untuk pelapor: {message}" if message else ""), tz=tz)
     concurrency.flush(session, ticket, tz)
     return ticket
 
@@ -194,11 +206,12 @@ def mark_duplicate(session: Session, user: Principal, number: str, original_numb
         raise InvalidInput("original", exc.message) from None
     if original.id == ticket.id:
         raise InvalidInput("original", "Tiket tidak dapat menjadi duplikat dirinya sendiri.")
-    transition(session, ticket, Status.REJECTED, Actor.of(user),
-               f"Duplikat dari tiket {original.number}.", tz=tz)
+    # Set before the transition: its listeners tell the reporter the original's number.
     ticket.reject_reason = RejectReason.DUPLICATE
     ticket.duplicate_of_id = original.id
     ticket.status_note = f"Duplikat dari tiket {original.number}"
+    transition(session, ticket, Status.REJECTED, Actor.of(user),
+               f"Duplikat dari tiket {original.number}.", tz=tz)
     record_event(session, original, Actor.of(user), "note",
                  f"Tiket {ticket.number} ditandai sebagai duplikat tiket ini.", internal=True)
     concurrency.flush(session, ticket, tz)
