@@ -241,11 +241,14 @@ class DeskComplaint:
     reporter_phone: str = ""
     location: str = ""
     category_id: int | None = None
+    # The pokja to forward to; without one the category's pokja is proposed.
+    pokja_id: int | None = None
     anonim: bool = False
     rahasia: bool = False
 
 
 def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, tz: str) -> Ticket:
+    """Simpan: the complaint waits in the queue for verification like a phoned one."""
     require_role(user, *DESK_ROLES)
     try:
         channel = Channel(c.channel)
@@ -257,6 +260,9 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
     category = session.get(Category, c.category_id) if c.category_id else None
     if c.category_id and category is None:
         raise InvalidInput("category_id", "Kategori tidak dikenal.")
+    pokja = session.get(Pokja, c.pokja_id) if c.pokja_id else None
+    if c.pokja_id and (pokja is None or not pokja.active):
+        raise InvalidInput("pokja_id", "Pokja tidak dikenal atau tidak aktif.")
     phone = phone_field(c.reporter_phone, "reporter_phone")
     ticket = create_ticket(
         session, channel=channel, actor=Actor.of(user), tz=tz, category=category,
@@ -265,5 +271,23 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
         location=c.location.strip()[:300] or None, description=description,
         note=f"Dicatat di meja layanan ({CHANNEL_LABELS[channel]}).",
     )
+    if pokja is not None:
+        ticket.pokja = pokja
     session.flush()
+    return ticket
+
+
+def file_and_forward(session: Session, user: Principal, c: DeskComplaint,
+                     note: str | None = None, *, tz: str) -> Ticket:
+    """Simpan dan teruskan: the operator took the complaint down and verified it in the
+    same conversation, so it is filed and forwarded in one transaction, under the rules
+    of :func:`verify_and_forward` (a description and a pokja, an anonim description that
+    does not name the reporter, an audit event for each step, the notifications)."""
+    ticket = file_desk_complaint(session, user, c, tz=tz)
+    _require_pokja(c.pokja_id)
+    _forward(session, ticket, Actor.of(user), Verification(
+        description=ticket.description or "", category_id=ticket.category_id,
+        pokja_id=c.pokja_id, priority=ticket.priority, anonim=ticket.anonim,
+        rahasia=ticket.rahasia), note, tz)
+    concurrency.flush(session, ticket, tz)
     return ticket

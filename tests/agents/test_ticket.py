@@ -243,7 +243,8 @@ def test_an_operator_files_a_walk_in_complaint(operator, db):
     assert ticket.channel is Channel.WALK_IN and ticket.rahasia and not ticket.anonim
     assert ticket.reporter_name == "Siti" and ticket.status is Status.AWAITING_VERIFICATION
     assert ticket.reporter_phone == "+628123456789"  # E.164, so the SMS reaches it
-    assert response.headers["Location"] == f"/console/tiket/{ticket.number}"
+    # The receipt: the ticket number and the phone as stored, to read back to the citizen.
+    assert response.headers["Location"] == f"/console/pengaduan-baru/{ticket.number}"
     assert ticket.events[0].kind == "created"
 
 
