@@ -94,6 +94,7 @@ def desk_complaint(form: Form) -> DeskComplaint:
         reporter_phone=form.get("reporter_phone", ""),
         location=form.get("location", ""),
         category_id=optional_int(form, "category_id", "Kategori tidak dikenal."),
+        pokja_id=optional_int(form, "pokja_id", "Pokja tidak dikenal."),
         anonim=checkbox(form, "anonim"),
         rahasia=checkbox(form, "rahasia"),
     )

@@ -8,12 +8,13 @@ from werkzeug.wrappers import Response
 
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
+from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Category, Channel, Pokja, Status
-from tickets.permissions import DESK_ROLES
+from tickets.permissions import DESK_ROLES, viewable_ticket
 from tickets.queue import Filters, list_tickets
-from tickets.workflow import DESK_CHANNELS, file_desk_complaint
+from tickets.workflow import DESK_CHANNELS, file_and_forward, file_desk_complaint
 
 
 def _choices() -> dict[str, object]:
@@ -42,16 +43,33 @@ def queue() -> tuple[str, int] | str:
 @bp.route("/pengaduan-baru", methods=["GET", "POST"])
 @roles(*DESK_ROLES)
 def intake() -> Response | tuple[str, int]:
+    """Desk intake. "Simpan" files the complaint for verification; "Simpan dan teruskan"
+    files it and forwards it to the chosen pokja in one transaction. A refused form is
+    shown again with what was typed and the reason beside the field."""
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            ticket = file_desk_complaint(db(), user(), forms.desk_complaint(request.form),
-                                         tz=cfg().timezone)
+            complaint = forms.desk_complaint(request.form)
+            if request.form.get("action") == "teruskan":
+                ticket = file_and_forward(db(), user(), complaint, request.form.get("note"),
+                                          tz=cfg().timezone)
+            else:
+                ticket = file_desk_complaint(db(), user(), complaint, tz=cfg().timezone)
         except InvalidInput as exc:
             db().rollback()
             errors[exc.field] = exc.message
         else:
-            return redirect(url_for("agents.ticket", number=ticket.number))
+            return redirect(url_for("agents.intake_done", number=ticket.number))
     return render_template("agents/intake.html", errors=errors, form=request.form,
                            channels=[c for c in Channel if c in DESK_CHANNELS],
                            **_choices()), 422 if errors else 200
+
+
+@bp.get("/pengaduan-baru/<number>")
+@roles(*DESK_ROLES)
+def intake_done(number: str) -> str:
+    """The receipt after intake: the ticket number and the phone number as stored, for
+    the operator to read back to the citizen before the conversation ends."""
+    ticket = viewable_ticket(db(), user(), number)
+    return render_template("agents/intake_done.html", ticket=ticket,
+                           phone=readable_phone(ticket.reporter_phone))

@@ -14,7 +14,13 @@ from agents.web import bp, cfg, db, user
 from tickets import followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
-from tickets.permissions import DESK_ROLES, can_see_reporter, viewable_ticket
+from tickets.permissions import (
+    DESK_ROLES,
+    can_see_reporter,
+    history_for,
+    sees_status_note,
+    viewable_ticket,
+)
 from tickets.recordings import recording_path, retry_download, stored_format
 
 LOW_CONFIDENCE = 0.6
@@ -41,12 +47,11 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
-    events = [e for e in ticket.events if not e.internal or agent.role is not Role.POKJA
-              or e.kind == "note"]
     return render_template(
         "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
         conflict=conflict,
-        shows_reporter=shows_reporter, recordings=recordings, events=events,
+        shows_reporter=shows_reporter, recordings=recordings,
+        events=history_for(agent, ticket), shows_status_note=sees_status_note(agent),
         failed_recordings=failed,
         words=_words(ticket) if shows_reporter else [],
         transcript=ticket.transcript if shows_reporter else None,
@@ -108,7 +113,7 @@ ACTIONS: dict[str, Action] = {
     "tunda": lambda n, f: workflow.postpone(db(), user(), n, f.get("note", ""), **_kw(f)),
     "lanjutkan": lambda n, f: workflow.resume(db(), user(), n, f.get("note"), **_kw(f)),
     "tolak": lambda n, f: workflow.reject(db(), user(), n, f.get("reason", ""), f.get("note"),
-                                          **_kw(f)),
+                                          reporter_message=f.get("reporter_message"), **_kw(f)),
     "duplikat": lambda n, f: workflow.mark_duplicate(db(), user(), n, f.get("original", ""),
                                                      **_kw(f)),
     "catatan": lambda n, f: workflow.add_note(db(), user(), n, f.get("note", "")),

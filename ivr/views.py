@@ -254,13 +254,36 @@ def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
     speaker = _speaker()
     resp = VoiceResponse()
     speaker.say_digits(resp, "status_intro", report.number)
-    speaker.say(resp, f"status_{report.status.value}")
+    if report.rejection is not None:
+        _say_rejection(resp, speaker, report.rejection)
+    else:
+        speaker.say(resp, f"status_{report.status.value}")
     if report.pokja_name and report.status is not Status.CLOSED:
         speaker.say(resp, "status_pokja", pokja=report.pokja_name)
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
     g.ivr_status_number = report.number
     return _ask(resp, "after_status", 0, None, ticket=report.number)
+
+
+def _say_rejection(resp: VoiceResponse, speaker: Speaker,
+                   notice: services.RejectionNotice) -> None:
+    """A duplicate names its original (read digit by digit, twice, as a new ticket's
+    number is); any other rejection gives its reason and the call centre's message."""
+    if notice.duplicate and notice.duplicate_of:
+        speaker.say_digits(resp, "status_duplicate", notice.duplicate_of)
+        resp.pause(length=1)
+        speaker.say_digits(resp, "status_duplicate_repeat", notice.duplicate_of)
+        speaker.say(resp, "status_duplicate_hint")
+        return
+    if notice.duplicate:
+        speaker.say(resp, "status_duplicate_hidden")
+        return
+    speaker.say(resp, "status_rejected")
+    speaker.say(resp, "status_rejected_reason", reason=notice.reason_label)
+    if notice.message:
+        speaker.say(resp, "status_rejected_message", message=notice.message)
+    speaker.say(resp, "status_rejected_help")
 
 
 def _carried() -> dict[str, str]:

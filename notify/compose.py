@@ -14,7 +14,9 @@ Privacy rules, decided here once:
   to a pokja ever carries the reporter's name or number.
 - ``rahasia``: the complaint's content never leaves the console in a message
   (no description in e-mails; WhatsApp never carries content at all), and the
-  caller's SMS points to the status line rather than quoting the answer.
+  caller's SMS points to the status line rather than quoting the answer; a rejection
+  gives its reason but not the call centre's message for the reporter, and a duplicate
+  never points to a rahasia original (``tickets.services.rejection_notice``).
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from tickets.lifecycle import AT_POKJA
 from tickets.models import Role, Status, Ticket
 from tickets.names import STATUS_LABELS
 from tickets.reference import hotline_settings
+from tickets.services import RejectionNotice, rejection_notice
 
 S = Status
-CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed"}
+CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed",
+                 S.REJECTED: "rejected"}
 
 
 @dataclass(frozen=True)
@@ -118,20 +122,54 @@ class Composer:
         if ticket.contact_opt_out or not phone:
             return
         agency = self._agency(session)
-        pokja = ticket.pokja.name if ticket.pokja else self._text("notify_pokja_unknown")
-        sms = self._text(f"notify_sms_{target.value}", agency=agency, number=ticket.number,
-                         status=STATUS_LABELS[target], pokja=pokja)
+        notice = rejection_notice(session, ticket)
+        if notice is not None:
+            sms = self._rejection_sms(agency, ticket.number, notice)
+            status = self._rejection_spoken(notice)
+        else:
+            pokja = ticket.pokja.name if ticket.pokja else self._text("notify_pokja_unknown")
+            sms = self._text(f"notify_sms_{target.value}", agency=agency,
+                             number=ticket.number, status=STATUS_LABELS[target], pokja=pokja)
+            status = self._text(f"status_{target.value}")
         self._add(session, channel="sms", recipient=phone, body=sms, event=event,
                   key=_key(ticket, event, "sms", phone), ticket_id=ticket.id)
         if self.policy.voice_updates:
             spoken = " ".join([
                 self._text("notify_voice_intro", agency=agency),
                 self._text("status_intro"), _spaced(ticket.number) + ",",
-                self._text(f"status_{target.value}"),
+                status,
                 self._text("notify_voice_outro"),
             ])
             self._add(session, channel="voice", recipient=phone, body=spoken, event=event,
                       key=_key(ticket, event, "voice", phone), ticket_id=ticket.id)
+
+    def _rejection_sms(self, agency: str, number: str, notice: RejectionNotice) -> str:
+        t = self._text
+        if notice.duplicate:
+            if notice.duplicate_of:
+                return t("notify_sms_duplicate", agency=agency, number=number,
+                         original=notice.duplicate_of)
+            return t("notify_sms_duplicate_hidden", agency=agency, number=number)
+        parts = [t("notify_sms_rejected", agency=agency, number=number,
+                   reason=notice.reason_label)]
+        if notice.message:
+            parts.append(t("notify_sms_rejected_message", message=notice.message))
+        parts.append(t("notify_sms_rejected_help"))
+        return " ".join(parts)
+
+    def _rejection_spoken(self, notice: RejectionNotice) -> str:
+        """What the status line says of a rejection, for the automated voice call."""
+        t = self._text
+        if notice.duplicate and notice.duplicate_of:
+            original = _spaced(notice.duplicate_of) + "."
+            return " ".join([t("status_duplicate"), original, t("status_duplicate_repeat"),
+                             original, t("status_duplicate_hint")])
+        if notice.duplicate:
+            return t("status_duplicate_hidden")
+        parts = [t("status_rejected"), t("status_rejected_reason", reason=notice.reason_label)]
+        if notice.message:
+            parts.append(t("status_rejected_message", message=notice.message))
+        return " ".join(parts)
 
     def _ticket_lines(self, ticket: Ticket) -> list[str]:
         """The body of a pokja e-mail about ``ticket``, within the privacy rules."""

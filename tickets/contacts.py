@@ -50,6 +50,21 @@ def phone_field(value: str | None, field: str, label: str = "Nomor telepon") -> 
         raise InvalidInput(field, f"{label} tidak valid. {PHONE_HINT}") from None
 
 
+def readable_phone(e164: str | None) -> str | None:
+    """A stored number as a person reads it back: ``0812-3456-789`` for an Indonesian
+    number, ``+1 415-555-0100`` for another; None when there is none."""
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164, REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL
+           if phonenumbers.region_code_for_number(number) == REGION
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, fmt)
+
+
 def caller_number(value: str | None) -> str | None:
     """The ``From`` of a call or message as E.164, or None (withheld, a SIP or client id)."""
     try:

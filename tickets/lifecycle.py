@@ -72,10 +72,13 @@ class Actor:
 
     label: str
     user_id: int | None = None
+    # A pokja user's pokja: what they write is shared with their pokja (and the call centre).
+    pokja_id: int | None = None
 
     @classmethod
     def of(cls, user: Principal) -> Actor:
-        return cls(label=user.full_name, user_id=user.id)
+        pokja_id = user.pokja_id if user.role is Role.POKJA else None
+        return cls(label=user.full_name, user_id=user.id, pokja_id=pokja_id)
 
 
 SYSTEM = Actor("sistem")
@@ -96,7 +99,11 @@ def record_event(
     from_status: Status | None = None,
     to_status: Status | None = None,
     internal: bool = False,
+    shared_with: int | None = None,
 ) -> TicketEvent:
+    """One history entry. Its note is shared with the pokja ``shared_with`` or, by
+    default, with the author's own pokja; a pokja reads no other note
+    (:func:`tickets.permissions.history_for`)."""
     event = TicketEvent(
         ticket=ticket,
         actor_id=actor.user_id,
@@ -106,6 +113,7 @@ def record_event(
         from_status=from_status.value if from_status else None,
         to_status=to_status.value if to_status else None,
         internal=internal,
+        shared_with_pokja_id=shared_with or actor.pokja_id,
         at=utcnow(),
     )
     session.add(event)
@@ -121,9 +129,11 @@ def transition(
     *,
     tz: str,
     now: datetime | None = None,
+    shared_with: int | None = None,
 ) -> TicketEvent:
     """Move ``ticket`` to ``target``, stamp the SLA clocks, write the audit event and
-    publish :class:`~tickets.events.StatusChanged`. ``tz`` is the office's zone."""
+    publish :class:`~tickets.events.StatusChanged`. ``tz`` is the office's zone;
+    ``shared_with`` is the pokja the note is written for (the forwarding note)."""
     current = Status(ticket.status)
     if not can_transition(current, target):
         raise IllegalTransition(
@@ -143,7 +153,8 @@ def transition(
     elif target in ENDED:
         ticket.closed_at = now
     event = record_event(
-        session, ticket, actor, "transition", note, from_status=current, to_status=target
+        session, ticket, actor, "transition", note, from_status=current, to_status=target,
+        shared_with=shared_with,
     )
     session.flush()
     # A ticket can reach a status more than once (answered again); each time is news.

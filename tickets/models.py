@@ -143,7 +143,12 @@ class Ticket(Base):
     answer_published: Mapped[bool] = mapped_column(Boolean, default=False)
     reject_reason: Mapped[RejectReason | None] = mapped_column(
         enum_column(RejectReason, "reject_reason"))
+    # The call centre's own remark on the current status (why postponed, returned or
+    # rejected): shown to the call centre only, cleared when the ticket is forwarded.
     status_note: Mapped[str | None] = mapped_column(Text)
+    # What the call centre tells the reporter about a rejection: spoken on the status line
+    # and sent by SMS, never for a rahasia ticket (tickets.services.rejection_notice).
+    reporter_message: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -240,6 +245,10 @@ class TicketEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The pokja this entry's note is written for or by: the pokja a ticket is forwarded to
+    # (the forwarding note), or the pokja of the pokja user who wrote it. A pokja reads a
+    # note only when it is its own (tickets.permissions.history_for); None: the call centre's.
+    shared_with_pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
 

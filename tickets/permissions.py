@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from tickets.errors import PermissionDenied
-from tickets.lifecycle import SEEN_BY_POKJA, Principal
-from tickets.models import Role, Ticket
+from tickets.lifecycle import AT_DESK, SEEN_BY_POKJA, Principal
+from tickets.models import Role, Status, Ticket, TicketEvent
 from tickets.services import ticket_by_number
 
 DESK_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR})
@@ -48,3 +51,53 @@ def require_pokja_of(user: Principal, ticket: Ticket) -> None:
         return
     if not (user.role is Role.POKJA and can_view(user, ticket)):
         raise PermissionDenied("Hanya pokja tujuan yang dapat menindaklanjuti tiket ini.")
+
+
+# Transitions into these statuses carry the call centre's own remarks (what is missing, why
+# rejected, why a pokja handed it back): their notes are not the pokja's to read.
+_DESK_NOTES = AT_DESK | {Status.REJECTED, Status.FORWARDED}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a ticket's history as ``user`` may read it (``note`` None: withheld)."""
+
+    at: datetime
+    actor_label: str
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+
+
+def _pokja_reads_note(event: TicketEvent, pokja_id: int | None) -> bool:
+    if event.shared_with_pokja_id is not None:
+        return event.shared_with_pokja_id == pokja_id
+    if event.internal:
+        return False
+    return not (event.kind == "transition" and event.to_status in _DESK_NOTES)
+
+
+def history_for(user: Principal, ticket: Ticket) -> list[HistoryEntry]:
+    """The history ``user`` may read. The call centre and supervisors read everything.
+
+    A pokja reads the status trail and the edits, but of the notes only its own: the
+    forwarding note of a forward to it, and what its users wrote (notes, the return
+    note). Internal notes, postponement, resumption and rejection remarks and another
+    pokja's notes stay with the call centre.
+    """
+    entries = []
+    desk = user.role in DESK_ROLES
+    for e in ticket.events:
+        reads = desk or _pokja_reads_note(e, user.pokja_id)
+        if e.internal and not reads:
+            continue
+        entries.append(HistoryEntry(e.at, e.actor_label, e.kind, e.from_status, e.to_status,
+                                    e.note if reads else None))
+    return entries
+
+
+def sees_status_note(user: Principal) -> bool:
+    """``Ticket.status_note`` (why postponed, returned, rejected) is the call centre's
+    remark; a pokja reads its own return note in the history instead."""
+    return user.role in DESK_ROLES

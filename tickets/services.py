@@ -12,7 +12,16 @@ from tickets.clock import utcnow
 from tickets.contacts import caller_number
 from tickets.errors import InvalidInput, NotFound
 from tickets.lifecycle import SEEN_BY_POKJA, SYSTEM, WITH_ANSWER, Actor, record_event
-from tickets.models import Call, Category, Channel, Status, Ticket, TranscriptionStatus
+from tickets.models import (
+    Call,
+    Category,
+    Channel,
+    RejectReason,
+    Status,
+    Ticket,
+    TranscriptionStatus,
+)
+from tickets.names import REJECT_LABELS, STATUS_LABELS
 
 
 def _new_unique_number(session: Session) -> str:
@@ -67,6 +76,43 @@ def create_ticket(
 
 
 @dataclass(frozen=True)
+class RejectionNotice:
+    """What the reporter of a rejected ticket is told (status line and SMS), so that a
+    rejection is not a dead end: a duplicate points to the original ticket, any other
+    rejection gives its reason and the call centre's message for the reporter."""
+
+    reason: RejectReason | None
+    reason_label: str
+    # The original's number; None when it may not be told (the original is rahasia).
+    duplicate_of: str | None = None
+    # Ticket.reporter_message, never for a rahasia ticket (it may speak of the content).
+    message: str | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.reason is RejectReason.DUPLICATE
+
+
+def rejection_notice(session: Session, ticket: Ticket) -> RejectionNotice | None:
+    """What the reporter of ``ticket`` may learn about its rejection; None if not rejected.
+
+    The operator's own note (``status_note``, the audit trail) is never told: it is
+    written for colleagues. Only ``reporter_message``, written for the reporter, is.
+    """
+    if ticket.status != Status.REJECTED:
+        return None
+    reason = ticket.reject_reason
+    label = REJECT_LABELS[reason] if reason else STATUS_LABELS[Status.REJECTED]
+    original = None
+    if reason is RejectReason.DUPLICATE and ticket.duplicate_of_id is not None:
+        found = session.get(Ticket, ticket.duplicate_of_id)
+        # A rahasia original is not pointed to: its number would lead a stranger to it.
+        original = found.number if found is not None and not found.rahasia else None
+    message = None if ticket.rahasia else (ticket.reporter_message or "").strip() or None
+    return RejectionNotice(reason, label, original, message)
+
+
+@dataclass(frozen=True)
 class StatusReport:
     """What the status line may tell a caller about a ticket."""
 
@@ -74,6 +120,7 @@ class StatusReport:
     status: Status
     pokja_name: str | None
     answer: str | None  # only when answered and not rahasia
+    rejection: RejectionNotice | None = None  # only when rejected
 
 
 class InvalidNumber(InvalidInput):
@@ -90,7 +137,8 @@ def status_report(session: Session, number: str) -> StatusReport:
     if ticket.status in WITH_ANSWER and not ticket.rahasia:
         answer = ticket.answer or None
     pokja_name = ticket.pokja.name if ticket.pokja and ticket.status in SEEN_BY_POKJA else None
-    return StatusReport(ticket.number, Status(ticket.status), pokja_name, answer)
+    return StatusReport(ticket.number, Status(ticket.status), pokja_name, answer,
+                        rejection_notice(session, ticket))
 
 
 def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Ticket | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, numbering
+from tickets import concurrency, numbering, privacy
 from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
@@ -23,6 +23,8 @@ from tickets.services import create_ticket, ticket_by_number
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE_AGENT, Channel.SMS_WA, Channel.WEB)
 MAX_TEXT = 10_000
+# The reporter hears it on the status line and reads it in one SMS.
+MAX_REPORTER_MESSAGE = 300
 
 
 @dataclass(frozen=True)
@@ -111,17 +113,34 @@ def save_verification(session: Session, user: Principal, number: str, v: Verific
     return ticket
 
 
+def _require_pokja(pokja_id: int | None) -> None:
+    if not pokja_id:
+        raise InvalidInput("pokja_id", "Pilih pokja tujuan sebelum meneruskan.")
+
+
+def _forward(session: Session, ticket: Ticket, actor: Actor, v: Verification,
+             note: str | None, tz: str) -> None:
+    """The rules of a forward, wherever it starts: a description and a pokja, an anonim
+    description that does not identify the reporter, the audit events; the transition's
+    event brings the notifications. The forwarding note is the one note the pokja reads."""
+    _text(v.description, "description", "Uraian pengaduan wajib diisi sebelum diteruskan.")
+    _require_pokja(v.pokja_id)
+    _apply(session, ticket, actor, v)
+    if ticket.anonim:
+        privacy.require_anonymised(ticket)
+    pokja = ticket.pokja  # the relationship: pokja_id follows only at the next flush
+    assert pokja is not None
+    # The desk's remark (why postponed or returned) stays behind: it is not the pokja's.
+    ticket.status_note = None
+    transition(session, ticket, Status.FORWARDED, actor,
+               _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja.name}.", tz=tz,
+               shared_with=pokja.id)
+
+
 def verify_and_forward(session: Session, user: Principal, number: str, v: Verification,
                        note: str | None = None, *, version: int | None, tz: str) -> Ticket:
     ticket = _desk_ticket(session, user, number, version, tz)
-    actor = Actor.of(user)
-    _text(v.description, "description", "Uraian pengaduan wajib diisi sebelum diteruskan.")
-    if not v.pokja_id:
-        raise InvalidInput("pokja_id", "Pilih pokja tujuan sebelum meneruskan.")
-    _apply(session, ticket, actor, v)
-    pokja_name = ticket.pokja.name if ticket.pokja else ""
-    transition(session, ticket, Status.FORWARDED, actor,
-               _text(note, "note") or f"Diverifikasi dan diteruskan ke {pokja_name}.", tz=tz)
+    _forward(session, ticket, Actor.of(user), v, note, tz)
     concurrency.flush(session, ticket, tz)
     return ticket
 
@@ -148,7 +167,10 @@ def resume(session: Session, user: Principal, number: str, note: str | None, *,
 
 
 def reject(session: Session, user: Principal, number: str, reason: str, note: str | None,
-           *, version: int | None, tz: str) -> Ticket:
+           *, version: int | None, tz: str, reporter_message: str | None = None) -> Ticket:
+    """Tolak. ``note`` is the call centre's own remark; ``reporter_message`` is written for
+    the reporter (which agency to turn to, say): the status line speaks it and the SMS
+    carries it, unless the ticket is rahasia (:func:`tickets.services.rejection_notice`)."""
     ticket = _desk_ticket(session, user, number, version, tz)
     try:
         why = RejectReason(reason)
@@ -157,10 +179,17 @@ def reject(session: Session, user: Principal, number: str, reason: str, note: st
     if why is RejectReason.DUPLICATE:
         raise InvalidInput("reason", "Gunakan 'Tandai duplikat' dengan nomor tiket aslinya.")
     text = _text(note, "note")
-    transition(session, ticket, Status.REJECTED, Actor.of(user),
-               f"Ditolak: {REJECT_LABELS[why]}." + (f" {text}" if text else ""), tz=tz)
+    message = _text(reporter_message, "reporter_message")
+    if len(message) > MAX_REPORTER_MESSAGE:
+        raise InvalidInput("reporter_message", "Pesan untuk pelapor terlalu panjang "
+                           f"(maksimal {MAX_REPORTER_MESSAGE} karakter).")
+    # Set before the transition: its listeners write the reporter's SMS from them.
     ticket.reject_reason = why
+    ticket.reporter_message = message or None
     ticket.status_note = text or REJECT_LABELS[why]
+    transition(session, ticket, Status.REJECTED, Actor.of(user),
+               f"Ditolak: {REJECT_LABELS[why]}." + (f" {text}" if text else "")
+               + (f" Pesan untuk pelapor: {message}" if message else ""), tz=tz)
     concurrency.flush(session, ticket, tz)
     return ticket
 
@@ -177,11 +206,12 @@ def mark_duplicate(session: Session, user: Principal, number: str, original_numb
         raise InvalidInput("original", exc.message) from None
     if original.id == ticket.id:
         raise InvalidInput("original", "Tiket tidak dapat menjadi duplikat dirinya sendiri.")
-    transition(session, ticket, Status.REJECTED, Actor.of(user),
-               f"Duplikat dari tiket {original.number}.", tz=tz)
+    # Set before the transition: its listeners tell the reporter the original's number.
     ticket.reject_reason = RejectReason.DUPLICATE
     ticket.duplicate_of_id = original.id
     ticket.status_note = f"Duplikat dari tiket {original.number}"
+    transition(session, ticket, Status.REJECTED, Actor.of(user),
+               f"Duplikat dari tiket {original.number}.", tz=tz)
     record_event(session, original, Actor.of(user), "note",
                  f"Tiket {ticket.number} ditandai sebagai duplikat tiket ini.", internal=True)
     concurrency.flush(session, ticket, tz)
@@ -189,8 +219,10 @@ def mark_duplicate(session: Session, user: Principal, number: str, original_numb
 
 
 def add_note(session: Session, user: Principal, number: str, note: str) -> Ticket:
-    """An internal note; any user who may see the ticket may write one. Notes never
-    conflict: each is its own row and the ticket is not changed."""
+    """An internal note; any user who may see the ticket may write one. An operator's or
+    supervisor's note stays with the call centre; a pokja user's is read by their pokja
+    and the call centre. Notes never conflict: each is its own row and the ticket is not
+    changed."""
     require_role(user, Role.OPERATOR, Role.SUPERVISOR, Role.POKJA)
     ticket = viewable_ticket(session, user, number)
     record_event(session, ticket, Actor.of(user), "note",
@@ -209,11 +241,14 @@ class DeskComplaint:
     reporter_phone: str = ""
     location: str = ""
     category_id: int | None = None
+    # The pokja to forward to; without one the category's pokja is proposed.
+    pokja_id: int | None = None
     anonim: bool = False
     rahasia: bool = False
 
 
 def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, tz: str) -> Ticket:
+    """Simpan: the complaint waits in the queue for verification like a phoned one."""
     require_role(user, *DESK_ROLES)
     try:
         channel = Channel(c.channel)
@@ -225,6 +260,9 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
     category = session.get(Category, c.category_id) if c.category_id else None
     if c.category_id and category is None:
         raise InvalidInput("category_id", "Kategori tidak dikenal.")
+    pokja = session.get(Pokja, c.pokja_id) if c.pokja_id else None
+    if c.pokja_id and (pokja is None or not pokja.active):
+        raise InvalidInput("pokja_id", "Pokja tidak dikenal atau tidak aktif.")
     phone = phone_field(c.reporter_phone, "reporter_phone")
     ticket = create_ticket(
         session, channel=channel, actor=Actor.of(user), tz=tz, category=category,
@@ -233,5 +271,23 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
         location=c.location.strip()[:300] or None, description=description,
         note=f"Dicatat di meja layanan ({CHANNEL_LABELS[channel]}).",
     )
+    if pokja is not None:
+        ticket.pokja = pokja
     session.flush()
+    return ticket
+
+
+def file_and_forward(session: Session, user: Principal, c: DeskComplaint,
+                     note: str | None = None, *, tz: str) -> Ticket:
+    """Simpan dan teruskan: the operator took the complaint down and verified it in the
+    same conversation, so it is filed and forwarded in one transaction, under the rules
+    of :func:`verify_and_forward` (a description and a pokja, an anonim description that
+    does not name the reporter, an audit event for each step, the notifications)."""
+    ticket = file_desk_complaint(session, user, c, tz=tz)
+    _require_pokja(c.pokja_id)
+    _forward(session, ticket, Actor.of(user), Verification(
+        description=ticket.description or "", category_id=ticket.category_id,
+        pokja_id=c.pokja_id, priority=ticket.priority, anonim=ticket.anonim,
+        rahasia=ticket.rahasia), note, tz)
+    concurrency.flush(session, ticket, tz)
     return ticket

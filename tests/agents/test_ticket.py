@@ -150,6 +150,26 @@ def test_a_ticket_is_marked_as_duplicate_of_another_by_number(operator, make_tic
     assert events(db, original)[-1].note.startswith(f"Tiket {copy.number}")
 
 
+def test_a_rejection_keeps_the_desks_note_apart_from_the_message_for_the_reporter(
+        operator, make_ticket, db):
+    ticket = make_ticket()
+    response = operator.post(f"/console/tiket/{ticket.number}/tolak", {
+        "reason": "not_our_authority", "note": "Sudah dicek di peta.",
+        "reporter_message": "x" * 301})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="err-tolak-reporter_message">Pesan untuk pelapor terlalu panjang' in page
+    assert 'value="Sudah dicek di peta."' in page  # what was typed is kept
+    operator.post(f"/console/tiket/{ticket.number}/tolak", {
+        "reason": "not_our_authority", "note": "Sudah dicek di peta.",
+        "reporter_message": "Silakan lapor ke Balai Jalan Nasional."})
+    ticket = reload(db, ticket)
+    assert ticket.status is Status.REJECTED and ticket.status_note == "Sudah dicek di peta."
+    assert ticket.reporter_message == "Silakan lapor ke Balai Jalan Nasional."
+    page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
+    assert "Pesan untuk pelapor: Silakan lapor ke Balai Jalan Nasional." in page
+
+
 def test_a_duplicate_of_an_unknown_number_is_refused_beside_the_field(operator, make_ticket):
     ticket = make_ticket()
     response = operator.post(f"/console/tiket/{ticket.number}/duplikat", {"original": "123"})
@@ -223,7 +243,8 @@ def test_an_operator_files_a_walk_in_complaint(operator, db):
     assert ticket.channel is Channel.WALK_IN and ticket.rahasia and not ticket.anonim
     assert ticket.reporter_name == "Siti" and ticket.status is Status.AWAITING_VERIFICATION
     assert ticket.reporter_phone == "+628123456789"  # E.164, so the SMS reaches it
-    assert response.headers["Location"] == f"/console/tiket/{ticket.number}"
+    # The receipt: the ticket number and the phone as stored, to read back to the citizen.
+    assert response.headers["Location"] == f"/console/pengaduan-baru/{ticket.number}"
     assert ticket.events[0].kind == "created"
 
 
