@@ -266,7 +266,7 @@ def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], fr
         keys=keys, recordings=recording, from_number=from_number, sign=not unsigned,
         ask=(lambda prompt: click.prompt(prompt, default="", show_default=False))
         if interactive else None,
-        echo=click.echo,
+        echo=click.echo, public_base_url=settings.public_base_url,
     )
     click.echo(f"calling {url} as {from_number} ({sim.result.call_sid})")
     try:

@@ -115,7 +115,7 @@ def test_a_trusted_proxys_forwarded_url_is_what_twilio_signed(live_server, setti
     # No PUBLIC_BASE_URL (development behind a tunnel): the URL is rebuilt from the
     # proxy's X-Forwarded-Proto and -Host, and only when the proxy is trusted.
     response = _post_via_proxy(live_server, settings, "https://hotline.example.id/ivr/voice",
-                               host="hotline.example.id", call_sid="CAfwd")
+                               host="hotline.example.id", call_sid="CA" + "f" * 32)
     assert response.status_code == status
 
 
@@ -123,6 +123,6 @@ def test_a_trusted_proxys_forwarded_url_is_what_twilio_signed(live_server, setti
     {"TRUSTED_PROXY_HOPS": "1", "PUBLIC_BASE_URL": "https://hotline.example.id"}])
 def test_public_base_url_wins_over_a_forwarded_host(live_server, settings):
     assert _post_via_proxy(live_server, settings, "https://hotline.example.id/ivr/voice",
-                           host="evil.example", call_sid="CAa").status_code == 200
+                           host="evil.example", call_sid="CA" + "a" * 32).status_code == 200
     assert _post_via_proxy(live_server, settings, "https://evil.example/ivr/voice",
-                           host="evil.example", call_sid="CAb").status_code == 403
+                           host="evil.example", call_sid="CA" + "b" * 32).status_code == 403
