@@ -31,3 +31,22 @@ worker_tmp_dir = "/dev/shm"
 # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, one path for
 # every server the same user runs; nothing here uses it.
 control_socket_disable = True
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Refuse to serve beyond this machine with a published development secret.
+
+    ``hotline run`` checks its --host before starting gunicorn; this covers gunicorn
+    started by hand. Production refuses those secrets whatever the address (every
+    worker loads the settings).
+    """
+    from hotline.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+        for address in server.cfg.address:
+            # (host, port), or a unix socket path / an inherited file descriptor.
+            settings.refuse_published_secrets(
+                address[0] if isinstance(address, tuple) else f"unix:{address}")
+    except ConfigError as exc:
+        raise SystemExit(f"configuration error: {exc}") from None

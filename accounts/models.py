@@ -33,7 +33,8 @@ class User(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, per username and client address; the throttle counts these rows.
+    """A failed sign-in: its username, client address and, when the browser had signed in
+    as that user before, its device token; the throttle counts these rows.
 
     Kept in the database so that every gunicorn worker sees the same count.
     """
@@ -43,7 +44,13 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
+    # The signed device cookie's token (migration 0008); None for an unknown browser.
+    device: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAttempt.at)
+# The per-address throttle counts failures of one address over every username.
+Index("ix_login_attempts_ip", LoginAttempt.ip, LoginAttempt.at)
+# Every failure deletes the rows older than the throttle needs (a range on ``at``).
+Index("ix_login_attempts_at", LoginAttempt.at)

@@ -1,19 +1,30 @@
-"""Accounts: creating and managing console users, and signing in with a throttle.
+"""Accounts: creating and managing console users, signing in with a throttle, and
+ending a user's sessions.
 
-Failed sign-ins are rows in ``login_attempts`` so every gunicorn worker counts the
-same failures; a success clears the key's failures.
+Failed sign-ins are rows in ``login_attempts`` so every gunicorn worker (and every
+process of the embedded mode, which has no Redis) counts the same failures. The
+throttle counts them twice over: per account, from anywhere, and per client address,
+across usernames (see :func:`sign_in`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from accounts.models import LoginAttempt, User
-from accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from accounts.passwords import (
+    DUMMY_HASH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    is_published,
+    password_problem,
+    verify_password,
+)
 from tickets.clock import utcnow
 from tickets.contacts import email_address
 from tickets.errors import DomainError, InvalidInput, NotFound
@@ -23,19 +34,26 @@ from tickets.permissions import require_role
 ROLE_LABELS = {Role.OPERATOR: "Operator call center", Role.POKJA: "Admin pokja",
                Role.SUPERVISOR: "Supervisor / pimpinan", Role.ADMIN: "Admin sistem"}
 
+USERNAME = re.compile(r"[a-z0-9._-]{2,64}")
 
-MIN_PASSWORD_LENGTH = 8
+
+def check_new_password(password: str, *, username: str, min_length: int) -> None:
+    """The one rule for a new password (``accounts.passwords.password_problem``)."""
+    problem = password_problem(password, username=username, min_length=min_length)
+    if problem is not None:
+        raise InvalidInput("password", problem)
 
 
 def create_user(
     session: Session, *, username: str, full_name: str, password: str, role: Role,
-    pokja_id: int | None = None,
+    pokja_id: int | None = None, min_length: int = MIN_PASSWORD_LENGTH,
 ) -> User:
     username = username.strip().lower()
     if not username:
         raise InvalidInput("username", "Nama pengguna wajib diisi.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput("username", "Nama pengguna 2-64 karakter: huruf kecil, angka, . _ -")
+    check_new_password(password, username=username, min_length=min_length)
     if role is Role.POKJA and pokja_id is None:
         raise InvalidInput("pokja_id", "Pengguna pokja harus terhubung ke satu pokja.")
     if session.scalar(select(func.count()).where(User.username == username)):
@@ -77,14 +95,20 @@ def list_users(session: Session, admin: User) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def user_by_username(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"Pengguna {username!r} tidak ditemukan.")
+    return user
+
+
 def add_user(session: Session, admin: User, *, username: str, full_name: str, password: str,
-             role: str, pokja_id: int | None, email: str | None = None) -> User:
+             role: str, pokja_id: int | None, email: str | None = None,
+             min_length: int = MIN_PASSWORD_LENGTH) -> User:
     require_role(admin, Role.ADMIN)
-    if not re.fullmatch(r"[a-z0-9._-]{2,64}", username.strip().lower()):
-        raise InvalidInput("username", "Nama pengguna 2-64 karakter: huruf kecil, angka, . _ -")
     address = email_address(email)
     user = create_user(session, username=username, full_name=full_name, password=password,
-                       role=_role(role), pokja_id=pokja_id)
+                       role=_role(role), pokja_id=pokja_id, min_length=min_length)
     user.email = address
     return user
 
@@ -107,12 +131,31 @@ def update_user(session: Session, admin: User, user_id: int, *, role: str,
     return user
 
 
-def reset_password(session: Session, admin: User, user_id: int, password: str) -> User:
+def end_sessions(session: Session, user: User) -> None:
+    """End every open console session of ``user`` (sign-out, a new password).
+
+    Sessions are signed cookies that carry the version they were issued with; the
+    console refuses one whose version is no longer the user's.
+    """
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+def set_password(session: Session, user: User, password: str, *,
+                 min_length: int = MIN_PASSWORD_LENGTH) -> None:
+    """A new password: every open session of the user ends, and so does a sign-in lock
+    on the account (the failures were guesses at the old password)."""
+    check_new_password(password, username=user.username, min_length=min_length)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+
+
+def reset_password(session: Session, admin: User, user_id: int, password: str, *,
+                   min_length: int = MIN_PASSWORD_LENGTH) -> User:
     require_role(admin, Role.ADMIN)
     user = _user(session, user_id)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
-    user.password_hash = hash_password(password)
+    set_password(session, user, password, min_length=min_length)
     return user
 
 
@@ -127,29 +170,68 @@ class LoginLocked(LoginFailed):
 
 
 LOCK_WINDOW = timedelta(minutes=15)
+WRONG = "Nama pengguna atau kata sandi salah."
+PUBLISHED = ("Kata sandi ini dipublikasikan (sandi demo) dan tidak dapat dipakai di server "
+             "produksi. Minta admin mengganti kata sandi Anda.")
 
 
 def sign_in(session: Session, username: str, password: str, ip: str, *, max_attempts: int,
+            max_per_address: int, device: str | None = None, refuse_published: bool = False,
             now: datetime | None = None) -> User:
+    """The user whose password this is, or LoginFailed (LoginLocked while throttled).
+
+    Two limits over a sliding ``LOCK_WINDOW`` (15 minutes), each a temporary lock that
+    lifts by itself as its oldest failures leave the window:
+
+    * per account: ``max_attempts`` failures for one username, from anywhere, lock that
+      username (guessing one password from many addresses is slowed);
+    * per address: ``max_per_address`` failures from one client address, over any
+      usernames, lock that address (spraying one password over many users is slowed).
+
+    ``device`` is a token the console gave a browser after this user signed in on it
+    (a signed cookie): such a browser is not subject to either lock, only to
+    ``max_attempts`` failures of its own, so an attacker who keeps an account or an
+    office's address locked does not lock out the user at their usual browser.
+
+    A locked attempt is refused before the password is checked and is not recorded, so
+    a lock never lasts longer than the window after the failures that caused it.
+    ``refuse_published`` (production) refuses the demo password before checking it.
+    """
     now = now or utcnow()
-    key = (username.strip().lower()[:64], (ip or "-")[:64])
-    since = now - LOCK_WINDOW
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username == key[0], LoginAttempt.ip == key[1], LoginAttempt.at >= since)
-    ) or 0
-    if failures >= max_attempts:
-        raise LoginLocked(
-            "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."
-        )
-    user = authenticate(session, username, password)
+    name, address = username.strip().lower()[:64], (ip or "-")[:64]
+    if device:
+        _refuse_while_locked(session, now, max_attempts,
+                             LoginAttempt.username == name, LoginAttempt.device == device)
+    else:
+        _refuse_while_locked(session, now, max_attempts,
+                             LoginAttempt.username == name, LoginAttempt.device.is_(None))
+        _refuse_while_locked(session, now, max_per_address,
+                             LoginAttempt.ip == address, LoginAttempt.device.is_(None))
+    published = refuse_published and is_published(password)
+    user = None if published else authenticate(session, username, password)
     if user is None:
-        session.add(LoginAttempt(username=key[0], ip=key[1], at=now))
+        session.add(LoginAttempt(username=name, ip=address, device=device or None, at=now))
         # Old rows are useless to the throttle: keep the table small as we go.
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * LOCK_WINDOW))
         # The boundary commits this row although the sign-in fails: the view handles
         # LoginFailed without rolling back.
-        raise LoginFailed("Nama pengguna atau kata sandi salah.")
-    session.execute(delete(LoginAttempt).where(
-        LoginAttempt.username == key[0], LoginAttempt.ip == key[1]))
+        raise LoginFailed(PUBLISHED if published else WRONG)
+    # The user's own slips (from this address or this browser) are forgotten; failures
+    # for this username from elsewhere keep counting.
+    own = [LoginAttempt.ip == address] + ([LoginAttempt.device == device] if device else [])
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == name, or_(*own)))
     return user
+
+
+def _refuse_while_locked(session: Session, now: datetime, limit: int,
+                         *where: ColumnElement[bool]) -> None:
+    # The limit-th most recent failure in the window: while there is one, the key is
+    # locked until it leaves the window.
+    nth = session.scalar(
+        select(LoginAttempt.at).where(*where, LoginAttempt.at >= now - LOCK_WINDOW)
+        .order_by(LoginAttempt.at.desc()).offset(limit - 1).limit(1))
+    if nth is None:
+        return
+    minutes = max(1, math.ceil((nth + LOCK_WINDOW - now).total_seconds() / 60))
+    raise LoginLocked(
+        f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from accounts import services as accounts
@@ -46,11 +46,15 @@ def admin_users() -> Response | tuple[str, int]:
                 accounts.add_user(db(), user(), username=f.get("username", ""),
                                full_name=f.get("full_name", ""), password=f.get("password", ""),
                                role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
-                               email=f.get("email", ""))
+                               email=f.get("email", ""), min_length=cfg().min_password_length)
                 return _after("agents.admin_users", "Pengguna dibuat.")
             user_id = forms.optional_int(f, "user_id") or 0
             if action == "sandi":
-                accounts.reset_password(db(), user(), user_id, f.get("password", ""))
+                accounts.reset_password(db(), user(), user_id, f.get("password", ""),
+                                        min_length=cfg().min_password_length)
+                if user_id == user().id:
+                    # The reset ended every session of this user; the admin keeps this one.
+                    session["sv"] = user().session_version
                 return _after("agents.admin_users", "Kata sandi diganti.")
             accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
                               pokja_id=forms.optional_int(f, "pokja_id"),

@@ -16,5 +16,10 @@ class AgentsConfig:
     recordings_dir: Path
     timezone: str
     login_max_attempts: int
+    login_max_attempts_per_address: int
+    # The shortest new password (longer in production; the rule is accounts.passwords').
+    min_password_length: int
+    # Production: the demo password is refused at sign-in even where it is still set.
+    refuse_published_passwords: bool
     # Defaults of the console-editable hotline settings (agency name, office hours, ...).
     hotline_defaults: Mapping[str, str]

@@ -61,7 +61,9 @@ def _guard() -> Response | None:
         return None
     uid = session.get("uid")
     agent = db().get(User, uid) if isinstance(uid, int) else None
-    if agent is None or not agent.active:
+    # A session issued before the user signed out or got a new password carries an
+    # older version (accounts.services.end_sessions): it is over.
+    if agent is None or not agent.active or session.get("sv") != agent.session_version:
         session.clear()
         return redirect(url_for("agents.login", next=request.full_path.rstrip("?")))
     g.agent_user = agent

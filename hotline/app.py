@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_talisman import Talisman
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 import agents
@@ -84,6 +85,16 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     app.config.update({k: v for k, v in config.items() if k.isupper()})
+    if settings.trusted_proxy_hops:
+        # Behind the TLS proxy every request comes from the proxy: take the client's
+        # address, scheme and host from the X-Forwarded-* headers the trusted proxies
+        # appended, and nothing further (a client can send its own X-Forwarded-For; only
+        # the last ``hops`` entries were written by our proxies). The sign-in throttle
+        # keys on that address. Twilio signatures are checked against PUBLIC_BASE_URL
+        # when it is set (production requires it), else against the URL rebuilt here.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     celery = make_celery(runtime, **app.config.get("CELERY", {}))
     app.extensions["hotline"] = runtime
     app.extensions["celery"] = celery
@@ -118,6 +129,9 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             recordings_dir=settings.recordings_dir,
             timezone=settings.timezone,
             login_max_attempts=settings.login_max_attempts,
+            login_max_attempts_per_address=settings.login_max_attempts_per_address,
+            min_password_length=settings.min_password_length,
+            refuse_published_passwords=settings.production,
             hotline_defaults=settings.hotline_defaults(),
         ),
     )

@@ -1,9 +1,8 @@
-"""The ``hotline`` command: run, migrate, seed, inspect tickets, simulate calls."""
+"""The ``hotline`` command: run, migrate, seed, users, inspect tickets, simulate calls."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from hotline.settings import REPO_ROOT, ConfigError, load_settings
+from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
 
 def _create_app() -> Flask:
@@ -58,6 +57,12 @@ def seed_demo() -> None:
     from hotline.demo import DEMO_PASSWORD, DEMO_USERS
     from hotline.demo import seed_demo as seed
 
+    if _runtime().settings.production:
+        raise click.ClickException(
+            "seed-demo is refused in production (HOTLINE_ENV=production): its users' "
+            f"password '{DEMO_PASSWORD}' is published. Create the first admin with "
+            "`hotline users create-admin USERNAME`, then pokja, categories and users in "
+            "the console.")
     with _runtime().transaction() as session:
         created = seed(session)
     if created:
@@ -65,6 +70,73 @@ def seed_demo() -> None:
         click.echo(f"demo data created; users {users}, password '{DEMO_PASSWORD}'")
     else:
         click.echo("demo data already present")
+
+
+# --- users -------------------------------------------------------------------------------
+
+@cli.group()
+def users() -> None:
+    """Console users: the first admin, a forgotten password."""
+
+
+def _new_password(username: str, from_stdin: bool) -> str:
+    """The new password: one line of stdin, or typed twice at a hidden prompt."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(f"New password for {username}", hide_input=True,
+                                confirmation_prompt=True)
+    if not password:
+        raise click.ClickException("no password given")
+    return password
+
+
+@users.command("create-admin")
+@click.argument("username")
+@click.option("--full-name", default="", help="Shown in the console (default: the username).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of stdin instead of prompting.")
+def users_create_admin(username: str, full_name: str, password_stdin: bool) -> None:
+    """Create an admin user (the first one of a new installation)."""
+    from accounts.services import create_user
+    from tickets.errors import InvalidInput
+    from tickets.models import Role
+
+    runtime = _runtime()
+    password = _new_password(username, password_stdin)
+    try:
+        with runtime.transaction() as session:
+            create_user(session, username=username, full_name=full_name, password=password,
+                        role=Role.ADMIN, min_length=runtime.settings.min_password_length)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"admin {username.strip().lower()} created; sign in at /console/")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of stdin instead of prompting.")
+def users_reset_password(username: str, password_stdin: bool) -> None:
+    """Give a user a new password; their open console sessions end and a sign-in lock
+    on the account is lifted."""
+    from accounts.services import set_password, user_by_username
+    from tickets.errors import InvalidInput, NotFound
+
+    runtime = _runtime()
+    with runtime.session() as session:
+        try:
+            name = user_by_username(session, username).username
+        except NotFound as exc:
+            raise click.ClickException(exc.message) from exc
+    password = _new_password(name, password_stdin)
+    try:
+        with runtime.transaction() as session:
+            set_password(session, user_by_username(session, name), password,
+                         min_length=runtime.settings.min_password_length)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"password of {name} changed; their open sessions have ended")
 
 
 # --- tickets -----------------------------------------------------------------------------
@@ -186,7 +258,7 @@ def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], fr
 
     settings = _runtime().settings
     if url is None:
-        url = f"http://{_host()}:{_port()}"
+        url = f"http://{settings.host}:{settings.port}"
     if interactive is None:
         interactive = sys.stdin.isatty()
     sim = CallSimulator(
@@ -194,7 +266,7 @@ def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], fr
         keys=keys, recordings=recording, from_number=from_number, sign=not unsigned,
         ask=(lambda prompt: click.prompt(prompt, default="", show_default=False))
         if interactive else None,
-        echo=click.echo,
+        echo=click.echo, public_base_url=settings.public_base_url,
     )
     click.echo(f"calling {url} as {from_number} ({sim.result.call_sid})")
     try:
@@ -208,16 +280,10 @@ def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], fr
 
 # --- running everything ----------------------------------------------------------------------
 
-def _host() -> str:
-    return os.environ.get("HOST", "127.0.0.1")
-
-
-def _port() -> int:
-    return int(os.environ.get("PORT", "5000"))
-
-
 @cli.command("run")
-@click.option("--host", default=None, help="Interface (env HOST, default 127.0.0.1).")
+@click.option("--host", default=None,
+              help="Interface (env HOST, default 127.0.0.1). Any other than loopback needs "
+                   "SECRET_KEY and TWILIO_AUTH_TOKEN set to your own values.")
 @click.option("--port", default=None, type=int, help="Port (env PORT, default 5000).")
 @click.option("--workers", default=None, type=int,
               help="gunicorn worker processes (default: gunicorn.conf.py's).")
@@ -229,7 +295,11 @@ def run(host: str | None, port: int | None, workers: int | None,
     from hotline.migrate import upgrade
 
     settings = _runtime().settings
-    host, port = host or _host(), port or _port()
+    host, port = host or settings.host, port or settings.port
+    try:
+        settings.refuse_published_secrets(host)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from exc
     upgrade(settings.database_url)
     settings.recordings_dir.mkdir(parents=True, exist_ok=True)
     if with_worker is None:
@@ -287,9 +357,12 @@ def check() -> None:
         settings = load_settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    mode = "embedded (no Redis)" if settings.embedded else f"Redis {settings.redis_url}"
-    click.echo(f"environment: {settings.env}\ndatabase: {settings.database_url}\nqueue: {mode}\n"
-               f"speech engine: {settings.speech_engine}")
+    # Printed URLs end up in terminals, CI logs and support tickets: never their passwords.
+    mode = ("embedded (no Redis)" if settings.redis_url is None
+            else f"Redis {mask_url(settings.redis_url)}")
+    click.echo(f"environment: {settings.env}\ndatabase: {mask_url(settings.database_url)}\n"
+               f"queue: {mode}\nspeech engine: {settings.speech_engine}\n"
+               f"proxy hops trusted for the client address: {settings.trusted_proxy_hops}")
     from hotline.notify_tasks import notify_config
     from notify import providers
 

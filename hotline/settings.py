@@ -7,6 +7,7 @@ deployment stops at startup instead of failing on the first call.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -15,17 +16,45 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from accounts.passwords import MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH_PRODUCTION
 from tickets.contacts import is_mailbox, to_e164
 from tickets.hours import OfficeHours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
+# The development defaults. They are published (here and in the README), so nothing
+# reachable from another machine may run with them: see ``refuse_published_secrets``.
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEV_AUTH_TOKEN = "suarawarga-dev-token"
 DEV_ACCOUNT_SID = "AC" + "0" * 32
 
 
 class ConfigError(Exception):
     pass
+
+
+_URL_PASSWORD = re.compile(r"^(?P<head>[a-zA-Z][\w+.-]*://[^:@/]*:).*@(?P<tail>[^@]*)$",
+                           re.DOTALL)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit to print or log.
+
+    Everything up to the last ``@`` is taken as the password, so a password with an
+    unescaped ``@`` is masked whole rather than in part.
+    """
+    return _URL_PASSWORD.sub(r"\g<head>***@\g<tail>", url)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server bound to ``host`` is reachable from this machine only."""
+    host = host.strip().strip("[]")
+    if host == "localhost" or host.startswith("unix:"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name, "0.0.0.0"-like wildcard or another machine's address
 
 
 class _Env:
@@ -69,9 +98,10 @@ class _Env:
             return None
         parsed = urlparse(value)
         if parsed.scheme.split("+")[0] not in schemes:
-            raise ConfigError(f"{name} must be a {'/'.join(schemes)} URL, got {value!r}")
+            raise ConfigError(
+                f"{name} must be a {'/'.join(schemes)} URL, got {mask_url(value)!r}")
         if parsed.scheme.startswith("http") and not parsed.netloc:
-            raise ConfigError(f"{name} must be an absolute URL, got {value!r}")
+            raise ConfigError(f"{name} must be an absolute URL, got {mask_url(value)!r}")
         return value.rstrip("/") if parsed.scheme.startswith("http") else value
 
 
@@ -124,13 +154,57 @@ class Settings:
     speech_max_audio_seconds: int
     delete_twilio_recordings: bool
     login_max_attempts: int
+    login_max_attempts_per_address: int
+    trusted_proxy_hops: int
     session_cookie_secure: bool
+    host: str
+    port: int
     notify: NotifySettings
 
     @property
     def embedded(self) -> bool:
         """No Redis: the queue lives on the local disk and `hotline run` starts the worker."""
         return self.redis_url is None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def min_password_length(self) -> int:
+        """The shortest password a user may be given (accounts.passwords has the rule)."""
+        return MIN_PASSWORD_LENGTH_PRODUCTION if self.production else MIN_PASSWORD_LENGTH
+
+    def published_secrets(self) -> list[str]:
+        """The variables still at a published development value.
+
+        The account SID is no secret (it names the account, the token proves it) and
+        the development one marks "no Twilio", so it counts only in production.
+        """
+        names = [name for name, value, dev in (
+            ("SECRET_KEY", self.secret_key, DEV_SECRET_KEY),
+            ("TWILIO_AUTH_TOKEN", self.twilio_auth_token, DEV_AUTH_TOKEN),
+            ("TWILIO_ACCOUNT_SID", self.twilio_account_sid, DEV_ACCOUNT_SID),
+        ) if value == dev]
+        return names if self.production else [n for n in names if n != "TWILIO_ACCOUNT_SID"]
+
+    def refuse_published_secrets(self, host: str) -> None:
+        """Refuse to serve on a non-loopback ``host`` with a published secret.
+
+        With the development SECRET_KEY anyone can sign a console session cookie (and be
+        admin); with the development auth token anyone can sign Twilio webhooks and file
+        or read tickets. Production refuses them whatever the host (``load_settings``).
+        """
+        if is_loopback(host):
+            return
+        published = self.published_secrets()
+        if published:
+            raise ConfigError(
+                f"refusing to serve on {host}, reachable from other machines, with the "
+                f"published development value of {', '.join(published)}: set "
+                f"{' and '.join(published)} (SECRET_KEY: 32+ random characters, e.g. "
+                "python -c 'import secrets; print(secrets.token_hex(32))'), or serve on "
+                "127.0.0.1")
 
 
     def hotline_defaults(self) -> dict[str, str]:
@@ -157,10 +231,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"OFFICE_TIMEZONE is not a known time zone: {tz!r}") from None
 
-    secret = e.str("SECRET_KEY", None if prod else "dev-only-secret-key-change-me", required=prod)
+    secret = e.str("SECRET_KEY", None if prod else DEV_SECRET_KEY, required=prod)
     assert secret is not None
     if prod and len(secret) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    public_base_url = e.url("PUBLIC_BASE_URL", schemes=("http", "https"), required=prod)
+    if prod and not (public_base_url or "").startswith("https://"):
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be the https origin of the TLS proxy in production, got "
+            f"{public_base_url!r}")
 
     engine = e.str("SPEECH_ENGINE", "whisper") or "whisper"
     if engine not in ("whisper", "vosk", "none"):
@@ -171,7 +250,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     vocabulary = tuple(
         w.strip() for w in (e.str("SPEECH_VOCABULARY", "") or "").split(",") if w.strip()
     )
-    return Settings(
+    settings = Settings(
         env=mode,
         database_url=e.url(
             "DATABASE_URL", None if prod else f"sqlite:///{VAR_DIR / 'suarawarga.db'}",
@@ -183,7 +262,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_auth_token=e.str("TWILIO_AUTH_TOKEN", None if prod else DEV_AUTH_TOKEN,
                                 required=prod) or "",
         twilio_api_base=_twilio_api_base(e, prod),
-        public_base_url=e.url("PUBLIC_BASE_URL", schemes=("http", "https")),
+        public_base_url=public_base_url,
         recordings_dir=Path(e.str("RECORDINGS_DIR", str(VAR_DIR / "recordings")) or ""),
         queue_dir=Path(e.str("QUEUE_DIR", str(VAR_DIR / "queue")) or ""),
         agency_name=e.str("AGENCY_NAME", "Pemerintah Kabupaten Contoh") or "",
@@ -204,9 +283,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         speech_max_audio_seconds=e.int("SPEECH_MAX_AUDIO_SECONDS", 900, lo=10, hi=7200),
         delete_twilio_recordings=e.bool("DELETE_TWILIO_RECORDINGS", False),
         login_max_attempts=e.int("LOGIN_MAX_ATTEMPTS", 5, lo=1, hi=100),
+        login_max_attempts_per_address=e.int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 20, lo=1,
+                                             hi=10000),
+        trusted_proxy_hops=e.int("TRUSTED_PROXY_HOPS", 0, lo=0, hi=5),
         session_cookie_secure=e.bool("SESSION_COOKIE_SECURE", prod),
+        host=e.str("HOST", "127.0.0.1") or "127.0.0.1",
+        port=e.int("PORT", 5000, lo=1, hi=65535),
         notify=_notify(e),
     )
+    if prod:
+        published = settings.published_secrets()
+        if published:
+            raise ConfigError(
+                f"{', '.join(published)} must not be the published development value in "
+                "production")
+    return settings
 
 
 def _phone(e: _Env, name: str, *, strict: bool = False) -> str | None:
@@ -262,7 +353,8 @@ def _twilio_api_base(e: _Env, prod: bool) -> str | None:
     production insists on https (plain http and loopback are for the simulator)."""
     value = e.url("TWILIO_API_BASE", schemes=("http", "https"))
     if prod and value and not value.startswith("https://"):
-        raise ConfigError(f"TWILIO_API_BASE must be an https URL in production, got {value!r}")
+        raise ConfigError(
+            f"TWILIO_API_BASE must be an https URL in production, got {mask_url(value)!r}")
     return value
 
 

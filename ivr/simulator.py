@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from twilio.request_validator import RequestValidator
@@ -72,8 +72,12 @@ class CallSimulator:
         status_callback: str | None = "/ivr/call-status",
         max_steps: int = 60,
         peer: RecordingPeer | None = None,
+        public_base_url: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Behind the TLS proxy Twilio signs the public URL, and the hotline checks the
+        # signature against PUBLIC_BASE_URL: sign that, post to ``base_url``.
+        self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self.auth_token = auth_token
         self.account_sid = account_sid
         self.keys = list(keys)
@@ -109,8 +113,13 @@ class CallSimulator:
         full = urljoin(self.base_url + "/", url)
         headers = {}
         if self.sign:
+            signed = full
+            if self.public_base_url:
+                parts = urlsplit(full)
+                signed = self.public_base_url + parts.path + (
+                    f"?{parts.query}" if parts.query else "")
             headers["X-Twilio-Signature"] = RequestValidator(self.auth_token).compute_signature(
-                full, params
+                signed, params
             )
         response = self.http.post(full, data=params, headers=headers, timeout=15)
         self.result.requests.append((full, response.status_code))

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.settings import ConfigError, load_settings
+from hotline.settings import (
+    DEV_ACCOUNT_SID,
+    DEV_AUTH_TOKEN,
+    DEV_SECRET_KEY,
+    ConfigError,
+    is_loopback,
+    load_settings,
+    mask_url,
+)
 
 PROD = {
     "HOTLINE_ENV": "production",
@@ -10,6 +18,7 @@ PROD = {
     "SECRET_KEY": "x" * 40,
     "TWILIO_ACCOUNT_SID": "AC" + "12" * 16,
     "TWILIO_AUTH_TOKEN": "token",
+    "PUBLIC_BASE_URL": "https://hotline.example.go.id",
 }
 
 
@@ -20,7 +29,7 @@ def test_the_embedded_default_needs_no_settings():
 
 
 @pytest.mark.parametrize("missing", ["DATABASE_URL", "SECRET_KEY", "TWILIO_AUTH_TOKEN",
-                                     "TWILIO_ACCOUNT_SID"])
+                                     "TWILIO_ACCOUNT_SID", "PUBLIC_BASE_URL"])
 def test_production_names_each_missing_setting(missing):
     env = {k: v for k, v in PROD.items() if k != missing}
     with pytest.raises(ConfigError, match=missing):
@@ -63,3 +72,77 @@ def test_production_fetches_recordings_from_an_https_twilio_api_only():
                          ).twilio_api_base == "https://api.twilio.example"
     # Development keeps the loopback peer the simulator and the tests use.
     assert load_settings({"TWILIO_API_BASE": "http://127.0.0.1:8080"}).twilio_api_base
+
+
+def test_a_complete_production_configuration_loads():
+    settings = load_settings(PROD)
+    assert settings.production and settings.min_password_length == 12
+    assert settings.published_secrets() == []
+
+
+@pytest.mark.parametrize(("name", "published"), [
+    ("SECRET_KEY", DEV_SECRET_KEY),
+    ("TWILIO_AUTH_TOKEN", DEV_AUTH_TOKEN),
+    ("TWILIO_ACCOUNT_SID", DEV_ACCOUNT_SID),
+])
+def test_production_refuses_each_published_development_value(name, published):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**PROD, name: published})
+
+
+@pytest.mark.parametrize("url", ["http://hotline.example.go.id", "hotline.example.go.id"])
+def test_production_needs_an_https_public_base_url(url):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_settings({**PROD, "PUBLIC_BASE_URL": url})
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "hotline.lan", ""])
+def test_serving_beyond_loopback_refuses_the_published_secrets(host):
+    settings = load_settings({})
+    with pytest.raises(ConfigError) as refused:
+        settings.refuse_published_secrets(host)
+    assert "SECRET_KEY" in str(refused.value) and "TWILIO_AUTH_TOKEN" in str(refused.value)
+    # The development SID names no one's account: it is not what an attacker needs.
+    assert "TWILIO_ACCOUNT_SID" not in str(refused.value)
+    own = load_settings({"SECRET_KEY": "s" * 40, "TWILIO_AUTH_TOKEN": "own-token"})
+    own.refuse_published_secrets(host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.1.1", "localhost", "::1", "[::1]",
+                                  "unix:/run/hotline.sock"])
+def test_loopback_serves_with_the_development_defaults(host):
+    assert is_loopback(host)
+    load_settings({}).refuse_published_secrets(host)
+
+
+def test_a_non_loopback_host_setting_is_checked_by_hotline_run_not_by_every_command():
+    settings = load_settings({"HOST": "0.0.0.0", "PORT": "8080"})
+    assert (settings.host, settings.port) == ("0.0.0.0", 8080)
+
+
+def test_proxy_hops_and_the_address_limit_are_read():
+    settings = load_settings({"TRUSTED_PROXY_HOPS": "1", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "7"})
+    assert (settings.trusted_proxy_hops, settings.login_max_attempts_per_address) == (1, 7)
+    assert load_settings({}).trusted_proxy_hops == 0
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
+        load_settings({"TRUSTED_PROXY_HOPS": "-1"})
+
+
+@pytest.mark.parametrize(("url", "masked"), [
+    ("postgresql+psycopg://suarawarga:s3cret@postgres:5432/suarawarga",
+     "postgresql+psycopg://suarawarga:***@postgres:5432/suarawarga"),
+    ("redis://:r3dis@redis:6379/0", "redis://:***@redis:6379/0"),
+    # An unescaped "@" in the password: all of it is masked, not a part.
+    ("postgresql://u:p@ss/w@rd@db/x", "postgresql://u:***@db/x"),
+    ("postgresql+psycopg://postgres@127.0.0.1:5432/test",
+     "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    ("sqlite:////var/lib/suarawarga.db", "sqlite:////var/lib/suarawarga.db"),
+])
+def test_a_url_password_is_masked(url, masked):
+    assert mask_url(url) == masked
+
+
+def test_a_malformed_url_setting_is_named_without_its_password():
+    with pytest.raises(ConfigError, match="DATABASE_URL") as refused:
+        load_settings({"DATABASE_URL": "mysql://hotline:topsecret@db/suarawarga"})
+    assert "topsecret" not in str(refused.value) and "hotline:***@db" in str(refused.value)

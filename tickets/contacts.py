@@ -73,6 +73,29 @@ def caller_number(value: str | None) -> str | None:
         return None
 
 
+# A phone number as it shows up in a provider's error text or a URL: E.164 with its
+# "+" (or URL-encoded "%2B", or after "whatsapp:"), or an Indonesian number without it.
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\w%])(?:\+|%2[Bb])\d{7,15}(?!\d)"  # +6281234567890, %2B6281234567890
+    r"|(?<![\w+])(?:62|0)8\d{7,12}(?!\d)"  # 6281234567890, 081234567890
+)
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every phone number in it masked: ``+6281234567890`` becomes
+    ``+62812****7890`` (country code and operator prefix, the last four digits), enough
+    to tell numbers apart in a log and too little to call anyone."""
+
+    def mask(found: re.Match[str]) -> str:
+        number = found.group(0)
+        sign = next((p for p in ("+", "%2B", "%2b") if number.startswith(p)), "")
+        digits = number[len(sign):]
+        keep = max(0, min(5, len(digits) - 8))  # at least four digits masked
+        return f"{sign}{digits[:keep]}{'*' * (len(digits) - keep - 4)}{digits[-4:]}"
+
+    return _PHONE_IN_TEXT.sub(mask, text)
+
+
 def is_email(value: str) -> bool:
     return len(value) <= 200 and _EMAIL.fullmatch(value) is not None
 

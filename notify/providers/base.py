@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tickets.contacts import mask_phones
+
 
 @dataclass(frozen=True)
 class ProviderReceipt:
@@ -12,10 +14,15 @@ class ProviderReceipt:
 
 
 class DeliveryError(Exception):
-    """Delivery failed; ``permanent`` means trying again cannot help (an invalid number)."""
+    """Delivery failed; ``permanent`` means trying again cannot help (an invalid number).
+
+    Its text goes to the logs and the outbox row, so phone numbers in it are masked here:
+    Twilio's errors quote the number ("The 'To' number +62... is not valid") and a failed
+    request's URL carries it (``To=%2B62...``).
+    """
 
     def __init__(self, message: str, *, permanent: bool, code: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(mask_phones(message))
         self.permanent = permanent
         self.code = code
 

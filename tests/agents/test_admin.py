@@ -29,6 +29,11 @@ def test_user_form_errors_are_indonesian_and_beside_the_field(admin):
     response = admin.post("/console/admin/pengguna", {
         "action": "baru", "username": "baru2", "password": "panjang-sekali", "role": "pokja"})
     assert "Pengguna pokja harus terhubung ke satu pokja." in response.get_data(as_text=True)
+    # The one password rule (accounts.passwords) holds in the console too.
+    response = admin.post("/console/admin/pengguna", {
+        "action": "baru", "username": "baru3", "password": "suarawarga2024",
+        "role": "operator"})
+    assert "Kata sandi ini terlalu umum" in response.get_data(as_text=True)
 
 
 def test_the_admin_deactivates_a_user_and_resets_a_password(admin, app, db):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import LoginAttempt
-from tests.agents.conftest import TOKEN, reload, sign_in
+from tests.agents.conftest import TOKEN, reload, sign_in, user_named
 from tickets.models import Status, TicketEvent
 
 
@@ -120,3 +120,119 @@ def test_login_never_redirects_to_another_site(app):
     response = client.post("/console/masuk?next=//evil.example/x", data={
         "username": "operator", "password": "suarawarga", "csrf_token": token})
     assert response.headers["Location"] == "/console/antrean"
+
+
+# --- the client's address behind the TLS proxy ------------------------------------------------
+
+def _sign_in_from(client, username: str, password: str, forwarded_for: str | None):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    token = TOKEN.search(client.get("/console/masuk").get_data(as_text=True)).group(1)
+    return client.post("/console/masuk", headers=headers, data={
+        "username": username, "password": password, "csrf_token": token})
+
+
+def _failed_addresses(db) -> set[str]:
+    db.expire_all()
+    return set(db.scalars(select(LoginAttempt.ip)))
+
+
+def test_x_forwarded_for_is_ignored_unless_proxy_hops_are_trusted(app, db):
+    # Without TRUSTED_PROXY_HOPS a client could pick its own address per attempt and
+    # never be throttled: the header is not believed.
+    for i in range(3):
+        _sign_in_from(app.test_client(), f"user{i}", "tebakan", f"203.0.113.{i}")
+    assert _failed_addresses(db) == {"127.0.0.1"}
+
+
+@pytest.fixture
+def behind_proxy(env_overrides: dict[str, str]) -> None:
+    env_overrides.update(TRUSTED_PROXY_HOPS="1", LOGIN_MAX_ATTEMPTS_PER_ADDRESS="3")
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_behind_a_trusted_proxy_each_citizen_is_throttled_on_their_own_address(app, db):
+    spray = "203.0.113.7"
+    for name in ("andi", "budi", "citra"):
+        assert _sign_in_from(app.test_client(), name, "tebakan", spray).status_code == 401
+    # Only the proxy's own entry counts: a client's made-up first entry is ignored.
+    assert _failed_addresses(db) == {spray}
+    _sign_in_from(app.test_client(), "dewi", "tebakan", f"10.9.9.9, {spray}")
+    assert _failed_addresses(db) == {spray}
+
+    locked = _sign_in_from(app.test_client(), "supervisor", "suarawarga", spray)
+    assert locked.status_code == 401
+    assert "Terlalu banyak percobaan" in locked.get_data(as_text=True)
+    # Another citizen behind the same proxy is not affected.
+    assert _sign_in_from(app.test_client(), "supervisor", "suarawarga",
+                         "198.51.100.9").status_code == 302
+
+
+def test_a_browser_the_user_signed_in_with_gets_through_a_lock_on_the_account(app, settings):
+    mine = app.test_client()
+    assert sign_in(mine, "operator").status_code == 302  # the console remembers this browser
+    token = TOKEN.search(mine.get("/console/antrean").get_data(as_text=True)).group(1)
+    mine.post("/console/keluar", data={"csrf_token": token})
+
+    attacker = app.test_client()
+    for _ in range(settings.login_max_attempts):
+        sign_in(attacker, "operator", "tebakan")
+    assert sign_in(attacker, "operator").status_code == 401  # even with the password
+    assert sign_in(app.test_client(), "operator").status_code == 401  # a new browser
+    assert sign_in(mine, "operator").status_code == 302
+
+
+def test_a_forged_device_cookie_is_ignored(app, settings):
+    attacker = app.test_client()
+    attacker.set_cookie("konsol_perangkat", "eyJvcGVyYXRvciI6ImFiYyJ9.forged.sig",
+                        path="/console/")
+    for _ in range(settings.login_max_attempts):
+        sign_in(attacker, "operator", "tebakan")
+    assert sign_in(attacker, "operator").status_code == 401
+
+
+# --- ending sessions ---------------------------------------------------------------------------
+
+def _sign_out(agent) -> None:
+    assert agent.client.post("/console/keluar",
+                             data={"csrf_token": agent.token("/console/")}).status_code == 302
+
+
+def test_signing_out_ends_every_open_session_of_the_user(agent):
+    desk, laptop = agent("operator"), agent("operator")
+    other = agent("supervisor")
+    _sign_out(desk)
+    assert laptop.get("/console/antrean").status_code == 302  # a copy of the cookie too
+    assert other.get("/console/antrean").status_code == 200
+    assert agent("operator").get("/console/antrean").status_code == 200  # signs in again
+
+
+def test_an_admins_password_reset_ends_the_users_sessions(agent, admin, db):
+    operator = agent("operator")
+    target = user_named(db, "operator")
+    response = admin.post("/console/admin/pengguna", {
+        "action": "sandi", "user_id": str(target.id), "password": "sandi-baru-123"})
+    assert response.status_code == 302
+    assert operator.get("/console/antrean").status_code == 302
+    # The admin who reset their own password keeps this session, and only this one.
+    other_admin_session = agent("admin")
+    me = user_named(db, "admin")
+    assert admin.post("/console/admin/pengguna", {
+        "action": "sandi", "user_id": str(me.id), "password": "kuda-lari-pagi-9"},
+    ).status_code == 302
+    assert admin.get("/console/admin/pengguna").status_code == 200
+    assert other_admin_session.get("/console/admin/pengguna").status_code == 302
+
+
+def test_the_cli_password_reset_ends_the_users_sessions(app, agent, db):
+    from hotline.cli import cli
+
+    laptop = agent("operator")
+    result = app.test_cli_runner().invoke(
+        cli, ["users", "reset-password", "operator", "--password-stdin"],
+        input="kuda-lari-pagi-9\n")
+    assert result.exit_code == 0, result.output
+    assert laptop.get("/console/antrean").status_code == 302
+    assert sign_in(app.test_client(), "operator", "kuda-lari-pagi-9").status_code == 302
+    unknown = app.test_cli_runner().invoke(
+        cli, ["users", "reset-password", "nobody", "--password-stdin"], input="x\n")
+    assert unknown.exit_code == 1 and "tidak ditemukan" in unknown.output

@@ -10,7 +10,8 @@ import pytest
 
 AGENTS = Path(__file__).resolve().parents[2] / "agents"
 PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 40,
-              "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token"}
+              "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token",
+              "PUBLIC_BASE_URL": "https://hotline.example.id"}
 
 
 def _csp(response) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -20,8 +20,10 @@ from tickets.models import Call, Recording, RecordingStatus, Status, Ticket, Tra
 FILE = ("1", "1", "2", "1")  # complaint, first category, not anonymous, submit
 ACCOUNT = "AC" + "0" * 32
 SID = "RE" + "ab" * 16
+PUBLIC = "https://hotline.example.id"
 PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 40,
-              "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token"}
+              "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token",
+              "PUBLIC_BASE_URL": PUBLIC}
 
 
 def _ticket(db, number: str) -> Ticket:
@@ -146,7 +148,7 @@ def test_a_header_only_wav_is_not_stored_and_keeps_no_claimed_duration(app, db, 
 def test_in_production_a_recording_url_off_twilio_is_never_fetched(place_call, peer, db,
                                                                    complaint_wav):
     # The simulator's RecordingUrl is plain http on loopback: fine for development only.
-    result = place_call(*FILE, recordings=[complaint_wav])
+    result = place_call(*FILE, recordings=[complaint_wav], public_base_url=PUBLIC)
 
     ticket = _ticket(db, result.ticket_number)
     recording = ticket.recordings[0]

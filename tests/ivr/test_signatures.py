@@ -95,3 +95,34 @@ def test_query_strings_are_part_of_the_signed_url(live_server, settings):
     same = requests.post(signed_url, data=CALL, headers={"X-Twilio-Signature": signature},
                          timeout=5)
     assert same.status_code == 200
+
+
+def _post_via_proxy(live_server, settings, signed_url, *, host, call_sid):
+    from twilio.request_validator import RequestValidator
+
+    form = {**CALL, "CallSid": call_sid}
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(signed_url, form)
+    return requests.post(f"{live_server}/ivr/voice", data=form, timeout=5, headers={
+        "X-Twilio-Signature": signature, "X-Forwarded-For": "54.172.60.1",
+        "X-Forwarded-Proto": "https", "X-Forwarded-Host": host})
+
+
+@pytest.mark.parametrize(("env_overrides", "status"), [
+    ({"TRUSTED_PROXY_HOPS": "1"}, 200),
+    ({}, 403),  # forwarded headers from an untrusted hop are not believed
+])
+def test_a_trusted_proxys_forwarded_url_is_what_twilio_signed(live_server, settings, status):
+    # No PUBLIC_BASE_URL (development behind a tunnel): the URL is rebuilt from the
+    # proxy's X-Forwarded-Proto and -Host, and only when the proxy is trusted.
+    response = _post_via_proxy(live_server, settings, "https://hotline.example.id/ivr/voice",
+                               host="hotline.example.id", call_sid="CA" + "f" * 32)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("env_overrides", [
+    {"TRUSTED_PROXY_HOPS": "1", "PUBLIC_BASE_URL": "https://hotline.example.id"}])
+def test_public_base_url_wins_over_a_forwarded_host(live_server, settings):
+    assert _post_via_proxy(live_server, settings, "https://hotline.example.id/ivr/voice",
+                           host="evil.example", call_sid="CA" + "a" * 32).status_code == 200
+    assert _post_via_proxy(live_server, settings, "https://evil.example/ivr/voice",
+                           host="evil.example", call_sid="CA" + "b" * 32).status_code == 403

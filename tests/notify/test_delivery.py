@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,23 @@ def test_an_invalid_number_stops_the_retries_and_shows_in_the_failed_list(db, mo
     _make_due(db)
     notify_tasks.sweep()
     assert len([r for r in twilio.requests if r[0] == "POST"]) == 1
+
+
+def test_a_provider_error_is_logged_and_stored_without_the_phone_number(db, move, twilio,
+                                                                         caplog):
+    number = "+6281298765432"
+    twilio.reject(number, code=21211)  # "The 'To' number +62... is not a valid phone number."
+    ticket = make_ticket(db, phone=number, whatsapp=None)
+    with caplog.at_level(logging.WARNING, logger="hotline.notify_tasks"):
+        move(ticket, S.FORWARDED)
+
+    (record,) = [r for r in caplog.records if r.name == "hotline.notify_tasks"]
+    line = record.getMessage()
+    assert "The 'To' number +62812****5432 is not a valid phone number" in line
+    assert number not in line and number[1:] not in line
+    (sms,) = rows(db, channel="sms")
+    assert "+62812****5432" in (sms.last_error or "") and number not in (sms.last_error or "")
+    assert sms.recipient == number  # the row still knows whom it was for
 
 
 @pytest.fixture
