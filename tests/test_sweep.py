@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -117,3 +118,23 @@ def test_answered_tickets_close_themselves_after_ten_working_days(app, db):
     assert ticket.status is Status.CLOSED
     assert "Ditutup otomatis" in (ticket.events[-1].note or "")
     assert recent.status is Status.ANSWERED
+
+
+def test_two_sweeps_at_once_fetch_each_lost_recording_once(app, db, peer, complaint_wav):
+    _, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=3600)
+    start, results = threading.Barrier(2), []
+
+    def run() -> None:
+        start.wait()
+        results.append(sweep.apply().result)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 2
+    db.expire_all()
+    assert recording.status is RecordingStatus.STORED
+    # Both sweeps may have queued it; only the one holding the lease fetched it.
+    assert peer.recordings[recording.recording_sid].hits == 1

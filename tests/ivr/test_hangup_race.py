@@ -76,3 +76,23 @@ def test_the_callbacks_sent_at_once_file_one_ticket(signed_post, peer, complaint
             t.join(30)
         assert sorted(codes) in ([200, 204, 204],), codes  # never a 500
         assert _tickets_for(db, call_sid) == 1
+
+
+def test_two_identical_recording_callbacks_at_once_add_one_recording(
+        signed_post, peer, complaint_wav, db):
+    call_sid, steps = _call(signed_post, peer, complaint_wav)
+    signed_post(*steps["ended"])  # the caller has hung up: the recording files the ticket
+    start, codes = threading.Barrier(2), []
+
+    def send() -> None:
+        start.wait()
+        codes.append(signed_post(*steps["ready"]).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert codes == [204, 204]
+    assert _tickets_for(db, call_sid) == 1
+    assert db.scalar(select(func.count()).select_from(Recording)) == 1
