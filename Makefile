@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test deps venv models services lint bench-ivr bench-asr bench-pipeline clean
+.PHONY: run test deps venv models services lint bench-ivr bench-asr bench-pipeline bench-faults \
+	clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
 run: venv models
@@ -51,6 +52,13 @@ bench-asr: venv models
 
 bench-pipeline: venv models services
 	$(PY) benchmarks/pipeline.py
+
+## Faults (speech worker killed, broker down, database connections cut, hang-up order)
+## against gunicorn + Celery + beat + its own redis-server + PostgreSQL.
+## FAULTS_ARGS="--speech-engine none" makes it quick.
+FAULTS_ARGS ?=
+bench-faults: venv models services
+	$(PY) benchmarks/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
