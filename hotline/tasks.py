@@ -9,7 +9,10 @@ row's version) becomes a Celery retry with backoff instead of a lost task.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +57,31 @@ class HotlineTask(Task):
     def owner(self) -> str:
         """This job's name for its leases: the task id, which its retries keep."""
         return str(self.request.id or f"local-{uuid.uuid4()}")
+
+    @contextmanager
+    def heartbeat(self, recording_id: int, owner: str,
+                  every: timedelta = work.HEARTBEAT) -> Iterator[None]:
+        """Renew this job's lease on ``recording_id`` every ``work.HEARTBEAT`` while the
+        block runs: a long transcription keeps its recording, and a killed worker stops
+        renewing, so the sweep hands the job on within one short lease."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(every.total_seconds()):
+                try:
+                    with self.transaction() as session:
+                        work.hold_until(session, recording_id, owner,
+                                        utcnow() + work.TRANSCRIBE_LEASE)
+                except Exception:  # the next beat tries again; the lease is the safety
+                    log.exception("could not renew the lease of recording %s", recording_id)
+
+        thread = threading.Thread(target=beat, name=f"lease-{recording_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(5)
 
     def backoff(self, base: int = 5, cap: int = 600) -> int:
         return int(min(cap, base * 2 ** self.request.retries))
@@ -242,11 +270,11 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
             return
         if claim is work.Claim.BUSY:
             return
-        lease = work.transcribe_lease(recording)
     import speech
 
     try:
-        result = speech_engine(self.runtime).transcribe(path)
+        with self.heartbeat(recording_id, owner):
+            result = speech_engine(self.runtime).transcribe(path)
     except speech.AudioError as exc:
         reason = AUDIO_REASONS.get(exc.reason, exc.reason)
         with self.transaction() as session:
@@ -258,7 +286,7 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
             countdown = self.backoff(10)
             with self.transaction() as session:
                 work.hold_until(session, recording_id, owner,
-                                utcnow() + timedelta(seconds=countdown) + lease)
+                                utcnow() + timedelta(seconds=countdown) + work.TRANSCRIBE_LEASE)
             raise self.retry(countdown=countdown, exc=exc) from exc
         with self.transaction() as session:
             transcripts.mark_transcription_failed(

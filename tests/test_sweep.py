@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from celery import _state as celery_state
 from sqlalchemy import update
 
 from hotline.tasks import sweep, transcribe
@@ -133,8 +134,26 @@ def test_two_sweeps_at_once_fetch_each_lost_recording_once(app, db, peer, compla
         t.start()
     for t in threads:
         t.join(60)
+    # Eager tasks in two threads at once leave Celery's process-wide "inside a task" flag
+    # set (it is saved and restored per call, not per thread); later tests call .get().
+    celery_state._set_task_join_will_block(False)
     assert len(results) == 2
     db.expire_all()
     assert recording.status is RecordingStatus.STORED
     # Both sweeps may have queued it; only the one holding the lease fetched it.
     assert peer.recordings[recording.recording_sid].hits == 1
+
+
+def test_a_working_transcription_keeps_renewing_its_lease(app, db, peer, complaint_wav):
+    _, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=5)
+    db.execute(update(Recording).where(Recording.id == recording.id)
+               .values(lease_owner="w", lease_until=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    with transcribe.heartbeat(recording.id, "w", every=timedelta(milliseconds=20)):
+        for _ in range(250):  # bounded: at most a few seconds on a loaded machine
+            db.expire_all()
+            if recording.lease_until > utcnow():
+                break
+            threading.Event().wait(0.02)
+    assert recording.lease_until > utcnow() + work.TRANSCRIBE_LEASE - timedelta(seconds=10)
+    assert work.transcriptions_to_rescue(db) == []  # not stored yet; and held

@@ -3,7 +3,8 @@
 A job claims the recording with one conditional UPDATE before doing anything, so of two
 chains of the same job (a retry and the sweep's rescue, or a message delivered twice)
 only one works at a time, and nothing writes the same file or transcribes twice. A
-worker killed mid-job (SIGKILL, the OOM killer) holds its lease only until it runs out;
+worker killed mid-job (SIGKILL, the OOM killer) holds its lease only until it runs out
+(a transcription renews its short lease while it works, see ``HEARTBEAT``);
 then the sweep hands the work to another worker, so recovery after a fault takes about a
 lease plus a sweep interval, not the broker's visibility timeout.
 
@@ -24,9 +25,10 @@ from tickets.clock import utcnow
 from tickets.models import Recording, RecordingStatus, Ticket, TranscriptionStatus
 
 DOWNLOAD_LEASE = timedelta(minutes=1)
-# Transcription runs at well under real time (RTF 0.1-0.35, docs/speech.md); the lease is
-# a floor plus the audio's own length, so a long recording is not taken from its worker.
-TRANSCRIBE_LEASE_FLOOR = timedelta(seconds=60)
+# A transcription's worker renews its lease every HEARTBEAT while it works, so however
+# long the recording, a killed worker's job is free again within one lease.
+TRANSCRIBE_LEASE = timedelta(seconds=45)
+HEARTBEAT = timedelta(seconds=15)
 MAX_TRANSCRIBE_ATTEMPTS = 3
 # Work found with no lease this long after it became due has lost its queue message.
 UNCLAIMED_GRACE = timedelta(seconds=60)
@@ -72,10 +74,6 @@ def release(session: Session, recording_id: int, owner: str) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def transcribe_lease(recording: Recording) -> timedelta:
-    return TRANSCRIBE_LEASE_FLOOR + timedelta(seconds=recording.duration_seconds or 0)
-
-
 def claim_transcription(session: Session, recording: Recording, owner: str,
                         now: datetime | None = None) -> Claim:
     """Take the transcription of ``recording``, counting the attempt."""
@@ -86,7 +84,7 @@ def claim_transcription(session: Session, recording: Recording, owner: str,
     base = and_(Recording.id == recording.id, Recording.status == RecordingStatus.STORED,
                 pending, _free(owner, now))
     if _claim(session, and_(base, Recording.transcribe_attempts < MAX_TRANSCRIBE_ATTEMPTS),
-              {"lease_owner": owner, "lease_until": now + transcribe_lease(recording),
+              {"lease_owner": owner, "lease_until": now + TRANSCRIBE_LEASE,
                "transcribe_attempts": Recording.transcribe_attempts + 1}):
         return Claim.GRANTED
     # Free, still pending, but out of attempts: the caller marks it failed.
