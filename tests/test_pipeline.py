@@ -32,7 +32,13 @@ COMPLAINT = (
     "Kalau hujan jalan itu tergenang air dan anak anak sekolah sering jatuh. "
     "Mohon jalan itu segera diperbaiki. Terima kasih."
 )
-KEY_WORDS = ("selamat", "siang", "jalan", "sekolah", "rusak", "dalam", "terima kasih")
+# Character error rate of whisper-base on COMPLAINT (espeak-ng, 8 kHz) as the worker
+# decodes it (product defaults: beam 5, temperature 0, loop guard), one 310-character
+# utterance, in the 13 CPU configurations of tests/speech/test_whisper.py (CER_BOUNDS):
+# 22.9-32.3 % (worst: MKL capped to AVX-512, as on Skylake-SP; AVX2 as here: 28.1 %).
+# Without the loop guard 4 of the 13 looped (79-141 %). The bound leaves a clear margin;
+# this test is about the path through the queue, tests/speech measures recognition.
+CER_BOUND = 0.45
 
 
 @pytest.fixture(scope="module")
@@ -99,38 +105,37 @@ def _wait_for_transcript(db, number: str, timeout: float = 120) -> Ticket:
     pytest.fail(f"no transcript for {number} within {timeout} s")
 
 
+@pytest.mark.model
 def test_a_recorded_complaint_is_transcribed_by_the_worker(place_call, long_complaint, db,
-                                                          peer):
-    started = time.monotonic()
+                                                          peer, settings):
     result = place_call("1", "1", "2", "1", recordings=[long_complaint])
     number = result.ticket_number
     assert number is not None
 
     ticket = _wait_for_transcript(db, number)
-    elapsed = time.monotonic() - started
     assert ticket.transcription_status is TranscriptionStatus.DONE, ticket.transcription_error
     assert ticket.status is Status.AWAITING_VERIFICATION
     transcript = ticket.transcript
     assert transcript is not None and transcript.engine == "whisper"
     # Synthetic speech band-limited to 8 kHz is hard for whisper-base (it hears "dalan"
     # for "jalan"); human telephone speech does far better (README, speech benchmark).
-    # So: the characters mostly match, and the plainest words come through.
     errors, total = char_errors(normalize_for_scoring(COMPLAINT),
                                 normalize_for_scoring(transcript.text))
-    assert errors / total < 0.5, transcript.text
-    text = transcript.text.lower()
-    assert sum(w in text for w in KEY_WORDS) >= 2, transcript.text
+    assert errors / total < CER_BOUND, f"CER {errors}/{total}: {transcript.text}"
     assert transcript.words and all(0 <= w["confidence"] <= 1 for w in transcript.words)
     assert transcript.audio_seconds and transcript.audio_seconds > 15
-    assert elapsed < 120
+    # No wall-clock assertion: speed is the benchmarks' business (benchmarks/pipeline.py),
+    # and the wait above only guards against a hang.
 
-    # A duplicated task stores nothing new.
+    # A duplicated (redelivered) task stores nothing new. Run here, in this process, so
+    # the test knows it has finished instead of sleeping and hoping the worker had.
+    from hotline.runtime import current_runtime
     from hotline.tasks import transcribe
 
+    assert current_runtime().settings.database_url == settings.database_url
     recording_id = ticket.recordings[0].id
-    transcribe.delay(recording_id)
-    transcribe.delay(recording_id)
-    time.sleep(3)
+    transcribe.apply(args=(recording_id,), throw=True)
+    transcribe.apply(args=(recording_id,), throw=True)
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Transcript)) == 1
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from speech import Engine, install_whisper_base, load_engine
-from speech.audio import ffmpeg_binary
 from speech.models import default_whisper_dir
+from tests.speech.corpus import Heard, hear, synthesise, to_telephone
 
 Say = Callable[[str], Path]
 Telephone = Callable[..., Path]
@@ -28,9 +27,14 @@ def whisper_dir() -> Path:
     return install_whisper_base(default_whisper_dir())
 
 
+# Temperature 0 only (no sampling fallback): the tests' decoding is deterministic on any
+# one CPU. Explicit, so the tests do not change with the product default.
+TEST_TEMPERATURES = (0.0,)
+
+
 @pytest.fixture(scope="session")
 def whisper(whisper_dir: Path) -> Engine:
-    return load_engine("whisper", str(whisper_dir), threads=2)
+    return load_engine("whisper", str(whisper_dir), threads=2, temperatures=TEST_TEMPERATURES)
 
 
 @pytest.fixture(scope="session")
@@ -50,13 +54,7 @@ def say(audio_dir: Path) -> Say:
         pytest.fail("espeak-ng is not installed; run `make deps` (apt-get install espeak-ng).")
 
     def _say(text: str) -> Path:
-        path = audio_dir / (text.replace(" ", "_")[:60] + ".wav")
-        if not path.exists():
-            # 120 words/min: espeak's default 175 is faster than any caller speaks.
-            subprocess.run(
-                ["espeak-ng", "-v", "id", "-s", "120", "-w", str(path), text], check=True
-            )
-        return path
+        return synthesise(text, audio_dir)
 
     return _say
 
@@ -67,23 +65,14 @@ def telephone() -> Callable[..., Path]:
     return to_telephone
 
 
-def to_telephone(src: Path, suffix: str = ".wav", codec: str = "pcm_s16le") -> Path:
-    """8 kHz mono, as Twilio delivers recordings (RecordingUrl + .wav or .mp3)."""
-    dst = src.with_name(f"{src.stem}.8k.{codec}{suffix}")
-    if not dst.exists():
-        cmd = [
-            ffmpeg_binary(),
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(src),
-            "-ar",
-            "8000",
-            "-ac",
-            "1",
-        ]
-        if suffix == ".wav":
-            cmd += ["-acodec", codec]
-        subprocess.run([*cmd, str(dst)], check=True)
-    return dst
+@pytest.fixture(scope="session")
+def heard(whisper: Engine, say: Say) -> Callable[[str], Heard]:
+    """`heard(channel)`: the corpus as the test engine hears it, decoded once per session."""
+    cache: dict[str, Heard] = {}
+
+    def _heard(channel: str) -> Heard:
+        if channel not in cache:
+            cache[channel] = hear(whisper, channel, say)
+        return cache[channel]
+
+    return _heard
