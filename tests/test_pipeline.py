@@ -129,10 +129,9 @@ def test_a_recorded_complaint_is_transcribed_by_the_worker(place_call, long_comp
 
     # A duplicated (redelivered) task stores nothing new. Run here, in this process, so
     # the test knows it has finished instead of sleeping and hoping the worker had.
-    from hotline.runtime import current_runtime
     from hotline.tasks import transcribe
 
-    assert current_runtime().settings.database_url == settings.database_url
+    assert transcribe.app.hotline_runtime.settings.database_url == settings.database_url
     recording_id = ticket.recordings[0].id
     transcribe.apply(args=(recording_id,), throw=True)
     transcribe.apply(args=(recording_id,), throw=True)
