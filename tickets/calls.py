@@ -144,8 +144,12 @@ def ended(session: Session, call_sid: str, from_number: str | None, to_number: s
     return _file(session, call, tz=tz, note=HUNG_UP_NOTE)
 
 
+def _ticket_of(session: Session, call: Call) -> Ticket | None:
+    return session.scalar(select(Ticket).where(Ticket.call_id == call.id))
+
+
 def _already_filed(session: Session, call: Call) -> Filed | None:
-    ticket = session.scalar(select(Ticket).where(Ticket.call_id == call.id))
+    ticket = _ticket_of(session, call)
     if ticket is None or not ticket.recordings:
         return None
     return Filed(ticket.number, ticket.recordings[-1].id, False)
@@ -172,7 +176,7 @@ def _file(session: Session, call: Call, *, tz: str, note: str | None = None) -> 
         if existing is not None:
             return Filed(existing.ticket.number, existing.id, False)
         return _already_filed(session, call)
-    ticket = session.scalar(select(Ticket).where(Ticket.call_id == call.id))
+    ticket = _ticket_of(session, call)
     if ticket is None:
         ticket = create_ticket(
             session, channel=Channel.PHONE, actor=CALLER, tz=tz,

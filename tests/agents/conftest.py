@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from hotline.demo import DEMO_PASSWORD
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import Category, Channel, Pokja, Status, Ticket
+from tickets.models import (
+    Category,
+    Channel,
+    Pokja,
+    Recording,
+    Status,
+    Ticket,
+    TranscriptionStatus,
+)
 from tickets.services import create_ticket
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -139,3 +147,14 @@ def make_ticket(db: Session) -> Callable[..., Ticket]:
 def reload(db: Session, ticket: Ticket) -> Ticket:
     db.expire_all()
     return db.get(Ticket, ticket.id)  # type: ignore[return-value]
+
+
+def recorded_phone_ticket(db: Session, recording_sid: str) -> tuple[Ticket, Recording]:
+    """A phone complaint waiting for its transcript, with one (not yet stored) recording."""
+    ticket = create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz="Asia/Jakarta",
+                           reporter_phone="+6281111", status=Status.RECORDED,
+                           transcription_status=TranscriptionStatus.PENDING)
+    recording = Recording(ticket=ticket, recording_sid=recording_sid)
+    db.add(recording)
+    db.commit()
+    return ticket, recording

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
+from tests.agents.conftest import recorded_phone_ticket
 from tests.audio_samples import HTML, encode, wav_bytes
-from tickets.lifecycle import SYSTEM
-from tickets.models import Channel, Recording, RecordingStatus, Status, TranscriptionStatus
+from tickets.models import RecordingStatus
 from tickets.recordings import store_recording
-from tickets.services import create_ticket
 
 
 def _phone_ticket(db):  # type: ignore[no-untyped-def]
-    ticket = create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz="Asia/Jakarta",
-                           reporter_phone="+6281111", status=Status.RECORDED,
-                           transcription_status=TranscriptionStatus.PENDING)
-    recording = Recording(ticket=ticket, recording_sid="RE" + "5" * 32)
-    db.add(recording)
-    db.commit()
-    return ticket, recording
+    return recorded_phone_ticket(db, "RE" + "5" * 32)
 
 
 def test_a_recording_is_served_as_the_audio_its_bytes_are(operator, db, settings, tmp_path):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.agents.conftest import reload
-from tickets.lifecycle import SYSTEM
+from tests.agents.conftest import recorded_phone_ticket, reload
 from tickets.models import (
     Channel,
     Pokja,
@@ -18,7 +17,6 @@ from tickets.models import (
     TranscriptionStatus,
 )
 from tickets.recordings import store_recording
-from tickets.services import create_ticket
 from tickets.transcripts import store_transcript
 
 WORDS = [
@@ -32,13 +30,7 @@ WORDS = [
 @pytest.fixture
 def phone_ticket(db, settings, complaint_wav):
     """A phone complaint with its stored recording and a machine transcript."""
-    from tickets.models import Recording
-    ticket = create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz="Asia/Jakarta",
-                           reporter_phone="+6281111", status=Status.RECORDED,
-                           transcription_status=TranscriptionStatus.PENDING)
-    recording = Recording(ticket=ticket, recording_sid="RE" + "1" * 32)
-    db.add(recording)
-    db.commit()
+    ticket, recording = recorded_phone_ticket(db, "RE" + "1" * 32)
     store_recording(db, recording.id, complaint_wav.read_bytes(), "audio/x-wav",
                     settings.recordings_dir)
     store_transcript(db, recording.id, {
