@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             catalog=runtime.catalog,
             hotline_defaults=settings.hotline_defaults(),
             db=request_session,
+            feedback=runtime.feedback,
             cache_seconds=settings.ivr_cache_seconds,
         ),
     )

@@ -17,6 +17,7 @@ from hotline.settings import Settings
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
 from tickets import db, events
+from tickets.feedback import FeedbackPolicy
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Runtime:
     dispatcher: events.Dispatcher
     catalog: Catalog
     composer: Composer
+    # The reporter's "is it fixed?" (the status line and, through messaging, replies).
+    feedback: FeedbackPolicy
 
     def session(self) -> Session:
         return self.sessionmaker()
@@ -58,5 +61,7 @@ def build_runtime(settings: Settings) -> Runtime:
     composer = Composer(notify_policy(settings), catalog)
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
+    feedback = FeedbackPolicy(reopen_limit=settings.feedback_reopen_limit,
+                              timezone=settings.timezone)
     return Runtime(settings, engine, db.make_sessionmaker(engine, dispatcher), dispatcher,
-                   catalog, composer)
+                   catalog, composer, feedback)

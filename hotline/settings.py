@@ -153,6 +153,8 @@ class Settings:
     speech_vocabulary: tuple[str, ...]
     speech_max_audio_seconds: int
     delete_twilio_recordings: bool
+    # Reopenings by the reporter that go back to the pokja; the next goes to supervisors.
+    feedback_reopen_limit: int
     login_max_attempts: int
     login_max_attempts_per_address: int
     trusted_proxy_hops: int
@@ -282,6 +284,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         speech_vocabulary=vocabulary,
         speech_max_audio_seconds=e.int("SPEECH_MAX_AUDIO_SECONDS", 900, lo=10, hi=7200),
         delete_twilio_recordings=e.bool("DELETE_TWILIO_RECORDINGS", False),
+        feedback_reopen_limit=e.int("FEEDBACK_REOPEN_LIMIT", 2, lo=0, hi=20),
         login_max_attempts=e.int("LOGIN_MAX_ATTEMPTS", 5, lo=1, hi=100),
         login_max_attempts_per_address=e.int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 20, lo=1,
                                              hi=10000),

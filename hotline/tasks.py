@@ -26,7 +26,7 @@ from tickets import events, recordings, sweeps, transcripts, work
 from tickets.audio_check import NotAudio
 from tickets.clock import utcnow
 from tickets.db import after_commit, is_transient
-from tickets.models import Recording, RecordingStatus, TranscriptionStatus
+from tickets.models import Recording, RecordingStatus
 from tickets.reference import hotline_settings
 
 if TYPE_CHECKING:
@@ -253,9 +253,7 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
     owner = self.owner()
     with self.transaction() as session:
         recording = session.get(Recording, recording_id)
-        if recording is None or recording.ticket.transcription_status not in (
-            TranscriptionStatus.PENDING,
-        ):
+        if recording is None or not transcripts.awaits_transcript(session, recording_id):
             return
         path = recordings.recording_path(settings.recordings_dir, recording)
         if path is None:

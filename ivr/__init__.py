@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ivr import callbacks  # noqa: F401  (registers the callback routes on bp)
+from ivr import (
+    callbacks,  # noqa: F401  (registers the callback routes on bp)
+    feedback,  # noqa: F401  (the "is it fixed?" menus and routes)
+)
 from ivr.config import IvrConfig
 from ivr.views import bp
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ivr.cache import TtlValue
 from prompts import Catalog
+from tickets.feedback import FeedbackPolicy
 
 
 class MenuCategory(NamedTuple):
@@ -41,6 +42,8 @@ class IvrConfig:
     hotline_defaults: Mapping[str, str]
     # The request's session: the request commits it (hotline.app), views never do.
     db: Callable[[], Session]
+    # "Is it fixed?" on the status line: the reopen limit and the office's zone.
+    feedback: FeedbackPolicy
     # Seconds a process keeps the hotline settings and categories (0: read every time).
     cache_seconds: float = 5.0
     cache: ReferenceCache = field(init=False)

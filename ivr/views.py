@@ -14,7 +14,7 @@ from ivr.config import MenuCategory
 from ivr.speaker import Speaker
 from ivr.twilio_form import recording_ref
 from ivr.web import bp, call_sid, caller, cfg, db
-from tickets import calls, services
+from tickets import calls, feedback, services
 from tickets.clock import utcnow
 from tickets.errors import NotFound
 from tickets.hours import TZ_NAMES, OfficeHours
@@ -263,6 +263,10 @@ def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
     g.ivr_status_number = report.number
+    if report.status is Status.ANSWERED and feedback.asks_if_fixed(
+            services.ticket_by_number(db(), report.number), request.form.get("From")):
+        # "Is it fixed?" (ivr/feedback.py): only the reporter, only after the answer.
+        return _ask(resp, "fixed", 0, None, ticket=report.number)
     return _ask(resp, "after_status", 0, None, ticket=report.number)
 
 

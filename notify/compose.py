@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from notify import outbox
 from prompts import Catalog
-from tickets import sla
+from tickets import feedback, sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.events import ContactOptedOut, StatusChanged
 from tickets.lifecycle import AT_POKJA
@@ -108,6 +108,10 @@ class Composer:
 
     def status_changed(self, session: Session, change: StatusChanged) -> None:
         """The outbox rows a transition causes (a listener of StatusChanged)."""
+        if change.to_status is S.REOPENED:
+            seq = "reopened" if change.seq <= 1 else f"reopened#{change.seq}"
+            self._alert_reopened(session, change.ticket, seq)
+            return
         event = CALLER_EVENTS.get(change.to_status)
         if event is None:
             return
@@ -226,6 +230,39 @@ class Composer:
                         self._ticket_lines(ticket)),
             self._text("notify_pokja_whatsapp", agency=agency, number=ticket.number,
                        category=ticket.category.name if ticket.category else "-",
+                       due=self._date(ticket.followup_due_at)))
+
+    def _alert_reopened(self, session: Session, ticket: Ticket, event: str) -> None:
+        """The reporter says it is not fixed: the pokja is told, or past the reopen limit
+        the supervisors (by e-mail); keyed on the reopening, so each is told once."""
+        reopening = feedback.latest_reopening(session, ticket)
+        if reopening is None:
+            return
+        agency = self._agency(session)
+        number, seq = ticket.number, reopening.seq
+        if reopening.escalated:
+            subject = self._text("notify_escalated_subject", agency=agency, number=number,
+                                 seq=seq)
+            for user in session.scalars(select(User).where(
+                    User.role == Role.SUPERVISOR, User.active.is_(True),
+                    User.email.is_not(None))):
+                if not user.email:
+                    continue
+                body = self._email(session, user.full_name, self._text(
+                    "notify_escalated_intro", number=number, seq=seq), self._ticket_lines(ticket))
+                self._add(session, channel="email", recipient=user.email, subject=subject,
+                          body=body, event=event, key=_key(ticket, event, "email", user.email),
+                          ticket_id=ticket.id)
+            return
+        if ticket.pokja is None:
+            return
+        self._to_pokja(
+            session, ticket, event,
+            self._text("notify_reopened_subject", agency=agency, number=number),
+            self._email(session, ticket.pokja.name,
+                        self._text("notify_reopened_intro", number=number, seq=seq),
+                        self._ticket_lines(ticket)),
+            self._text("notify_reopened_whatsapp", agency=agency, number=number, seq=seq,
                        due=self._date(ticket.followup_due_at)))
 
     # --- the caller's choice -------------------------------------------------------------

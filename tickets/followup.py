@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency
+from tickets import concurrency, feedback
 from tickets.errors import InvalidInput, PermissionDenied
 from tickets.lifecycle import AT_POKJA, WITH_ANSWER, Actor, Principal, record_event, transition
 from tickets.models import Role, Status, Ticket
@@ -18,6 +18,7 @@ def _followup_ticket(session: Session, user: Principal, number: str, version: in
     require_role(user, Role.POKJA, Role.SUPERVISOR)
     ticket = viewable_ticket(session, user, number)
     require_pokja_of(user, ticket)
+    feedback.require_not_escalated(session, user, ticket)
     concurrency.check_version(session, ticket, version, tz)
     return ticket
 

@@ -1,7 +1,8 @@
 """The ticket lifecycle: the one table of allowed transitions, the status sets, the audit.
 
 recorded -> awaiting_verification -> forwarded -> in_progress -> answered -> closed,
-with postponed (needs more information) and rejected (with a reason) on the side.
+with postponed (needs more information) and rejected (with a reason) on the side, and
+answered -> reopened (the reporter says it is not fixed) -> answered again.
 Every change of status goes through :func:`transition`, which writes a
 :class:`TicketEvent` in the caller's transaction and publishes
 :class:`tickets.events.StatusChanged` to the listeners (the notifications).
@@ -31,15 +32,19 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     # A pokja may hand a ticket back to the call centre (wrong pokja).
     S.FORWARDED: frozenset({S.IN_PROGRESS, S.ANSWERED, S.AWAITING_VERIFICATION}),
     S.IN_PROGRESS: frozenset({S.ANSWERED, S.AWAITING_VERIFICATION}),
-    # The reporter replies to an answer: the pokja works on it again.
-    S.ANSWERED: frozenset({S.CLOSED, S.IN_PROGRESS}),
+    # The reporter replies to an answer: the pokja works on it again; or the reporter
+    # says it is not fixed (tickets.feedback): reopened, the follow-up clock restarts.
+    S.ANSWERED: frozenset({S.CLOSED, S.IN_PROGRESS, S.REOPENED}),
+    # A reopened ticket is worked and answered again like a forwarded one.
+    S.REOPENED: frozenset({S.IN_PROGRESS, S.ANSWERED, S.AWAITING_VERIFICATION}),
     S.CLOSED: frozenset(),
     S.REJECTED: frozenset(),
 }
 
 # The status sets, each defined once.
 AT_DESK = frozenset({S.RECORDED, S.AWAITING_VERIFICATION, S.POSTPONED})  # the call centre's
-AT_POKJA = frozenset({S.FORWARDED, S.IN_PROGRESS})  # open with a pokja (SLA running)
+# Open with a pokja (SLA running); a reopened ticket is back there.
+AT_POKJA = frozenset({S.FORWARDED, S.IN_PROGRESS, S.REOPENED})
 # The operators' default queue: to verify, and those still waiting for their transcript
 # (a stuck transcription is seen, not hidden).
 TO_VERIFY = (S.RECORDED, S.AWAITING_VERIFICATION)
@@ -145,6 +150,9 @@ def transition(
     ticket.updated_at = now
     if target is S.FORWARDED:
         ticket.forwarded_at = now
+        ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)
+    elif target is S.REOPENED:
+        # Not fixed: the pokja's follow-up clock starts again from the reopening.
         ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)
     elif target is S.AWAITING_VERIFICATION and current in AT_POKJA:
         ticket.followup_due_at = None

@@ -31,6 +31,8 @@ class Status(enum.StrEnum):
     FORWARDED = "forwarded"
     IN_PROGRESS = "in_progress"
     ANSWERED = "answered"
+    # The reporter said the answer did not fix it: back at the pokja (tickets.feedback).
+    REOPENED = "reopened"
     CLOSED = "closed"
     REJECTED = "rejected"
 

@@ -17,6 +17,7 @@ STATUS_LABELS: dict[Status, str] = {
     S.FORWARDED: "Diteruskan ke pokja",
     S.IN_PROGRESS: "Sedang ditindaklanjuti",
     S.ANSWERED: "Sudah dijawab",
+    S.REOPENED: "Dibuka kembali",
     S.CLOSED: "Selesai",
     S.REJECTED: "Ditolak",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tickets import audio_check, concurrency, events
+from tickets import audio_check, concurrency, events, feedback_notes
 from tickets.audio_check import AudioFormat
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
@@ -109,7 +109,11 @@ def record_download_failure(
     recording.error = error
     if not_audio:
         recording.duration_seconds = None
-    if permanent:
+    note = feedback_notes.note_for_recording(session, recording_id) if permanent else None
+    if note is not None:
+        recording.status = RecordingStatus.FAILED
+        feedback_notes.download_failed(session, note, error)
+    elif permanent:
         recording.status = RecordingStatus.FAILED
         ticket = recording.ticket
         ticket.transcription_status = TranscriptionStatus.FAILED
@@ -137,7 +141,10 @@ def retry_download(session: Session, user: Principal, number: str, recording_id:
     recording.status = RecordingStatus.PENDING
     recording.attempts, recording.error = 0, None
     recording.lease_owner = recording.lease_until = None
-    if ticket.transcript is None:
+    note = feedback_notes.note_for_recording(session, recording.id)
+    if note is not None:
+        feedback_notes.download_retried(note)
+    elif ticket.transcript is None:
         ticket.transcription_status = TranscriptionStatus.PENDING
         ticket.transcription_error = None
     record_event(session, ticket, Actor.of(user), "edit", "Rekaman diunduh ulang.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tickets import feedback_notes
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import (
@@ -25,12 +26,26 @@ def _ready_for_verification(session: Session, ticket: Ticket, note: str, tz: str
         record_event(session, ticket, SYSTEM, "system", note, internal=True)
 
 
+def awaits_transcript(session: Session, recording_id: int) -> bool:
+    """Whether the recording (a complaint's, or a reopening's note) still waits for one."""
+    note = feedback_notes.note_for_recording(session, recording_id)
+    if note is not None:
+        return note.transcription_status is TranscriptionStatus.PENDING
+    recording = get_recording(session, recording_id)
+    return recording.ticket.transcription_status is TranscriptionStatus.PENDING
+
+
 def store_transcript(session: Session, recording_id: int, result: Mapping[str, Any], *,
-                     tz: str) -> Transcript:
+                     tz: str) -> Transcript | None:
     """Store one transcript per ticket: a job that runs twice returns the first one.
+    A reopening's note gets its transcript on the reopening (None is returned).
 
     ``result`` is the speech engine's ``Transcript.to_dict()``.
     """
+    note = feedback_notes.note_for_recording(session, recording_id)
+    if note is not None:
+        feedback_notes.store_transcript(session, note, result)
+        return None
     recording = get_recording(session, recording_id)
     ticket = recording.ticket
     if ticket.transcript is not None:
@@ -62,6 +77,10 @@ def mark_transcription_failed(session: Session, recording_id: int, reason: str, 
                               tz: str) -> Ticket:
     """A permanent failure: the ticket goes to the operators marked "transkripsi gagal"."""
     recording = get_recording(session, recording_id)
+    note = feedback_notes.note_for_recording(session, recording_id)
+    if note is not None:
+        feedback_notes.transcription_failed(session, note, reason)
+        return recording.ticket
     ticket = recording.ticket
     if ticket.transcription_status is TranscriptionStatus.DONE:
         return ticket
@@ -75,6 +94,10 @@ def mark_transcription_failed(session: Session, recording_id: int, reason: str, 
 def mark_transcription_manual(session: Session, recording_id: int, *, tz: str) -> Ticket:
     """No speech engine is configured: an operator listens and types the complaint."""
     recording = get_recording(session, recording_id)
+    note = feedback_notes.note_for_recording(session, recording_id)
+    if note is not None:
+        feedback_notes.transcription_manual(session, note)
+        return recording.ticket
     ticket = recording.ticket
     if ticket.transcription_status is TranscriptionStatus.PENDING:
         ticket.transcription_status = TranscriptionStatus.MANUAL

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from tickets import feedback_notes
 from tickets.clock import utcnow
 from tickets.models import Recording, RecordingStatus, Ticket, TranscriptionStatus
 
@@ -78,9 +79,11 @@ def claim_transcription(session: Session, recording: Recording, owner: str,
                         now: datetime | None = None) -> Claim:
     """Take the transcription of ``recording``, counting the attempt."""
     now = now or utcnow()
-    pending = select(Ticket.id).where(
+    # A complaint recording waits on its ticket; a reopening's note on the reopening.
+    pending = or_(and_(select(Ticket.id).where(
         Ticket.id == Recording.ticket_id,
-        Ticket.transcription_status == TranscriptionStatus.PENDING).exists()
+        Ticket.transcription_status == TranscriptionStatus.PENDING).exists(),
+        ~feedback_notes.is_note()), feedback_notes.note_pending())
     base = and_(Recording.id == recording.id, Recording.status == RecordingStatus.STORED,
                 pending, _free(owner, now))
     if _claim(session, and_(base, Recording.transcribe_attempts < MAX_TRANSCRIBE_ATTEMPTS),
@@ -109,8 +112,13 @@ def downloads_to_rescue(session: Session, now: datetime | None = None) -> list[i
 def transcriptions_to_rescue(session: Session, now: datetime | None = None) -> list[int]:
     """Stored recordings whose ticket still waits for a transcript and nobody works on."""
     now = now or utcnow()
-    return list(session.scalars(
+    complaints = session.scalars(
         select(Recording.id).join(Ticket, Recording.ticket_id == Ticket.id).where(
             Recording.status == RecordingStatus.STORED,
             Ticket.transcription_status == TranscriptionStatus.PENDING,
-            _unclaimed(Recording.stored_at.expression, now))))
+            ~feedback_notes.is_note(),
+            _unclaimed(Recording.stored_at.expression, now)))
+    notes = session.scalars(select(Recording.id).where(
+        Recording.status == RecordingStatus.STORED, feedback_notes.note_pending(),
+        _unclaimed(Recording.stored_at.expression, now)))
+    return [*complaints, *notes]

@@ -56,3 +56,43 @@ def test_the_full_happy_path(db, ticket):
     assert ticket.closed_at is not None
     assert [e.to_status for e in ticket.events] == [
         "awaiting_verification", "forwarded", "in_progress", "answered", "closed"]
+
+
+def test_an_answered_ticket_may_be_reopened_and_a_reopened_one_answered_again(db, ticket):
+    assert Status.REOPENED in TRANSITIONS[Status.ANSWERED]
+    assert TRANSITIONS[Status.REOPENED] == {
+        Status.IN_PROGRESS, Status.ANSWERED, Status.AWAITING_VERIFICATION}
+    for target in (Status.FORWARDED, Status.ANSWERED, Status.REOPENED, Status.IN_PROGRESS,
+                   Status.ANSWERED, Status.CLOSED):
+        transition(db, ticket, target, SYSTEM, tz="Asia/Jakarta")
+    db.commit()
+    assert [e.to_status for e in ticket.events][-4:] == [
+        "reopened", "in_progress", "answered", "closed"]
+
+
+@pytest.mark.parametrize("start", [Status.FORWARDED, Status.IN_PROGRESS, Status.CLOSED])
+def test_only_an_answered_ticket_can_be_reopened(db, ticket, start):
+    path = {Status.FORWARDED: [Status.FORWARDED],
+            Status.IN_PROGRESS: [Status.FORWARDED, Status.IN_PROGRESS],
+            Status.CLOSED: [Status.FORWARDED, Status.ANSWERED, Status.CLOSED]}[start]
+    for target in path:
+        transition(db, ticket, target, SYSTEM, tz="Asia/Jakarta")
+    with pytest.raises(IllegalTransition, match="Dibuka kembali"):
+        transition(db, ticket, Status.REOPENED, SYSTEM, tz="Asia/Jakarta")
+
+
+def test_reopening_restarts_the_follow_up_clock_from_the_reopening(db, ticket):
+    from datetime import datetime
+
+    from tickets import sla
+
+    transition(db, ticket, Status.FORWARDED, SYSTEM, tz="Asia/Jakarta",
+               now=datetime(2026, 3, 2, 3, 0))
+    first_due = ticket.followup_due_at
+    transition(db, ticket, Status.ANSWERED, SYSTEM, tz="Asia/Jakarta",
+               now=datetime(2026, 3, 4, 3, 0))
+    reopened_at = datetime(2026, 4, 6, 3, 0)  # a Monday, weeks later
+    transition(db, ticket, Status.REOPENED, SYSTEM, tz="Asia/Jakarta", now=reopened_at)
+    assert ticket.followup_due_at == sla.due_after(reopened_at, sla.FOLLOWUP_DAYS,
+                                                   "Asia/Jakarta")
+    assert ticket.followup_due_at > first_due
