@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms, outbox_views
 from agents.web import bp, cfg, db, user
-from tickets import followup, workflow
+from tickets import feedback_notes, feedback_views, followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.permissions import (
@@ -44,7 +44,10 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
           form: Any = None, conflict: str | None = None) -> tuple[str, int]:
     agent = user()
     shows_reporter = can_see_reporter(agent, ticket)
-    recordings = [r for r in ticket.recordings if r.path] if shows_reporter else []
+    notes = feedback_notes.note_recording_ids(db(), ticket)  # shown with their reopening
+    recordings = ([r for r in ticket.recordings if r.path and r.id not in notes]
+                  if shows_reporter else [])
+    reporter_feedback = feedback_views.for_ticket(db(), agent, ticket)
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
     return render_template(
@@ -62,6 +65,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         is_desk=agent.role in DESK_ROLES,
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
         messages=outbox_views.for_ticket(db(), agent, ticket),
+        feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
     ), 409 if conflict else 422 if errors else 200
 
 

@@ -169,12 +169,14 @@ def tickets_list(as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def tickets_show(number: str, as_json: bool) -> None:
     from tickets.errors import NotFound
+    from tickets.feedback_views import feedback_dict
     from tickets.serialize import ticket_as_dict
     from tickets.services import ticket_by_number
 
     with _runtime().session() as session:
         try:
-            row = ticket_as_dict(ticket_by_number(session, number))
+            ticket = ticket_by_number(session, number)
+            row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket)}
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:

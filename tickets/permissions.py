@@ -68,6 +68,7 @@ class HistoryEntry:
     from_status: str | None
     to_status: str | None
     note: str | None
+    id: int | None = None  # the audit event's id (the page attaches a reopening's details)
 
 
 def _pokja_reads_note(event: TicketEvent, pokja_id: int | None) -> bool:
@@ -93,7 +94,7 @@ def history_for(user: Principal, ticket: Ticket) -> list[HistoryEntry]:
         if e.internal and not reads:
             continue
         entries.append(HistoryEntry(e.at, e.actor_label, e.kind, e.from_status, e.to_status,
-                                    e.note if reads else None))
+                                    e.note if reads else None, e.id))
     return entries
 
 

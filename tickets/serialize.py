@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from tickets import feedback_notes
 from tickets.models import Ticket
 
 
@@ -17,7 +18,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def ticket_as_dict(ticket: Ticket) -> dict[str, Any]:
     transcript = ticket.transcript
-    recording = next((r for r in reversed(ticket.recordings)), None)
+    # The complaint's recording; a reopening's note is under "reopenings" (feedback_views).
+    session = object_session(ticket)
+    notes = feedback_notes.note_recording_ids(session, ticket) if session else set()
+    recording = next((r for r in reversed(ticket.recordings) if r.id not in notes), None)
     return {
         "number": ticket.number,
         "status": ticket.status.value,
