@@ -250,51 +250,58 @@ def ticket_awaiting_reply(session: Session, phone: str | None,
     return next((t for t in candidates if awaits_reply(session, t, now)), None)
 
 
+Reply = tuple[str, dict[str, object]]  # a catalogue key and its values
+
+
 def handle_reply(session: Session, ticket: Ticket, text: str, *, channel: FeedbackChannel,
                  policy: FeedbackPolicy, texts: Texts, now: datetime | None = None) -> str | None:
     """A message from the reporter about ``ticket``: do what the status line's keys do
-    and return the reply to send; None when the message is no feedback reply (the
-    conversation handles it otherwise).
+    and return the Indonesian reply to send; None when the message is no feedback reply
+    (the conversation handles it otherwise). :func:`reply` gives the same as a catalogue
+    key and values, for an edge that renders its replies itself."""
+    found = reply(session, ticket, text, channel=channel, policy=policy, now=now)
+    return None if found is None else texts.text(found[0], **found[1])
 
-    "1" (or "sudah") closes and asks for a rating; then "1".."5" is the rating, anything
+
+def reply(session: Session, ticket: Ticket, text: str, *, channel: FeedbackChannel,
+          policy: FeedbackPolicy, now: datetime | None = None) -> Reply | None:
+    """"1" (or "sudah") closes and asks for a rating; then "1".."5" is the rating, anything
     else asks again. "2" (or "belum") reopens and asks what is not fixed (text after the
     "2" is taken as the explanation at once); the next message is the explanation.
-    """
+    Anything else about an answered ticket asks the question again."""
     now = now or utcnow()
     body = " ".join((text or "").split())
     head, _, rest = body.partition(" ")
     head = head.lower().strip(".,!;:")
-    t = texts.text
+    number: dict[str, object] = {"number": ticket.number}
     if ticket.status is Status.ANSWERED:
         if head in _FIXED and not rest:
             confirm_fixed(session, ticket, channel=channel, tz=policy.timezone, now=now)
-            return t("feedback_msg_rate", number=ticket.number)
+            return "feedback_msg_rate", number
         if head in _NOT_FIXED:
             try:
                 reopening = reopen(session, ticket, channel=channel, policy=policy,
                                    note=rest or None, now=now)
-            except InvalidInput as exc:
-                return t("feedback_msg_too_long", limit=MAX_NOTE) if exc.field == "note" else None
-            if reopening.note:
-                return t("feedback_msg_noted", number=ticket.number)
-            return t("feedback_msg_explain", number=ticket.number)
-        return t("feedback_msg_ask", number=ticket.number)
+            except InvalidInput:
+                return "feedback_msg_too_long", {"limit": MAX_NOTE}
+            return ("feedback_msg_noted" if reopening.note else "feedback_msg_explain"), number
+        return "feedback_msg_ask", number
     if _awaits_rating(session, ticket, now) is not None:
         try:
             rate(session, ticket, body, now=now)
         except InvalidInput:
-            return t("feedback_msg_rate_again")
-        return t("feedback_msg_thanks", number=ticket.number)
+            return "feedback_msg_rate_again", {}
+        return "feedback_msg_thanks", number
     waiting = _awaits_note(session, ticket, now)
     if waiting is not None:
         if not body:
-            return t("feedback_msg_explain", number=ticket.number)
+            return "feedback_msg_explain", number
         try:
             add_note(session, waiting, body)
         except InvalidInput:
-            return t("feedback_msg_too_long", limit=MAX_NOTE)
+            return "feedback_msg_too_long", {"limit": MAX_NOTE}
         record_event(session, ticket, REPORTER, "feedback", "Pelapor mengirim penjelasan.",
                      shared_with=waiting.pokja_id)
         session.flush()
-        return t("feedback_msg_noted", number=ticket.number)
+        return "feedback_msg_noted", number
     return None
