@@ -29,7 +29,7 @@ from ivr.web import bp, call_sid, cfg, db
 from tickets import feedback, feedback_notes, services
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.feedback_models import FeedbackChannel
-from tickets.models import Status, Ticket
+from tickets.models import Ticket
 
 
 def _ticket() -> Ticket | None:
@@ -45,9 +45,11 @@ def _choose_fixed(digits: str, attempt: int) -> VoiceResponse | None:
     if ticket is None:
         return _goodbye(VoiceResponse())
     if digits == "1":
-        if ticket.status is Status.ANSWERED:
+        try:  # a retried "1" finds the ticket it closed
             feedback.confirm_fixed(db(), ticket, channel=FeedbackChannel.PHONE,
                                    tz=cfg().timezone)
+        except IllegalTransition:  # answered no more (reopened, or closed by the sweep)
+            return _goodbye(VoiceResponse())
         return _ask(VoiceResponse(), "rate", 0, None, ticket=ticket.number)
     try:  # a retried "2" of this call returns the reopening it made
         feedback.reopen(db(), ticket, channel=FeedbackChannel.PHONE, policy=cfg().feedback,
@@ -67,6 +69,8 @@ def _choose_rate(digits: str, attempt: int) -> VoiceResponse | None:
         feedback.rate(db(), ticket, digits)
     except InvalidInput:
         return None  # asked again, as any wrong key
+    except IllegalTransition:  # the reporter never said it is fixed (a crafted request)
+        return _goodbye(VoiceResponse())
     resp = VoiceResponse()
     _speaker().say(resp, "feedback_rated")
     return _goodbye(resp)

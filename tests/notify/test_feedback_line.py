@@ -150,3 +150,16 @@ def test_the_answer_sms_asks_the_reporter_to_reply_1_or_2(db, move, twilio):
     (sms,) = [m for m in rows(db, event="answered") if m.channel == "sms"]
     assert "Balas 1 jika sudah selesai, 2 jika belum." in sms.body
     assert ticket.number in sms.body
+
+
+def test_keys_for_a_ticket_closed_meanwhile_end_the_call_politely(db, move, signed_post):
+    ticket = _answered(db, move)
+    move(ticket, S.CLOSED)  # the sweep closed it while the caller listened
+    params = {"CallSid": "CA" + "6" * 32, "From": "+6281234567890", "To": "+62215550112"}
+    for menu, digit in (("fixed", "1"), ("fixed", "2"), ("rate", "5")):
+        response = signed_post(f"/ivr/menu/{menu}/choose?attempt=0&ticket={ticket.number}",
+                               {**params, "Digits": digit})
+        assert response.status_code == 200 and "<Hangup" in response.text
+    db.expire_all()
+    assert db.scalars(select(TicketRating)).all() == []
+    assert db.scalars(select(Reopening)).all() == []
