@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ivr.twilio_ids import InvalidTwilioValue, recording_sid, recording_url
 from tickets.calls import RecordingRef
+from twilio_edge.twilio_ids import InvalidTwilioValue, recording_sid, recording_url
 
 
 def recording_ref(form: Mapping[str, str]) -> RecordingRef | None:

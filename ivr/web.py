@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from sqlalchemy.orm import Session
 
-from ivr import twilio_ids
 from ivr.config import IvrConfig
-from ivr.security import is_signed
+from twilio_edge import twilio_ids
+from twilio_edge.security import is_signed
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from sqlalchemy.orm import Session
 
-from ivr.security import is_signed
 from notify import outbox
+from twilio_edge.security import is_signed
 
 bp = Blueprint("notify", __name__, url_prefix="/notify")
 

@@ -274,6 +274,6 @@ def test_redirects_are_followed_only_to_https_or_in_development_to_loopback(loca
 
 
 def _parsed(url: str):  # type: ignore[no-untyped-def]
-    from ivr.twilio_ids import recording_url
+    from twilio_edge.twilio_ids import recording_url
 
     return recording_url(url)

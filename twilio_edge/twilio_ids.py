@@ -4,7 +4,7 @@ A SID is two letters and 32 hex digits (``CA…`` a call, ``RE…`` a recording,
 ``AC…`` an account); a ``RecordingUrl`` is
 ``{origin}/2010-04-01/Accounts/AC…/Recordings/RE…``. Anything else is refused here,
 so deeper code never sees a raw string from the request. Which origins may be
-fetched is a separate decision (:class:`ivr.recordings.FetchPolicy`).
+fetched is a separate decision (:class:`twilio_edge.fetch.FetchPolicy`).
 """
 
 from __future__ import annotations
