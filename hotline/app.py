@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 import agents
 import ivr
+import messaging
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings, load_settings
@@ -143,6 +144,15 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             hotline_defaults=settings.hotline_defaults(),
         ),
     )
+    messaging.init_app(app, messaging.MessagingConfig(
+        auth_token=settings.twilio_auth_token,
+        public_base_url=settings.public_base_url,
+        catalog=runtime.catalog,
+        hotline_defaults=settings.hotline_defaults(),
+        policy=runtime.conversation_policy,
+        db=request_session,
+        loopback_media=settings.env == "development",
+    ))
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
         settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)

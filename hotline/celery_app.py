@@ -69,11 +69,12 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     # the entry point, never rebuilt from the environment inside a worker.
     app.hotline_runtime = runtime  # type: ignore[attr-defined]
     app.set_default()
-    from hotline import notify_tasks, tasks  # registers the tasks on this app
+    from hotline import messaging_tasks, notify_tasks, tasks  # registers the tasks
 
     # Work for the queues, sent once the publishing transaction has committed.
     tasks.subscribe(runtime.dispatcher)
     notify_tasks.subscribe(runtime.dispatcher)
+    messaging_tasks.subscribe(runtime.dispatcher)
     return app
 
 

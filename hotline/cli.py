@@ -170,13 +170,15 @@ def tickets_list(as_json: bool, limit: int) -> None:
 def tickets_show(number: str, as_json: bool) -> None:
     from tickets.errors import NotFound
     from tickets.feedback_views import feedback_dict
+    from tickets.message_serialize import message_details
     from tickets.serialize import ticket_as_dict
     from tickets.services import ticket_by_number
 
     with _runtime().session() as session:
         try:
             ticket = ticket_by_number(session, number)
-            row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket)}
+            row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket),
+                   **message_details(session, ticket)}
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:
@@ -381,6 +383,15 @@ def _mount_speech_commands() -> None:
 
 
 _mount_speech_commands()
+
+
+def _mount_chat() -> None:
+    from hotline.cli_chat import chat
+
+    cli.add_command(chat)
+
+
+_mount_chat()
 
 
 def main() -> None:

@@ -39,6 +39,8 @@ def notify_config(settings: Settings) -> providers.NotifyConfig:
         smtp_host=n.smtp_host, smtp_port=n.smtp_port, smtp_user=n.smtp_user,
         smtp_password=n.smtp_password, smtp_starttls=n.smtp_starttls, mail_from=n.mail_from,
         public_base_url=settings.public_base_url,
+        whatsapp_template_sid=settings.messaging.whatsapp_template_sid,
+        whatsapp_template_variable=settings.messaging.whatsapp_template_variable,
         tts_language=settings.tts_language, tts_voice=settings.tts_voice,
     )
 

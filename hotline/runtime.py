@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.settings import Settings
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
-from tickets import db, events
+from tickets import db, events, message_filing
+from tickets.conversations import ConversationPolicy
 from tickets.feedback import FeedbackPolicy
 
 
@@ -30,6 +32,7 @@ class Runtime:
     composer: Composer
     # The reporter's "is it fixed?" (the status line and, through messaging, replies).
     feedback: FeedbackPolicy
+    conversation_policy: ConversationPolicy
 
     def session(self) -> Session:
         return self.sessionmaker()
@@ -49,7 +52,16 @@ def notify_policy(settings: Settings) -> NotifyPolicy:
         timezone=settings.timezone,
         console_url=f"{settings.public_base_url}/console" if settings.public_base_url else None,
         hotline_defaults=settings.hotline_defaults(),
+        whatsapp_template=settings.messaging.whatsapp_template_sid is not None,
     )
+
+
+def conversation_policy(settings: Settings) -> ConversationPolicy:
+    m = settings.messaging
+    return ConversationPolicy(
+        tz=settings.timezone, idle=timedelta(minutes=m.idle_minutes), rate_limit=m.rate_limit,
+        rate_window=timedelta(seconds=m.rate_window_seconds), max_chars=m.max_chars,
+        max_media=m.max_media)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -63,5 +75,8 @@ def build_runtime(settings: Settings) -> Runtime:
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
     feedback = FeedbackPolicy(reopen_limit=settings.feedback_reopen_limit,
                               timezone=settings.timezone)
+    # A ticket postponed for more information asks its reporter (tickets.message_filing).
+    dispatcher.subscribe(events.StatusChanged, message_filing.postponed)
+    dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
     return Runtime(settings, engine, db.make_sessionmaker(engine, dispatcher), dispatcher,
-                   catalog, composer, feedback)
+                   catalog, composer, feedback, conversation_policy(settings))

@@ -125,6 +125,22 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class MessagingSettings:
+    """Complaints by WhatsApp and SMS (see docs/messaging.md)."""
+
+    idle_minutes: int
+    rate_limit: int
+    rate_window_seconds: int
+    max_chars: int
+    max_media: int
+    media_max_bytes: int
+    # An approved WhatsApp template for updates outside the 24-hour window, and the
+    # name of the variable in it that carries the update text.
+    whatsapp_template_sid: str | None
+    whatsapp_template_variable: str
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     database_url: str
@@ -162,6 +178,7 @@ class Settings:
     host: str
     port: int
     notify: NotifySettings
+    messaging: MessagingSettings
 
     @property
     def embedded(self) -> bool:
@@ -293,6 +310,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=e.str("HOST", "127.0.0.1") or "127.0.0.1",
         port=e.int("PORT", 5000, lo=1, hi=65535),
         notify=_notify(e),
+        messaging=_messaging(e),
     )
     if prod:
         published = settings.published_secrets()
@@ -339,6 +357,24 @@ def _notify(e: _Env) -> NotifySettings:
         supervisor_digest_hour=e.int("SUPERVISOR_DIGEST_HOUR", 7, lo=0, hi=23),
         max_attempts=e.int("NOTIFY_MAX_ATTEMPTS", 8, lo=1, hi=50),
         stale_sending_seconds=e.int("NOTIFY_STALE_SENDING_SECONDS", 600, lo=1, hi=86400),
+    )
+
+
+def _messaging(e: _Env) -> MessagingSettings:
+    template = e.str("TWILIO_WHATSAPP_TEMPLATE_SID")
+    if template and not re.fullmatch(r"HX[0-9a-fA-F]{32}", template):
+        raise ConfigError(
+            f"TWILIO_WHATSAPP_TEMPLATE_SID must be HX and 32 hex digits, got {template!r}")
+    return MessagingSettings(
+        idle_minutes=e.int("MESSAGE_IDLE_MINUTES", 30, lo=1, hi=24 * 60),
+        rate_limit=e.int("MESSAGE_RATE_LIMIT", 30, lo=1, hi=10000),
+        rate_window_seconds=e.int("MESSAGE_RATE_WINDOW_SECONDS", 600, lo=1, hi=86400),
+        max_chars=e.int("MESSAGE_MAX_CHARS", 1600, lo=10, hi=100000),
+        max_media=e.int("MESSAGE_MAX_MEDIA", 10, lo=0, hi=100),
+        media_max_bytes=e.int("MESSAGE_MEDIA_MAX_BYTES", 16 * 1024 * 1024, lo=1024,
+                              hi=100 * 1024 * 1024),
+        whatsapp_template_sid=template,
+        whatsapp_template_variable=e.str("TWILIO_WHATSAPP_TEMPLATE_VARIABLE", "1") or "1",
     )
 
 

@@ -310,4 +310,7 @@ def sweep(self: HotlineTask) -> dict[str, int]:
         download_recording.delay(recording_id)
     for recording_id in pending:
         transcribe.delay(recording_id)
-    return {"downloads": len(downloads), "transcripts": len(pending), "closed": closed}
+    from hotline.messaging_tasks import sweep_messages
+
+    return {"downloads": len(downloads), "transcripts": len(pending), "closed": closed,
+            **sweep_messages(self.runtime)}

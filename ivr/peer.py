@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Self
+
+from twilio_edge.loopback import LoopbackServer
 
 _RECORDING_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Recordings/(?P<sid>RE\w+)(?P<ext>\.\w+)?$"
@@ -38,41 +38,6 @@ class Served:
     deleted: bool = False
     # The Authorization header of every GET ("" when none was sent).
     authorizations: list[str] = field(default_factory=list)
-
-
-class LoopbackServer:
-    """An HTTP handler served on a free loopback port from a thread.
-
-    ``start()``/``stop()`` or a ``with`` block; subclasses call ``_serve`` once.
-    """
-
-    host: str
-
-    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = ThreadingHTTPServer((self.host, 0), handler)
-        self._server.daemon_threads = True
-        # A short poll interval keeps shutdown (every test's teardown) quick.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> Self:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @dataclass

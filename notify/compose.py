@@ -29,13 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
-from notify import outbox
+from notify import channels, outbox
 from prompts import Catalog
 from tickets import feedback, sla
 from tickets.clock import local_date_text, to_local, utcnow
-from tickets.events import ContactOptedOut, StatusChanged
+from tickets.events import ContactOptedOut, ReporterNotice, StatusChanged
 from tickets.lifecycle import AT_POKJA
-from tickets.models import Role, Status, Ticket
+from tickets.models import Channel, Role, Status, Ticket
 from tickets.names import STATUS_LABELS
 from tickets.reference import hotline_settings
 from tickets.services import RejectionNotice, rejection_notice
@@ -54,6 +54,8 @@ class NotifyPolicy:
     timezone: str
     console_url: str | None
     hotline_defaults: Mapping[str, str]
+    # An approved WhatsApp template is configured (notify.channels).
+    whatsapp_template: bool = False
 
 
 def _spaced(number: str) -> str:
@@ -135,6 +137,14 @@ class Composer:
             sms = self._text(f"notify_sms_{target.value}", agency=agency,
                              number=ticket.number, status=STATUS_LABELS[target], pokja=pokja)
             status = self._text(f"status_{target.value}")
+        if ticket.channel in (Channel.WHATSAPP, Channel.SMS):
+            if notice is None:
+                sms = self._text("msg_update", agency=agency, number=ticket.number,
+                                 status=STATUS_LABELS[target])
+            channel = "whatsapp" if ticket.channel is Channel.WHATSAPP else "sms"
+            self._to_reporter(session, channel, phone, sms,
+                              _key(ticket, event, "reporter", phone), event, ticket.id)
+            return
         self._add(session, channel="sms", recipient=phone, body=sms, event=event,
                   key=_key(ticket, event, "sms", phone), ticket_id=ticket.id)
         if self.policy.voice_updates:
@@ -146,6 +156,30 @@ class Composer:
             ])
             self._add(session, channel="voice", recipient=phone, body=spoken, event=event,
                       key=_key(ticket, event, "voice", phone), ticket_id=ticket.id)
+
+    def _to_reporter(self, session: Session, channel: str, phone: str, body: str,
+                     key: str, event: str, ticket_id: int | None) -> None:
+        """A message to a reporter who wrote by message, on the channel they used."""
+        route = channels.Route("sms")
+        if channel == "whatsapp":
+            route = channels.whatsapp_route(session, phone, utcnow(),
+                                            template=self.policy.whatsapp_template)
+        # One key per event and recipient, whichever channel it took: never sent twice.
+        self._add(session, channel=route.channel, recipient=phone, body=body, event=event,
+                  key=key, ticket_id=ticket_id,
+                  **({"status": outbox.OS.HELD, "note": route.held} if route.held else {}))
+
+    def reporter_notice(self, session: Session, notice: ReporterNotice) -> None:
+        """A listener of ReporterNotice (the idle-expiry number, the needs-information
+        question, a refused attachment)."""
+        ticket = notice.ticket
+        if ticket is not None and ticket.contact_opt_out:
+            return
+        body = self._text(notice.key, agency=self._agency(session), **notice.values)
+        key = (_key(ticket, notice.event, "reporter", notice.phone) if ticket is not None
+               else f"{notice.event}:reporter:{notice.phone}")
+        self._to_reporter(session, notice.channel, notice.phone, body, key, notice.event,
+                          ticket.id if ticket is not None else None)
 
     def _rejection_sms(self, agency: str, number: str, notice: RejectionNotice) -> str:
         t = self._text
@@ -269,7 +303,11 @@ class Composer:
 
     def contact_opted_out(self, session: Session, change: ContactOptedOut) -> None:
         """The caller wants nothing more: messages to them not yet sent are cancelled."""
-        outbox.cancel_pending_for_ticket(session, change.ticket.id, ("sms", "voice"))
+        ticket = change.ticket
+        outbox.cancel_pending_for_ticket(session, ticket.id, ("sms", "voice", "whatsapp_template"))
+        if ticket.reporter_phone:  # WhatsApp to the reporter, not the pokja's alerts
+            outbox.cancel_pending_for_ticket(session, ticket.id, ("whatsapp",),
+                                             recipient=ticket.reporter_phone)
 
     # --- the scheduler's scans -----------------------------------------------------------
 

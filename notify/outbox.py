@@ -25,7 +25,8 @@ from tickets.errors import NotFound
 
 OS = OutboxStatus
 
-CHANNELS = ("sms", "voice", "whatsapp", "email")
+# whatsapp_template: a WhatsApp template message (ContentSid), the body its variable.
+CHANNELS = ("sms", "voice", "whatsapp", "whatsapp_template", "email")
 RETRYABLE = frozenset({OS.FAILED, OS.DEAD, OS.HELD})
 BACKOFF_BASE_SECONDS = 30
 # A row is due up to this much before its time. The wall clock of a VM can step back a
@@ -241,11 +242,25 @@ def apply_provider_status(session: Session, outbox_id: int, provider_id: str | N
     return True
 
 
-def cancel_pending_for_ticket(session: Session, ticket_id: int, channels: tuple[str, ...]) -> int:
+def apply_status_by_provider_id(session: Session, provider_id: str, provider_status: str,
+                                error_code: str | None = None) -> bool:
+    """A delivery-status callback that names only Twilio's id (``/messaging/status``)."""
+    row_id = session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.provider_id == provider_id))
+    if row_id is None:
+        return False
+    return apply_provider_status(session, row_id, provider_id, provider_status, error_code)
+
+
+def cancel_pending_for_ticket(session: Session, ticket_id: int, channels: tuple[str, ...],
+                              recipient: str | None = None) -> int:
     """Cancel what has not gone out yet (the caller asked to receive nothing). No commit."""
-    rows = list(session.scalars(select(OutboxMessage).where(
+    query = select(OutboxMessage).where(
         OutboxMessage.ticket_id == ticket_id, OutboxMessage.channel.in_(channels),
-        OutboxMessage.status.in_((OS.PENDING, OS.HELD)))))
+        OutboxMessage.status.in_((OS.PENDING, OS.HELD)))
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    rows = list(session.scalars(query))
     for row in rows:
         row.status = OS.CANCELLED
     return len(rows)

@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from ivr.peer import LoopbackServer
+from twilio_edge.loopback import LoopbackServer
 
 _PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls)\.json$")
 

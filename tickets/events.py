@@ -53,6 +53,34 @@ class ContactOptedOut:
     ticket: Ticket
 
 
+@dataclass(frozen=True)
+class AttachmentFiled:
+    """A message's media (a voice note, a photo) is to be downloaded."""
+
+    attachment_id: int
+
+
+@dataclass(frozen=True)
+class AttachmentStored:
+    """A voice note is on local disk: it is to be transcribed."""
+
+    attachment_id: int
+
+
+@dataclass(frozen=True)
+class ReporterNotice:
+    """Tell a reporter who wrote by message something on their channel (``whatsapp`` or
+    ``sms``): the prompt ``key`` with ``values``, once per ``event``. ``ticket`` is None
+    for a complaint not filed yet."""
+
+    ticket: Ticket | None
+    channel: str
+    phone: str
+    key: str
+    values: dict[str, object]
+    event: str
+
+
 Listener = Callable[[Session, Any], None]
 
 

@@ -47,7 +47,9 @@ class Channel(enum.StrEnum):
     PHONE = "phone"          # the IVR hotline
     PHONE_AGENT = "phone_agent"  # a caller an operator spoke to
     WALK_IN = "walk_in"
-    SMS_WA = "sms_wa"
+    SMS_WA = "sms_wa"        # a message an operator typed in at the desk (older data)
+    WHATSAPP = "whatsapp"    # the citizen wrote on WhatsApp (tickets.conversations)
+    SMS = "sms"              # the citizen wrote by SMS
     WEB = "web"
 
 
@@ -272,3 +274,8 @@ Index("ix_tickets_status_created", Ticket.status, Ticket.created_at, Ticket.id)
 Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.created_at,
       Ticket.id)
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
+
+
+# The conversation models (messages, attachments) live beside these; importing them here
+# registers their tables with the metadata wherever the ticket models are loaded.
+from tickets import message_models as _message_models  # noqa: E402,F401

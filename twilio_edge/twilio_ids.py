@@ -9,6 +9,7 @@ fetched is a separate decision (:class:`twilio_edge.fetch.FetchPolicy`).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,7 +20,8 @@ class InvalidTwilioValue(ValueError):
 
 
 _HEX32 = "[0-9a-fA-F]{32}"
-_SID = {prefix: re.compile(f"{prefix}{_HEX32}") for prefix in ("AC", "CA", "RE")}
+_SID = {prefix: re.compile(f"{prefix}{_HEX32}")
+        for prefix in ("AC", "CA", "RE", "SM", "MM", "ME")}
 _RECORDING_PATH = re.compile(
     rf"/2010-04-01/Accounts/(?P<account>AC{_HEX32})/Recordings/(?P<sid>RE{_HEX32})"
     r"(?:\.(?:wav|mp3))?"
@@ -44,6 +46,13 @@ def recording_sid(value: str | None) -> str:
 
 def account_sid(value: str | None) -> str:
     return _sid("AC", value, "AccountSid")
+
+
+def message_sid(value: str | None) -> str:
+    """``SM`` (a text) or ``MM`` (with media) and 32 hex digits."""
+    if value is not None and value[:2] == "MM":
+        return _sid("MM", value, "MessageSid")
+    return _sid("SM", value, "MessageSid")
 
 
 def is_recording_sid(value: str | None) -> bool:
@@ -120,3 +129,55 @@ def recording_url(value: str | None, *, recording_sid: str | None = None) -> Rec
     url_origin = origin(value)
     assert url_origin is not None  # scheme, host and port were checked above
     return RecordingUrl(url_origin, path["account"], path["sid"])
+
+
+_MEDIA_PATH = re.compile(
+    rf"/2010-04-01/Accounts/(?P<account>AC{_HEX32})/Messages/(?P<message>(?:MM|SM){_HEX32})"
+    rf"/Media/(?P<sid>ME{_HEX32})")
+
+
+@dataclass(frozen=True)
+class MediaUrl:
+    """A parsed ``MediaUrl{i}``: where it points and, on Twilio's own path, whose it is."""
+
+    url: str
+    origin: str
+    account_sid: str | None
+
+
+def media_url(value: str | None, *, any_path_on_loopback: bool = False) -> MediaUrl:
+    """Parse ``MediaUrl{i}``: ``{origin}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…``.
+
+    ``any_path_on_loopback`` (development only) also admits any path on a loopback
+    host, where ``hotline chat`` and other local Twilio-like clients serve files.
+    Which origins may be fetched is :class:`twilio_edge.fetch.FetchPolicy`'s decision."""
+    if not value or len(value) > 400:
+        raise InvalidTwilioValue("MediaUrl is missing or too long")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a malformed port)
+    except ValueError:
+        raise InvalidTwilioValue("MediaUrl is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidTwilioValue("MediaUrl must be an absolute http(s) URL")
+    if parts.username is not None or parts.password is not None or parts.fragment:
+        raise InvalidTwilioValue("MediaUrl must not carry credentials or a fragment")
+    if not _HOST.fullmatch(parts.hostname):
+        raise InvalidTwilioValue("MediaUrl has an unusual host name")
+    url_origin = origin(value)
+    assert url_origin is not None
+    path = _MEDIA_PATH.fullmatch(parts.path)
+    if path is not None and not parts.query:
+        return MediaUrl(f"{url_origin}{parts.path}", url_origin, path["account"])
+    if any_path_on_loopback and _loopback_host(parts.hostname):
+        return MediaUrl(value, url_origin, None)
+    raise InvalidTwilioValue("MediaUrl is not /2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…")
+
+
+def _loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

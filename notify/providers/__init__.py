@@ -17,6 +17,7 @@ from notify.providers.base import DeliveryError, NotifyConfig, ProviderReceipt, 
 HELD_TWILIO = "Twilio belum dikonfigurasi"
 HELD_WHATSAPP = "Nomor WhatsApp Twilio belum dikonfigurasi"
 HELD_SMTP = "SMTP belum dikonfigurasi"
+HELD_TEMPLATE = "Templat WhatsApp belum dikonfigurasi"
 
 
 def not_configured(channel: str, config: NotifyConfig) -> str | None:
@@ -27,6 +28,12 @@ def not_configured(channel: str, config: NotifyConfig) -> str | None:
         if not config.twilio_ready:
             return HELD_TWILIO
         return None if config.whatsapp_from else HELD_WHATSAPP
+    if channel == "whatsapp_template":
+        if not config.twilio_ready:
+            return HELD_TWILIO
+        if not config.whatsapp_from:
+            return HELD_WHATSAPP
+        return None if config.whatsapp_template_sid else HELD_TEMPLATE
     if channel == "email":
         return None if config.smtp_host and config.mail_from else HELD_SMTP
     return f"saluran tidak dikenal: {channel}"
@@ -34,7 +41,7 @@ def not_configured(channel: str, config: NotifyConfig) -> str | None:
 
 # Each channel's adapter module, imported on first use (e-mail needs no Twilio).
 _ADAPTERS = {"sms": "twilio_sms", "voice": "twilio_voice", "whatsapp": "whatsapp",
-             "email": "email"}
+             "whatsapp_template": "whatsapp_template", "email": "email"}
 
 
 def _adapter(channel: str) -> ModuleType | None:

@@ -50,6 +50,10 @@ class NotifyConfig:
     mail_from: str | None
     # Origin for StatusCallback URLs (PUBLIC_BASE_URL); None = no callbacks.
     public_base_url: str | None
+    # An approved WhatsApp template (ContentSid) for updates outside the 24-hour window,
+    # and the variable in it that carries the update's text.
+    whatsapp_template_sid: str | None = None
+    whatsapp_template_variable: str = "1"
     tts_language: str = "id-ID"
     tts_voice: str = "Google.id-ID-Standard-A"
     timeout_seconds: float = 30.0

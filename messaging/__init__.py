@@ -1,0 +1,22 @@
+"""Twilio Messaging adapter (SMS and WhatsApp): webhook form in, TwiML out.
+
+``POST /messaging/inbound`` takes every inbound message, checks it (signature, SIDs,
+addresses, media URLs), hands it to :mod:`tickets.conversations` and answers with a
+``<Message>`` built by twilio's ``MessagingResponse``. ``POST /messaging/status``
+takes delivery-status callbacks of outbound messages. No business rules live here.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from messaging.config import MessagingConfig
+from messaging.views import bp
+
+
+def init_app(app: Flask, config: MessagingConfig) -> None:
+    app.extensions["messaging"] = config
+    app.register_blueprint(bp)
+
+
+__all__ = ["MessagingConfig", "init_app"]

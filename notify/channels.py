@@ -1,0 +1,53 @@
+"""On which channel a reporter who wrote by message hears back.
+
+SMS tickets get SMS. WhatsApp tickets get WhatsApp: free-form within Twilio's 24-hour
+customer-service window (the citizen's last message to us), otherwise the configured
+approved template; without a template, SMS when the number can take SMS (a mobile
+number), else the message waits in the outbox, held with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tickets.message_models import Conversation
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+HELD_OUTSIDE_WINDOW = ("di luar jendela 24 jam WhatsApp, templat WhatsApp belum "
+                       "dikonfigurasi, dan nomor tidak dapat menerima SMS")
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str               # sms | whatsapp | whatsapp_template
+    held: str | None = None    # why the message must wait (kept in the outbox)
+
+
+def can_take_sms(phone: str) -> bool:
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def in_window(session: Session, phone: str, now: datetime) -> bool:
+    last = session.scalar(select(Conversation.last_inbound_at).where(
+        Conversation.address == f"whatsapp:{phone}"))
+    return last is not None and now - last < WHATSAPP_WINDOW
+
+
+def whatsapp_route(session: Session, phone: str, now: datetime, *, template: bool) -> Route:
+    if in_window(session, phone, now):
+        return Route("whatsapp")
+    if template:
+        return Route("whatsapp_template")
+    if can_take_sms(phone):
+        return Route("sms")
+    return Route("whatsapp", held=HELD_OUTSIDE_WINDOW)
