@@ -260,19 +260,19 @@ def accepted_kind(content_type: str) -> AttachmentKind | None:
 def _take_media(session: Session, message: InboundMessage, inbound: Inbound, room: int,
                 ticket_id: int | None) -> tuple[int, list[Say]]:
     """Attachments for the accepted media (at most ``room``); the replies for the rest."""
-    taken, refused = 0, []
+    taken, refused = 0, []  # refused: prompt keys, each said once
     for index, media in enumerate(inbound.media):
         kind = accepted_kind(media.content_type)
         if kind is None:
-            refused.append(_say("msg_media_refused"))
+            refused.append("msg_media_refused")
             continue
         if taken >= room:
-            refused.append(_say("msg_media_too_many"))
+            refused.append("msg_media_too_many")
             continue
         message_filing.add_attachment(session, message, index, kind, media.url,
                                       media.content_type, ticket_id)
         taken += 1
-    return taken, list(dict.fromkeys(refused))
+    return taken, [_say(key) for key in dict.fromkeys(refused)]
 
 
 def _content(session: Session, conv: Conversation, message: InboundMessage, inbound: Inbound,
