@@ -24,7 +24,7 @@ HELD_OUTSIDE_WINDOW = ("di luar jendela 24 jam WhatsApp, templat WhatsApp belum 
 
 @dataclass(frozen=True)
 class Route:
-    channel: str               # sms | whatsapp | whatsapp_template
+    channel: str               # sms | whatsapp | wa_template
     held: str | None = None    # why the message must wait (kept in the outbox)
 
 
@@ -47,7 +47,7 @@ def whatsapp_route(session: Session, phone: str, now: datetime, *, template: boo
     if in_window(session, phone, now):
         return Route("whatsapp")
     if template:
-        return Route("whatsapp_template")
+        return Route("wa_template")
     if can_take_sms(phone):
         return Route("sms")
     return Route("whatsapp", held=HELD_OUTSIDE_WINDOW)

@@ -304,7 +304,7 @@ class Composer:
     def contact_opted_out(self, session: Session, change: ContactOptedOut) -> None:
         """The caller wants nothing more: messages to them not yet sent are cancelled."""
         ticket = change.ticket
-        outbox.cancel_pending_for_ticket(session, ticket.id, ("sms", "voice", "whatsapp_template"))
+        outbox.cancel_pending_for_ticket(session, ticket.id, ("sms", "voice", "wa_template"))
         if ticket.reporter_phone:  # WhatsApp to the reporter, not the pokja's alerts
             outbox.cancel_pending_for_ticket(session, ticket.id, ("whatsapp",),
                                              recipient=ticket.reporter_phone)

@@ -25,8 +25,8 @@ from tickets.errors import NotFound
 
 OS = OutboxStatus
 
-# whatsapp_template: a WhatsApp template message (ContentSid), the body its variable.
-CHANNELS = ("sms", "voice", "whatsapp", "whatsapp_template", "email")
+# wa_template: a WhatsApp template message (ContentSid), the body its variable.
+CHANNELS = ("sms", "voice", "whatsapp", "wa_template", "email")
 RETRYABLE = frozenset({OS.FAILED, OS.DEAD, OS.HELD})
 BACKOFF_BASE_SECONDS = 30
 # A row is due up to this much before its time. The wall clock of a VM can step back a

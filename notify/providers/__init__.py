@@ -28,7 +28,7 @@ def not_configured(channel: str, config: NotifyConfig) -> str | None:
         if not config.twilio_ready:
             return HELD_TWILIO
         return None if config.whatsapp_from else HELD_WHATSAPP
-    if channel == "whatsapp_template":
+    if channel == "wa_template":
         if not config.twilio_ready:
             return HELD_TWILIO
         if not config.whatsapp_from:
@@ -41,7 +41,7 @@ def not_configured(channel: str, config: NotifyConfig) -> str | None:
 
 # Each channel's adapter module, imported on first use (e-mail needs no Twilio).
 _ADAPTERS = {"sms": "twilio_sms", "voice": "twilio_voice", "whatsapp": "whatsapp",
-             "whatsapp_template": "whatsapp_template", "email": "email"}
+             "wa_template": "whatsapp_template", "email": "email"}
 
 
 def _adapter(channel: str) -> ModuleType | None:
