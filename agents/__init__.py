@@ -19,7 +19,16 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     csrf.init_app(app)
     app.extensions["agents"] = config
-    from agents import admin, auth, outbox, pokja, queue, reports, ticket  # noqa: F401  (routes)
+    from agents import (  # noqa: F401  (routes)
+        admin,
+        auth,
+        messages,  # noqa: F401  (the attachment route)
+        outbox,
+        pokja,
+        queue,
+        reports,
+        ticket,
+    )
 
     app.register_blueprint(bp)
 

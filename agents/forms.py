@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from tickets.errors import InvalidInput, StaleTicket
-from tickets.models import Status
+from tickets.models import Channel, Status
 from tickets.queue import Filters
 from tickets.workflow import DeskComplaint, Verification
 
@@ -42,6 +42,14 @@ def _date(form: Form, name: str) -> date | None:
         raise InvalidInput(name, "Tanggal harus berformat TTTT-BB-HH.") from None
 
 
+def _channel(args: Form) -> Channel | None:
+    raw = (args.get("channel") or "").strip()
+    try:
+        return Channel(raw) if raw else None
+    except ValueError:
+        raise InvalidInput("channel", "Saluran tidak dikenal.") from None
+
+
 def filters(args: Form, default: tuple[Status, ...]) -> Filters:
     raw = (args.get("status") or "").strip()
     if raw == "semua":
@@ -60,6 +68,7 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
         date_from=_date(args, "date_from"),
         date_to=_date(args, "date_to"),
         text=(args.get("q") or "").strip()[:100],
+        channel=_channel(args),
     )
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")

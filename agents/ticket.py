@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from agents import forms, outbox_views
+from agents import messages as agent_messages
 from agents.web import bp, cfg, db, user
 from tickets import feedback_notes, feedback_views, followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
@@ -66,6 +67,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
         messages=outbox_views.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
+        thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
     ), 409 if conflict else 422 if errors else 200
 
 

@@ -84,9 +84,9 @@ def download_attachment(self: HotlineTask, attachment_id: int) -> None:
         log.warning("attachment %s not kept: %s", attachment_id, exc)
 
 
-def _transcribe(runtime: Runtime, path: object) -> str:
-    result = speech_engine(runtime).transcribe(path)
-    return str(result.text)
+def _transcribe(runtime: Runtime, path: object) -> tuple[str, list[dict[str, object]]]:
+    result = speech_engine(runtime).transcribe(path).to_dict()
+    return str(result.get("text", "")), list(result.get("words", []))
 
 
 @shared_task(bind=True, base=HotlineTask, name="speech.transcribe_attachment",
@@ -115,7 +115,7 @@ def transcribe_attachment(self: HotlineTask, attachment_id: int) -> None:
     import speech
 
     try:
-        text = _transcribe(self.runtime, path)
+        text, words = _transcribe(self.runtime, path)
     except speech.AudioError as exc:
         with self.transaction() as session:
             attachments.transcribed(session, attachment_id, None, tz=tz, status="failed",
@@ -129,7 +129,7 @@ def transcribe_attachment(self: HotlineTask, attachment_id: int) -> None:
                                     error=f"mesin transkripsi gagal: {exc}")
         return
     with self.transaction() as session:
-        attachments.transcribed(session, attachment_id, text, tz=tz)
+        attachments.transcribed(session, attachment_id, text, tz=tz, words=words)
 
 
 def sweep_messages(runtime: Runtime) -> dict[str, int]:

@@ -141,6 +141,21 @@ def record_failure(session: Session, attachment_id: int, error: str, *, permanen
     return attachment
 
 
+def stored_type(path: Path) -> str | None:
+    """The type a stored file's own first bytes announce (the console serves it so)."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    image = image_format(head)
+    if image is not None:
+        return image.content_type
+    if head[:6] == b"#!AMR\n":
+        return AMR.content_type
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return MP4.content_type
+    audio = audio_check.sniff(head)
+    return audio.content_type if audio else None
+
+
 def stored_path(media_dir: Path, attachment: Attachment) -> Path | None:
     if attachment.status is not AttachmentStatus.STORED or not attachment.path:
         return None
@@ -151,13 +166,15 @@ def stored_path(media_dir: Path, attachment: Attachment) -> Path | None:
 
 
 def transcribed(session: Session, attachment_id: int, text: str | None, *, tz: str,
-                status: str = "done", error: str | None = None) -> Attachment:
+                status: str = "done", error: str | None = None,
+                words: list[dict[str, object]] | None = None) -> Attachment:
     """A voice note's transcript (or its failure, or ``manual``): a second call keeps
     the first."""
     attachment = session.get_one(Attachment, attachment_id)
     if attachment.transcript_status != "pending":
         return attachment
     attachment.transcript_status, attachment.transcript = status, text
+    attachment.transcript_words = [dict(w) for w in words] if words else None
     attachment.error = error
     attachment.lease_owner = attachment.lease_until = None
     session.flush()

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Float,
@@ -111,6 +113,8 @@ class Attachment(Base):
     # Voice notes: none (a photo) | pending | done | failed | manual.
     transcript_status: Mapped[str] = mapped_column(String(16), default="none")
     transcript: Mapped[str | None] = mapped_column(Text)
+    # Word timings of the transcript (speech engine output), for the console's player.
+    transcript_words: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))

@@ -31,6 +31,8 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.PHONE_AGENT: "Telepon ke operator",
     Channel.WALK_IN: "Datang langsung",
     Channel.SMS_WA: "SMS / WhatsApp",
+    Channel.WHATSAPP: "WhatsApp",
+    Channel.SMS: "SMS",
     Channel.WEB: "Formulir web",
 }
 PRIORITY_LABELS = {1: "Tinggi", 2: "Normal", 3: "Rendah"}

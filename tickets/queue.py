@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, TO_VERIFY, Principal
-from tickets.models import Role, Status, Ticket, Transcript
+from tickets.models import Channel, Role, Status, Ticket, Transcript
 from tickets.permissions import DESK_ROLES, require_role
 
 PAGE_SIZE = 50
@@ -29,6 +29,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     text: str = ""
+    channel: Channel | None = None
 
 
 @dataclass
@@ -93,6 +94,8 @@ def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Tic
         query = query.where(Ticket.status.in_(statuses))
     if f.category_id:
         query = query.where(Ticket.category_id == f.category_id)
+    if f.channel:
+        query = query.where(Ticket.channel == f.channel)
     if f.date_from:
         query = query.where(Ticket.created_at >= _local_midnight_utc(f.date_from, tz))
     if f.date_to:

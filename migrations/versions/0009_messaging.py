@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("duration_seconds", sa.Float(), nullable=True),
         sa.Column("transcript_status", sa.String(length=16), nullable=False),
         sa.Column("transcript", sa.Text(), nullable=True),
+        sa.Column("transcript_words", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("lease_owner", sa.String(length=64), nullable=True),

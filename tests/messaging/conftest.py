@@ -8,6 +8,7 @@ import pytest
 
 from hotline.settings import Settings
 from messaging.simulator import ChatSimulator, MediaPeer
+from tests.agents.conftest import agent, operator, pokja  # noqa: F401  (console sessions)
 from tests.notify.conftest import mailbox, twilio  # noqa: F401  (the loopback peers)
 
 
