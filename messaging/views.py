@@ -41,8 +41,12 @@ def _twiml(text: str) -> Response:
 
 def render(config: MessagingConfig, session: Session, replies: list[conversations.Say]) -> str:
     agency = hotline_settings(session, config.hotline_defaults).get("agency_name") or ""
-    texts = [config.catalog.text(key, **{"agency": agency, **values}) for key, values in replies]
-    return "\n".join(texts)
+    text = ""
+    for key, values in replies:
+        line = config.catalog.text(key, **{"agency": agency, **values})
+        # "Status tiket 12345678:" reads on with what follows; other prompts are lines.
+        text += (" " if text.endswith(":") else "\n" if text else "") + line
+    return text
 
 
 @bp.post("/inbound")

@@ -83,7 +83,13 @@ class FetchPolicy:
         return base
 
     def check(self, source: Source) -> None:
-        """Refuse (permanently) a recording this hotline must not fetch."""
+        """Refuse (permanently) a file this hotline must not fetch. A source that names no
+        account (a local client's own path) is fetched from loopback in development only."""
+        if source.account_sid is None:
+            if self.allow_loopback and _is_loopback(source.origin):
+                return
+            raise DownloadError(f"alamat berkas bukan dari Twilio ({source.origin}); "
+                                "tidak diunduh", transient=False)
         if self.account_sid and source.account_sid != self.account_sid:
             raise DownloadError("alamat berkas milik akun Twilio lain; tidak diunduh",
                                 transient=False)

@@ -162,3 +162,54 @@ def test_media_per_ticket_are_capped(citizen, db, photo, env_overrides):
     reply = chat.send(media=[photo]).replies[0]
     assert "mencapai batas" in reply
     assert len(db.scalars(select(Attachment)).all()) == 1
+
+
+def test_in_development_a_local_client_may_serve_media_from_any_loopback_path(
+        citizen, db, photo):
+    """A Twilio-like client on this machine need not copy Twilio's media paths (the
+    development allow-list admits loopback, as for `hotline call`'s recordings)."""
+    from http.server import BaseHTTPRequestHandler
+
+    from twilio_edge.loopback import LoopbackServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            body = photo.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(LoopbackServer):
+        host = "127.0.0.1"
+
+        def __init__(self):
+            self._serve(Handler)
+
+    with Server() as server:
+        chat = citizen()
+        _start(chat)
+        form = chat.form("", [photo])
+        form["MediaUrl0"] = f"{server.base_url}/files/foto.jpg?token=abc"
+        assert "Diterima" in chat.send_form(form).replies[0]
+    attachment = db.scalars(select(Attachment)).one()
+    db.refresh(attachment)
+    assert attachment.status is AttachmentStatus.STORED
+
+
+def test_outside_development_only_twilios_media_paths_are_taken():
+    from messaging.form import inbound
+
+    form = {"MessageSid": "MM" + "1" * 32, "From": "whatsapp:+6281234567890",
+            "Body": "", "NumMedia": "2", "MediaContentType0": "image/jpeg",
+            "MediaUrl0": "http://127.0.0.1:9/files/foto.jpg", "MediaContentType1": "image/png",
+            "MediaUrl1": ("https://api.twilio.com/2010-04-01/Accounts/AC" + "0" * 32
+                          + "/Messages/MM" + "1" * 32 + "/Media/ME" + "2" * 32)}
+    parsed = inbound(form, loopback_media=False)
+    assert parsed.media[0].content_type == "invalid/url"  # refused politely, never fetched
+    assert parsed.media[1].content_type == "image/png"
+    assert inbound(form, loopback_media=True).media[0].content_type == "image/jpeg"
