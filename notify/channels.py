@@ -50,4 +50,6 @@ def whatsapp_route(session: Session, phone: str, now: datetime, *, template: boo
         return Route("wa_template")
     if can_take_sms(phone):
         return Route("sms")
-    return Route("whatsapp", held=HELD_OUTSIDE_WINDOW)
+    # Held as a template message: once a template is configured, the outbox sweep releases
+    # it and it goes out as one (a free-form message would be refused outside the window).
+    return Route("wa_template", held=HELD_OUTSIDE_WINDOW)

@@ -101,6 +101,7 @@ def test_outside_the_window_a_landline_without_a_template_is_held(citizen, db, t
     _forward(db, ticket)
     [row] = _reporter_rows(db, ticket)
     assert row.status is OutboxStatus.HELD and "24 jam" in (row.last_error or "")
+    assert row.channel == "wa_template"  # released by the outbox sweep once one is set
     assert twilio.sent(to=f"whatsapp:{LANDLINE}") == [] and twilio.sent(to=LANDLINE) == []
 
 
