@@ -371,7 +371,7 @@ def check() -> None:
     from notify import providers
 
     config = notify_config(settings)
-    for channel in ("sms", "voice", "whatsapp", "email"):
+    for channel in ("sms", "voice", "whatsapp", "wa_template", "email"):
         reason = providers.not_configured(channel, config)
         click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
 
