@@ -166,11 +166,12 @@ def media_url(value: str | None, *, any_path_on_loopback: bool = False) -> Media
         raise InvalidTwilioValue("MediaUrl has an unusual host name")
     url_origin = origin(value)
     assert url_origin is not None
+    if any_path_on_loopback and _loopback_host(parts.hostname):
+        # A local client's file, whatever account its path may name.
+        return MediaUrl(value, url_origin, None)
     path = _MEDIA_PATH.fullmatch(parts.path)
     if path is not None and not parts.query:
         return MediaUrl(f"{url_origin}{parts.path}", url_origin, path["account"])
-    if any_path_on_loopback and _loopback_host(parts.hostname):
-        return MediaUrl(value, url_origin, None)
     raise InvalidTwilioValue("MediaUrl is not /2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…")
 
 

@@ -213,3 +213,8 @@ def test_outside_development_only_twilios_media_paths_are_taken():
     assert parsed.media[0].content_type == "invalid/url"  # refused politely, never fetched
     assert parsed.media[1].content_type == "image/png"
     assert inbound(form, loopback_media=True).media[0].content_type == "image/jpeg"
+    # A local client's Twilio-shaped path naming its own account is a local file too.
+    other = ("http://127.0.0.1:9/2010-04-01/Accounts/AC" + "9" * 32 + "/Messages/MM"
+             + "1" * 32 + "/Media/ME" + "2" * 32)
+    local = inbound({**form, "MediaUrl0": other}, loopback_media=True).media[0]
+    assert local.url == other and local.content_type == "image/jpeg"
