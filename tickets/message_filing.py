@@ -205,8 +205,14 @@ def attachment_resolved(session: Session, attachment: Attachment, *, tz: str) ->
     if attachment.ticket_id is None:
         return
     ticket = session.get(Ticket, attachment.ticket_id)
-    if ticket is not None:
-        refresh_text(session, ticket, tz=tz)
+    if ticket is None:
+        return
+    if attachment.message.role == "reply" and attachment.transcript:
+        # A voice note answering a question: its words join the ticket's history.
+        record_event(session, ticket, REPORTER, "note",
+                     f"Transkrip pesan suara pelapor: {attachment.transcript}")
+        session.flush()
+    refresh_text(session, ticket, tz=tz)
 
 
 def attachment_failed(session: Session, attachment: Attachment) -> None:

@@ -79,6 +79,15 @@ def test_a_phone_caller_is_asked_by_sms_and_may_answer_with_a_voice_note(
     attachment = db.scalars(select(Attachment)).one()
     assert attachment.ticket_id == ticket.id and attachment.kind.value == "audio"
 
+    # Once transcribed (here SPEECH_ENGINE=none: done by hand), its words join the history.
+    from tickets import attachments
+
+    attachment.transcript_status = "pending"
+    attachments.transcribed(db, attachment.id, "di dusun Karanganyar", tz="Asia/Jakarta")
+    db.commit()
+    notes = [e.note for e in _fresh(db, ticket.id).events]
+    assert "Transkrip pesan suara pelapor: di dusun Karanganyar" in notes
+
 
 def test_keywords_still_work_while_a_question_waits(citizen, db, twilio):
     ticket = services.create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz="Asia/Jakarta",
