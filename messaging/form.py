@@ -31,10 +31,14 @@ def inbound(form: Mapping[str, str], *, loopback_media: bool) -> Inbound:
     if phone is None or len(address) > 64:
         raise BadForm("From is not a phone number")
     address = f"whatsapp:{phone}" if channel == "whatsapp" else phone
-    try:
-        count = int(form.get("NumMedia") or "0")
-    except ValueError:
-        raise BadForm("NumMedia is not a number") from None
+    raw = form.get("NumMedia")
+    if raw is None:  # Twilio always sends it; a client that does not: count the URLs
+        count = next(i for i in range(MAX_MEDIA_FIELDS + 2) if f"MediaUrl{i}" not in form)
+    else:
+        try:
+            count = int(raw or "0")
+        except ValueError:
+            raise BadForm("NumMedia is not a number") from None
     if not 0 <= count <= MAX_MEDIA_FIELDS:
         raise BadForm("NumMedia out of range")
     media = []

@@ -218,3 +218,6 @@ def test_outside_development_only_twilios_media_paths_are_taken():
              + "1" * 32 + "/Media/ME" + "2" * 32)
     local = inbound({**form, "MediaUrl0": other}, loopback_media=True).media[0]
     assert local.url == other and local.content_type == "image/jpeg"
+    # Without NumMedia (Twilio always sends it) the media URLs are counted.
+    without = {k: v for k, v in form.items() if k != "NumMedia"}
+    assert len(inbound(without, loopback_media=True).media) == 2
