@@ -61,7 +61,12 @@ def conversation_policy(settings: Settings) -> ConversationPolicy:
     return ConversationPolicy(
         tz=settings.timezone, idle=timedelta(minutes=m.idle_minutes), rate_limit=m.rate_limit,
         rate_window=timedelta(seconds=m.rate_window_seconds), max_chars=m.max_chars,
-        max_media=m.max_media)
+        max_media=m.max_media, feedback=feedback_policy(settings))
+
+
+def feedback_policy(settings: Settings) -> FeedbackPolicy:
+    return FeedbackPolicy(reopen_limit=settings.feedback_reopen_limit,
+                          timezone=settings.timezone)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -73,8 +78,7 @@ def build_runtime(settings: Settings) -> Runtime:
     composer = Composer(notify_policy(settings), catalog)
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
-    feedback = FeedbackPolicy(reopen_limit=settings.feedback_reopen_limit,
-                              timezone=settings.timezone)
+    feedback = feedback_policy(settings)
     # A ticket postponed for more information asks its reporter (tickets.message_filing).
     dispatcher.subscribe(events.StatusChanged, message_filing.postponed)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)

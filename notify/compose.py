@@ -139,7 +139,8 @@ class Composer:
             status = self._text(f"status_{target.value}")
         if ticket.channel in (Channel.WHATSAPP, Channel.SMS):
             if notice is None:
-                sms = self._text("msg_update", agency=agency, number=ticket.number,
+                key = "msg_update_answered" if target is S.ANSWERED else "msg_update"
+                sms = self._text(key, agency=agency, number=ticket.number,
                                  status=STATUS_LABELS[target])
             channel = "whatsapp" if ticket.channel is Channel.WHATSAPP else "sms"
             self._to_reporter(session, channel, phone, sms,

@@ -22,10 +22,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tickets import message_filing
+from tickets import feedback, message_filing
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
 from tickets.errors import NotFound
+from tickets.feedback_models import FeedbackChannel
 from tickets.message_filing import ConversationPolicy
 from tickets.message_models import AttachmentKind, Conversation, InboundMessage
 from tickets.models import Category
@@ -165,13 +166,15 @@ def _dispatch(session: Session, conv: Conversation, message: InboundMessage, inb
     status = _STATUS.fullmatch(word)
     if status:
         return _status(session, status.group(1))
-    if conv.pending_kind and conv.state in ("new", "menu"):
-        return answer_pending(session, conv, message, inbound, policy, now)
     if word == "MENU":
         if conv.state == "content" and message_filing.draft_has_content(session, conv):
             return [_say("msg_draft_open")]
         conv.state = "menu"
         return [_say("msg_greeting"), *_menu(session)]
+    if conv.state == "new" or (conv.state == "menu" and conv.pending_kind):
+        pending = answer_pending(session, conv, message, inbound, policy, now)
+        if pending:
+            return pending
     if conv.state == "new":
         # A first message that already picks from the menu is taken as that choice.
         conv.state = "menu"
@@ -296,8 +299,10 @@ def _content(session: Session, conv: Conversation, message: InboundMessage, inbo
 def answer_pending(session: Session, conv: Conversation, message: InboundMessage,
                    inbound: Inbound, policy: ConversationPolicy, now: datetime) -> list[Say]:
     """The one place a reporter's reply to a pending question on an existing ticket is
-    dispatched, by the question's kind. ``needs_info``: the operator postponed the ticket
-    for more information (:func:`tickets.message_filing.ask_for_information`)."""
+    dispatched, by the question's kind; an empty list: no question waits, the message
+    goes on to the menu. ``needs_info``: the operator postponed the ticket for more
+    information (:func:`tickets.message_filing.ask_for_information`); then the answer's
+    "is it fixed?" and what it asks next (:func:`tickets.feedback.reply`)."""
     if conv.pending_kind == "needs_info" and conv.pending_ticket_id is not None:
         text = inbound.body.strip()[:policy.max_chars]
         taken, refused = _take_media(session, message, inbound, policy.max_media,
@@ -308,4 +313,12 @@ def answer_pending(session: Session, conv: Conversation, message: InboundMessage
                                                      tz=policy.tz, now=now)
         return [*refused, _say("msg_info_received", number=number)]
     conv.pending_kind = conv.pending_ticket_id = None
-    return _menu(session)
+    if policy.feedback is not None and conv.phone:
+        ticket = feedback.ticket_awaiting_reply(session, conv.phone, now)
+        if ticket is not None:
+            found = feedback.reply(session, ticket, inbound.body, policy=policy.feedback,
+                                   channel=FeedbackChannel(conv.channel), now=now)
+            if found is not None:
+                message.role, message.ticket_id = "reply", ticket.id
+                return [found]
+    return []

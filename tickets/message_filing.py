@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
+from tickets.feedback import FeedbackPolicy
 from tickets.lifecycle import SYSTEM, Actor, record_event, transition
 from tickets.message_models import (
     Attachment,
@@ -41,6 +42,8 @@ class ConversationPolicy:
     rate_window: timedelta = timedelta(minutes=10)
     max_chars: int = 1600
     max_media: int = 10
+    # The reporter's "is it fixed?" replies (tickets.feedback); None: not asked.
+    feedback: FeedbackPolicy | None = None
 
 ENGINE = "pesan"  # the Transcript.engine of a ticket's text assembled from its messages
 WRITING = ("category", "anonim", "content")
