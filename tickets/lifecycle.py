@@ -148,6 +148,8 @@ def transition(
     now = now or utcnow()
     ticket.status = target
     ticket.updated_at = now
+    if current in AT_DESK and target in (S.FORWARDED, S.REJECTED) and ticket.verified_at is None:
+        ticket.verified_at = now  # the call centre's first decision (dashboard: time to verify)
     if target is S.FORWARDED:
         ticket.forwarded_at = now
         ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)

@@ -53,6 +53,14 @@ class Channel(enum.StrEnum):
     WEB = "web"
 
 
+class Classification(enum.StrEnum):
+    """SP4N-LAPOR!'s three kinds of report."""
+
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    PERMINTAAN_INFORMASI = "permintaan_informasi"
+
+
 class Role(enum.StrEnum):
     OPERATOR = "operator"
     POKJA = "pokja"
@@ -161,6 +169,16 @@ class Ticket(Base):
     followup_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # SP4N-LAPOR! (migration 0012): the kind of report, a short title, the tracking id the
+    # agency got when it filed the ticket in LAPOR!, and when the call centre first decided
+    # on it (forwarded or rejected), which the dashboard's "time to verify" measures.
+    classification: Mapped[Classification] = mapped_column(
+        enum_column(Classification, "classification"), default=Classification.PENGADUAN,
+        server_default=Classification.PENGADUAN.value)
+    title: Mapped[str | None] = mapped_column(String(200))
+    lapor_tracking_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # Optimistic lock: every UPDATE checks and bumps it, so a stale form or a concurrent
     # save cannot overwrite a change it did not see (tickets.errors.StaleTicket).
@@ -274,6 +292,10 @@ Index("ix_tickets_status_created", Ticket.status, Ticket.created_at, Ticket.id)
 Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.created_at,
       Ticket.id)
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
+# The dashboard's aggregates over a date range (tickets.dashboard) read only this index on
+# PostgreSQL (an index-only scan), not the wide ticket rows.
+Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category_id,
+      Ticket.pokja_id, Ticket.status)
 
 
 # The conversation models (messages, attachments) live beside these; importing them here

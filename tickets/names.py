@@ -6,7 +6,7 @@ citizens; the console shows the same words. Console-only labels live in ``agents
 
 from __future__ import annotations
 
-from tickets.models import Channel, RejectReason, Status
+from tickets.models import Channel, Classification, RejectReason, Status
 
 S = Status
 
@@ -36,3 +36,8 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.WEB: "Formulir web",
 }
 PRIORITY_LABELS = {1: "Tinggi", 2: "Normal", 3: "Rendah"}
+CLASSIFICATION_LABELS: dict[Classification, str] = {
+    Classification.PENGADUAN: "Pengaduan",
+    Classification.ASPIRASI: "Aspirasi",
+    Classification.PERMINTAAN_INFORMASI: "Permintaan informasi",
+}

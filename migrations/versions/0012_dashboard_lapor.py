@@ -1,0 +1,59 @@
+"""SP4N-LAPOR! fields on the ticket, the time of verification, the dashboard's index,
+and e-mail attachments in the outbox (the monthly report)
+
+Revision ID: 0012
+Revises: 0008
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: Union[str, Sequence[str], None] = "0008"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+CLASSIFICATIONS = ("pengaduan", "aspirasi", "permintaan_informasi")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.add_column(sa.Column(
+            "classification",
+            sa.Enum(*CLASSIFICATIONS, name="classification", native_enum=False, length=32),
+            nullable=False, server_default="pengaduan"))
+        batch.add_column(sa.Column("title", sa.String(200), nullable=True))
+        batch.add_column(sa.Column("lapor_tracking_id", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("verified_at", sa.DateTime(), nullable=True))
+    op.create_index("ix_tickets_lapor_tracking_id", "tickets", ["lapor_tracking_id"])
+    op.create_index("ix_tickets_dashboard", "tickets",
+                    ["created_at", "channel", "category_id", "pokja_id", "status"])
+    op.create_table(
+        "outbox_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(200), nullable=False),
+        sa.Column("content_type", sa.String(100), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["outbox_id"], ["outbox_messages.id"],
+                                name="fk_outbox_attachments_outbox_id_outbox_messages"),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox_attachments"),
+    )
+    op.create_index("ix_outbox_attachments_outbox_id", "outbox_attachments", ["outbox_id"])
+    # Tickets decided before this column existed: their forwarding (or end) is the decision.
+    op.execute("UPDATE tickets SET verified_at = COALESCE(forwarded_at, closed_at) "
+               "WHERE status NOT IN ('recorded', 'awaiting_verification', 'postponed')")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_outbox_attachments_outbox_id", table_name="outbox_attachments")
+    op.drop_table("outbox_attachments")
+    op.drop_index("ix_tickets_dashboard", table_name="tickets")
+    op.drop_index("ix_tickets_lapor_tracking_id", table_name="tickets")
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("verified_at")
+        batch.drop_column("lapor_tracking_id")
+        batch.drop_column("title")
+        batch.drop_column("classification")
