@@ -29,6 +29,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         reports,
         ticket,
     )
+    from agents import dashboard, exports, lapor_fields  # noqa: F401  (dasbor, downloads, LAPOR!)
 
     app.register_blueprint(bp)
 

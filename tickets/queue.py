@@ -75,6 +75,7 @@ def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def
         in_transcript = func.lower(Transcript.text).like(pattern, escape="\\")
     matches = union(
         select(Ticket.id).where(Ticket.number == words),
+        select(Ticket.id).where(Ticket.lapor_tracking_id == words),
         select(Ticket.id).where(in_desc),
         select(Transcript.ticket_id).where(in_transcript),
     )

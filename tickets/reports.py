@@ -7,11 +7,23 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from tickets.clock import utcnow
 from tickets.lifecycle import AT_DESK, AT_POKJA, Principal
 from tickets.models import Category, Pokja, Role, Status, Ticket
 from tickets.permissions import require_role
+
+
+def verify_overdue(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Still at the call centre after its verification deadline: the one definition the
+    report, the dashboard and the monthly report share."""
+    return (Ticket.status.in_(AT_DESK), Ticket.verify_due_at < now)
+
+
+def followup_overdue(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Open with a pokja after its follow-up deadline."""
+    return (Ticket.status.in_(AT_POKJA), Ticket.followup_due_at < now)
 
 
 @dataclass(frozen=True)
@@ -40,8 +52,8 @@ def summary(session: Session, user: Principal, now: datetime | None = None,
         select(func.coalesce(Pokja.name, "(belum ditentukan)"), func.count(Ticket.id))
         .select_from(Ticket).outerjoin(Pokja, Ticket.pokja_id == Pokja.id)
         .group_by(Pokja.name).order_by(func.count(Ticket.id).desc())).all()
-    verify_cond = (Ticket.status.in_(AT_DESK), Ticket.verify_due_at < now)
-    follow_cond = (Ticket.status.in_(AT_POKJA), Ticket.followup_due_at < now)
+    verify_cond = verify_overdue(now)
+    follow_cond = followup_overdue(now)
 
     def overdue(cond: tuple, column) -> tuple[list[Ticket], int]:  # type: ignore[no-untyped-def,type-arg]
         rows = list(session.scalars(select(Ticket).where(*cond).order_by(column).limit(listed)))

@@ -1,0 +1,151 @@
+"""The dashboard's figures against a month worked out by hand (May 2026, Asia/Jakarta).
+
+May 2026 holidays: Fri 1 (Labour Day), Thu 14 (Ascension), Wed 27 (Eid al-Adha); Mon
+1 June is Pancasila Day. ``now`` is Mon 1 June 12:00 WIB.
+
+| ticket | pokja | received (WIB) | verified | answered | hand-computed |
+|---|---|---|---|---|---|
+| T1 | PUPR | Fri 1 May 09:00 (holiday) | Wed 6 10:00 (due Wed 6: on time) | Fri 15 08:00 (due Wed 13: late) | verify 58 h, answer 142 h |
+| T2 | DINKES | Mon 11 08:00 | Fri 15 09:00 (due Fri 15, the holiday moved it: on time) | Fri 22 15:00 (due Fri 22: on time), closed | verify 73 h, answer 126 h |
+| T3 | PUPR | Fri 8 16:00 | Fri 15 10:00 (due Wed 13: late) | open, due Fri 22: overdue | verify 90 h |
+| T4 | PUPR | Mon 25 10:00 | not yet (due Fri 29, the 27th skipped): overdue | - | backlog age 3 |
+| T5 | PUPR | Fri 29 10:00 | rejected 11:00: on time | - | verify 1 h |
+| T6 | PUPR | Thu 30 April (outside the range), forwarded Mon 4 May | - | open, due Mon 11: overdue | backlog age 18 |
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from accounts.models import User
+from tickets import sla
+from tickets.dashboard import Scope, build
+from tickets.errors import PermissionDenied
+from tickets.lifecycle import SYSTEM
+from tickets.models import Category, Channel, Pokja, Status, Ticket
+from tickets.reports import summary
+from tickets.services import create_ticket
+
+TZ = "Asia/Jakarta"
+NOW = datetime(2026, 6, 1, 5, 0)  # 12:00 WIB
+MAY = Scope(date(2026, 5, 1), date(2026, 5, 31))
+
+
+def wib(day: int, hour: int, month: int = 5) -> datetime:
+    """A local (WIB, UTC+7) time as the database stores it: naive UTC."""
+    return datetime(2026, month, day, hour) - timedelta(hours=7)
+
+
+def _ticket(db: Session, code: str, created: datetime, status: Status, *,
+            channel: Channel = Channel.WALK_IN, verified: datetime | None = None,
+            forwarded: datetime | None = None, answered: datetime | None = None) -> Ticket:
+    category = db.scalars(select(Category).join(Pokja).where(Pokja.code == code)).one()
+    t = create_ticket(db, channel=channel, actor=SYSTEM, tz=TZ, category=category,
+                      description="uji")
+    t.status = status
+    t.created_at = created
+    t.verify_due_at = sla.due_after(created, sla.VERIFY_DAYS, TZ)
+    t.verified_at = verified
+    t.forwarded_at = forwarded
+    t.followup_due_at = sla.due_after(forwarded, sla.FOLLOWUP_DAYS, TZ) if forwarded else None
+    t.answered_at = answered
+    return t
+
+
+@pytest.fixture
+def may(db: Session) -> Session:
+    _ticket(db, "PUPR", wib(1, 9), Status.ANSWERED, verified=wib(6, 10), forwarded=wib(6, 10),
+            answered=wib(15, 8))
+    _ticket(db, "DINKES", wib(11, 8), Status.CLOSED, channel=Channel.PHONE,
+            verified=wib(15, 9), forwarded=wib(15, 9), answered=wib(22, 15))
+    _ticket(db, "PUPR", wib(8, 16), Status.IN_PROGRESS, verified=wib(15, 10),
+            forwarded=wib(15, 10))
+    _ticket(db, "PUPR", wib(25, 10), Status.AWAITING_VERIFICATION)
+    _ticket(db, "PUPR", wib(29, 10), Status.REJECTED, verified=wib(29, 11))
+    _ticket(db, "PUPR", wib(30, 10, month=4), Status.FORWARDED, verified=wib(4, 10),
+            forwarded=wib(4, 10))
+    db.commit()
+    return db
+
+
+def _user(db: Session, username: str) -> User:
+    return db.scalars(select(User).where(User.username == username)).one()
+
+
+def test_the_deadlines_of_the_fixture_skip_weekends_and_holidays():
+    assert sla.due_after(wib(11, 8), 3, TZ) == wib(15, 23) + timedelta(minutes=59, seconds=59)
+    assert sla.due_after(wib(25, 10), 3, TZ) == wib(29, 23) + timedelta(minutes=59, seconds=59)
+
+
+def test_it_counts_what_was_received_in_the_range_by_channel_and_category(may):
+    d = build(may, _user(may, "supervisor"), MAY, tz=TZ, now=NOW)
+    assert d.total == 5
+    assert sum(d.received[Channel.WALK_IN]) == 4 and sum(d.received[Channel.PHONE]) == 1
+    assert d.received[Channel.WALK_IN][0] == 1  # 1 May, received on a holiday
+    assert dict(d.by_category) == {"Jalan dan jembatan": 4, "Layanan kesehatan": 1}
+
+
+def test_sla_shares_per_pokja_count_working_days_with_holidays(may):
+    d = build(may, _user(may, "supervisor"), MAY, tz=TZ, now=NOW)
+    rows = {r.pokja.split(" (")[0]: r for r in d.sla}
+    pupr, dinkes = rows["Pokja Infrastruktur"], rows["Pokja Kesehatan"]
+    assert (pupr.verify_ok, pupr.verify_total) == (2, 4)
+    assert (pupr.answer_ok, pupr.answer_total) == (0, 2)
+    assert (pupr.verify_overdue_now, pupr.followup_overdue_now) == (1, 2)
+    assert (dinkes.verify_ok, dinkes.verify_total, dinkes.answer_ok, dinkes.answer_total) == (
+        1, 1, 1, 1)
+    assert pupr.verify_share == 0.5 and dinkes.answer_share == 1.0
+
+
+def test_backlog_by_age_and_status(may):
+    d = build(may, _user(may, "supervisor"), MAY, tz=TZ, now=NOW)
+    assert dict(d.backlog_age) == {"0-3 hari kerja": 1, "4-5 hari kerja": 0,
+                                   "6-10 hari kerja": 0, "> 10 hari kerja": 2}
+    status = dict(d.backlog_status)
+    assert status[Status.AWAITING_VERIFICATION] == 1
+    assert status[Status.IN_PROGRESS] == 1 and status[Status.FORWARDED] == 1
+
+
+def test_median_working_hours_skip_weekends_and_holidays(may):
+    d = build(may, _user(may, "supervisor"), MAY, tz=TZ, now=NOW)
+    assert d.medians == {"verify": 65.5, "forward": 73.0, "answer": 134.0}
+    assert d.median_samples == {"verify": 4, "forward": 3, "answer": 2}
+
+
+def test_the_figures_agree_with_sql_and_with_the_report_page(may):
+    d = build(may, _user(may, "supervisor"), MAY, tz=TZ, now=NOW)
+    start, end = wib(1, 0), wib(1, 0, month=6)
+    assert d.total == may.scalar(select(func.count()).select_from(Ticket).where(
+        Ticket.created_at >= start, Ticket.created_at < end))
+    assert d.total == may.execute(text(
+        "SELECT count(*) FROM tickets WHERE created_at >= :a AND created_at < :b"),
+        {"a": start, "b": end}).scalar()
+    report = summary(may, _user(may, "supervisor"), now=NOW)
+    assert d.verify_overdue_now == report.verify_overdue_count == 1
+    assert d.followup_overdue_now == report.followup_overdue_count == 2
+
+
+def test_a_filter_narrows_every_figure(may):
+    d = build(may, _user(may, "supervisor"), Scope(MAY.date_from, MAY.date_to,
+                                                   channel=Channel.PHONE), tz=TZ, now=NOW)
+    assert d.total == 1 and [r.pokja.split(" (")[0] for r in d.sla] == ["Pokja Kesehatan"]
+
+
+def test_a_pokja_sees_only_its_own_pokja_whatever_it_asks(may):
+    dinkes = may.scalars(select(Pokja).where(Pokja.code == "DINKES")).one()
+    asked = Scope(MAY.date_from, MAY.date_to, pokja_id=None)
+    d = build(may, _user(may, "pokja"), asked, tz=TZ, now=NOW)
+    # PUPR sees what was forwarded to it (T1, T3; not T4 at the desk nor T5 rejected).
+    assert d.total == 2 and {r.pokja.split(" (")[0] for r in d.sla} == {"Pokja Infrastruktur"}
+    other = build(may, _user(may, "pokja"), Scope(MAY.date_from, MAY.date_to,
+                                                  pokja_id=dinkes.id), tz=TZ, now=NOW)
+    assert other.total == 2
+
+
+def test_an_operator_has_no_dashboard(may):
+    with pytest.raises(PermissionDenied):
+        build(may, _user(may, "operator"), MAY, tz=TZ, now=NOW)

@@ -1,0 +1,309 @@
+"""The supervisors' dashboard: the figures over a date range, by aggregate SQL.
+
+Every figure is a GROUP BY over the range's tickets (or, for "now" figures, over the
+open ones), so a year of a province's tickets is never loaded into Python. The
+definitions the report page shares (overdue) live in ``tickets.reports``; working
+days and hours in ``tickets.sla`` and ``tickets.workcal``.
+
+Definitions, for tickets received (created) in the range:
+- verified on time: the call centre's first decision (``verified_at``: forwarded or
+  rejected) at or before ``verify_due_at`` (3 working days); counted once decided or
+  once the deadline has passed undecided;
+- answered on time: ``answered_at`` at or before ``followup_due_at`` (5 working days after
+  forwarding); counted once answered or once the deadline has passed unanswered;
+- overdue now, backlog: open tickets as they stand now (the range does not apply);
+- medians: working hours from received to verified, received to forwarded, forwarded
+  to answered.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from tickets.clock import to_local, utcnow
+from tickets.lifecycle import AT_DESK, AT_POKJA, SEEN_BY_POKJA, Principal
+from tickets.models import Category, Channel, Pokja, Role, Status, Ticket
+from tickets.permissions import require_role
+from tickets.queue import _local_midnight_utc
+from tickets.reports import followup_overdue, verify_overdue
+from tickets.workcal import WorkCalendar, as_date, local_day_sql, working_days_age
+
+PRESETS = {
+    "30hari": "30 hari terakhir",
+    "bulan-ini": "Bulan ini",
+    "bulan-lalu": "Bulan lalu",
+    "tahun-ini": "Tahun ini",
+}
+AGE_BUCKETS = (("0-3 hari kerja", 0, 3), ("4-5 hari kerja", 4, 5),
+               ("6-10 hari kerja", 6, 10), ("> 10 hari kerja", 11, None))
+OPEN = AT_DESK | AT_POKJA
+NO_POKJA = "(belum ditentukan)"
+NO_CATEGORY = "(tanpa kategori)"
+WEEKLY_AFTER_DAYS = 62
+VIEWERS = (Role.SUPERVISOR, Role.ADMIN, Role.POKJA)
+
+
+def preset_range(name: str, today: date) -> tuple[date, date]:
+    """The dates (inclusive) of a preset, as of the office's ``today``."""
+    if name == "bulan-ini":
+        return today.replace(day=1), today
+    if name == "bulan-lalu":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if name == "tahun-ini":
+        return today.replace(month=1, day=1), today
+    return today - timedelta(days=29), today
+
+
+@dataclass(frozen=True)
+class Scope:
+    date_from: date
+    date_to: date
+    channel: Channel | None = None
+    category_id: int | None = None
+    pokja_id: int | None = None
+
+
+@dataclass
+class PokjaSla:
+    pokja: str
+    verify_total: int = 0
+    verify_ok: int = 0
+    answer_total: int = 0
+    answer_ok: int = 0
+    verify_overdue_now: int = 0
+    followup_overdue_now: int = 0
+
+    @property
+    def verify_share(self) -> float | None:
+        return self.verify_ok / self.verify_total if self.verify_total else None
+
+    @property
+    def answer_share(self) -> float | None:
+        return self.answer_ok / self.answer_total if self.answer_total else None
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    weekly: bool
+    periods: list[date]
+    received: dict[Channel, list[int]]
+    total: int
+    by_category: list[tuple[str, int]]
+    sla: list[PokjaSla]
+    backlog_age: list[tuple[str, int]]
+    backlog_status: list[tuple[Status, int]]
+    medians: dict[str, float | None]
+    median_samples: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def verify_overdue_now(self) -> int:
+        return sum(p.verify_overdue_now for p in self.sla)
+
+    @property
+    def followup_overdue_now(self) -> int:
+        return sum(p.followup_overdue_now for p in self.sla)
+
+
+def effective_scope(user: Principal, scope: Scope) -> Scope:
+    """A pokja user's figures are its own pokja's, whatever the request asked for."""
+    require_role(user, *VIEWERS)
+    if user.role is Role.POKJA:
+        return Scope(scope.date_from, scope.date_to, scope.channel, scope.category_id,
+                     user.pokja_id if user.pokja_id is not None else -1)
+    return scope
+
+
+def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if scope.channel is not None:
+        conds.append(Ticket.channel == scope.channel)
+    if scope.category_id is not None:
+        conds.append(Ticket.category_id == scope.category_id)
+    if scope.pokja_id is not None:
+        conds.append(Ticket.pokja_id == scope.pokja_id)
+    if user.role is Role.POKJA:
+        # What a pokja may see at all (tickets.permissions.can_view).
+        conds.append(Ticket.status.in_(SEEN_BY_POKJA))
+    return conds
+
+
+def range_condition(scope: Scope, tz: str) -> ColumnElement[bool]:
+    """Received in the range: local midnight of ``date_from`` up to that after ``date_to``."""
+    return and_(Ticket.created_at >= _local_midnight_utc(scope.date_from, tz),
+                Ticket.created_at < _local_midnight_utc(scope.date_to + timedelta(days=1), tz))
+
+
+def _names(session: Session) -> tuple[dict[int | None, str], dict[int | None, str]]:
+    pokjas: dict[int | None, str] = {None: NO_POKJA}
+    pokjas.update(session.execute(select(Pokja.id, Pokja.name)).all())
+    categories: dict[int | None, str] = {None: NO_CATEGORY}
+    categories.update(session.execute(select(Category.id, Category.name)).all())
+    return pokjas, categories
+
+
+def build(session: Session, user: Principal, scope: Scope, *, tz: str,
+          now: datetime | None = None) -> Dashboard:
+    """The dashboard's figures for ``scope`` as ``user`` may see them."""
+    scope = effective_scope(user, scope)
+    now = now or utcnow()
+    today = to_local(now, tz).date()
+    dialect = session.get_bind().dialect.name
+    conds = filters_for(user, scope)
+    in_range = [range_condition(scope, tz), *conds]
+    pokja_names, category_names = _names(session)
+
+    weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
+    periods = _periods(scope, weekly)
+    index = {p: i for i, p in enumerate(periods)}
+    received: dict[Channel, list[int]] = {c: [0] * len(periods) for c in Channel}
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    for raw_day, channel, n in session.execute(
+            select(day, Ticket.channel, func.count()).where(*in_range)
+            .group_by(day, Ticket.channel)):
+        d = as_date(raw_day)
+        period = d - timedelta(days=d.weekday()) if weekly else d
+        if period in index:
+            received[Channel(channel)][index[period]] += n
+
+    by_category = [(category_names.get(cid, NO_CATEGORY), n) for cid, n in session.execute(
+        select(Ticket.category_id, func.count()).where(*in_range)
+        .group_by(Ticket.category_id))]
+    by_category.sort(key=lambda row: (-row[1], row[0]))
+
+    sla_rows = _sla(session, in_range, conds, now, pokja_names)
+    backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
+    medians, samples = _medians(session, in_range, scope, tz, dialect, today)
+    return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
+                     by_category, sla_rows, backlog_age, backlog_status, medians, samples)
+
+
+def _periods(scope: Scope, weekly: bool) -> list[date]:
+    start = scope.date_from
+    if weekly:
+        start -= timedelta(days=start.weekday())
+    step = timedelta(days=7 if weekly else 1)
+    out = []
+    while start <= scope.date_to:
+        out.append(start)
+        start += step
+    return out
+
+
+def _share_sums(now: datetime) -> list[ColumnElement[int]]:
+    def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    return [
+        count_if(or_(Ticket.verified_at.is_not(None), Ticket.verify_due_at < now)),
+        count_if(Ticket.verified_at <= Ticket.verify_due_at),
+        count_if(and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
+                      or_(Ticket.answered_at.is_not(None), Ticket.followup_due_at < now))),
+        count_if(Ticket.answered_at <= Ticket.followup_due_at),
+    ]
+
+
+def _sla(session: Session, in_range: list[ColumnElement[bool]],
+         conds: list[ColumnElement[bool]], now: datetime,
+         names: dict[int | None, str]) -> list[PokjaSla]:
+    rows: dict[int | None, PokjaSla] = {}
+
+    def row(pid: int | None) -> PokjaSla:
+        return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
+
+    for pid, vt, vo, at, ao in session.execute(
+            select(Ticket.pokja_id, *_share_sums(now)).where(*in_range)
+            .group_by(Ticket.pokja_id)):
+        r = row(pid)
+        r.verify_total, r.verify_ok, r.answer_total, r.answer_ok = (
+            int(vt), int(vo), int(at), int(ao))
+    for cond, attr in ((verify_overdue(now), "verify_overdue_now"),
+                       (followup_overdue(now), "followup_overdue_now")):
+        for pid, n in session.execute(
+                select(Ticket.pokja_id, func.count()).where(*cond, *conds)
+                .group_by(Ticket.pokja_id)):
+            setattr(row(pid), attr, n)
+    return sorted(rows.values(), key=lambda r: (r.pokja == NO_POKJA, r.pokja))
+
+
+def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialect: str,
+             today: date) -> tuple[list[tuple[str, int]], list[tuple[Status, int]]]:
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    by_day: dict[date, int] = defaultdict(int)
+    by_status: dict[Status, int] = defaultdict(int)
+    for status, raw_day, n in session.execute(
+            select(Ticket.status, day, func.count()).where(Ticket.status.in_(OPEN), *conds)
+            .group_by(Ticket.status, day)):
+        by_day[as_date(raw_day)] += n
+        by_status[Status(status)] += n
+    ages = [0] * len(AGE_BUCKETS)
+    if by_day:
+        calendar = WorkCalendar(min(min(by_day), today), max(max(by_day), today))
+        for d, n in by_day.items():
+            age = working_days_age(d, today, calendar)
+            for i, (_, low, high) in enumerate(AGE_BUCKETS):
+                if age >= low and (high is None or age <= high):
+                    ages[i] += n
+                    break
+            else:
+                ages[0] += n  # received "after" today's local date: a clock skew, age 0
+    return ([(label, ages[i]) for i, (label, _, _) in enumerate(AGE_BUCKETS)],
+            [(s, by_status.get(s, 0)) for s in Status if s in OPEN])
+
+
+MEASURES = ("verify", "forward", "answer")
+_SPANS = {"verify": ("created_at", "verified_at"), "forward": ("created_at", "forwarded_at"),
+          "answer": ("forwarded_at", "answered_at")}
+
+
+def _medians(session: Session, in_range: list[ColumnElement[bool]], scope: Scope, tz: str,
+             dialect: str, today: date) -> tuple[dict[str, float | None], dict[str, int]]:
+    """Median working hours per measure. PostgreSQL computes them in SQL
+    (percentile_cont over the working clock); elsewhere the spans are fetched."""
+    calendar = WorkCalendar(scope.date_from - timedelta(days=1),
+                            max(today, scope.date_to) + timedelta(days=1))
+    medians: dict[str, float | None] = {}
+    samples: dict[str, int] = {}
+    if dialect == "postgresql":
+        clocks = {c: calendar.clock_sql(getattr(Ticket, c), tz, "cal")
+                  for c in ("created_at", "verified_at", "forwarded_at", "answered_at")}
+        columns = []
+        for m in MEASURES:
+            start, end = _SPANS[m]
+            span = clocks[end] - clocks[start]
+            valid = and_(getattr(Ticket, end).is_not(None), getattr(Ticket, end)
+                         >= getattr(Ticket, start))
+            value = case((valid, span), else_=None)
+            columns += [func.percentile_cont(0.5).within_group(value),
+                        func.count(value)]
+        result = session.execute(select(*columns).where(*in_range)).one()
+        for i, m in enumerate(MEASURES):
+            med, n = result[2 * i], result[2 * i + 1]
+            medians[m] = None if med is None else round(float(med) / 3600, 1)
+            samples[m] = int(n)
+        return medians, samples
+    spans: dict[str, list[float]] = {m: [] for m in MEASURES}
+    for row in session.execute(select(Ticket.created_at, Ticket.verified_at,
+                                      Ticket.forwarded_at, Ticket.answered_at)
+                               .where(*in_range)):
+        values = dict(zip(("created_at", "verified_at", "forwarded_at", "answered_at"), row,
+                          strict=True))
+        for m in MEASURES:
+            start, end = values[_SPANS[m][0]], values[_SPANS[m][1]]
+            if start is None or end is None or end < start:
+                continue
+            a, b = calendar.clock(start, tz), calendar.clock(end, tz)
+            if a is not None and b is not None:
+                spans[m].append(b - a)
+    for m in MEASURES:
+        medians[m] = round(statistics.median(spans[m]) / 3600, 1) if spans[m] else None
+        samples[m] = len(spans[m])
+    return medians, samples
