@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from hotline.cli_export import export as export_command
 from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
 
@@ -383,6 +384,7 @@ def _mount_speech_commands() -> None:
 
 
 _mount_speech_commands()
+cli.add_command(export_command)
 
 
 def _mount_chat() -> None:
