@@ -61,6 +61,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
             "notify-sweep": {"task": "notify.sweep", "schedule": OUTBOX_SWEEP_EVERY},
             "notify-sla-warnings": {"task": "notify.sla_warnings", "schedule": HOURLY},
             "notify-digest": {"task": "notify.digest", "schedule": HOURLY},
+            "exports-monthly-report": {"task": "exports.monthly_report", "schedule": HOURLY},
         },
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )
@@ -69,7 +70,12 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     # the entry point, never rebuilt from the environment inside a worker.
     app.hotline_runtime = runtime  # type: ignore[attr-defined]
     app.set_default()
-    from hotline import messaging_tasks, notify_tasks, tasks  # registers the tasks
+    from hotline import (  # noqa: F401  (registers the tasks)
+        export_tasks,
+        messaging_tasks,
+        notify_tasks,
+        tasks,
+    )
 
     # Work for the queues, sent once the publishing transaction has committed.
     tasks.subscribe(runtime.dispatcher)

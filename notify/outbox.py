@@ -11,13 +11,13 @@ the provider first. Nothing here talks to a provider.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from notify.models import OutboxMessage, OutboxStatus
+from notify.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
@@ -50,6 +50,21 @@ class Outgoing:
     attempts: int
     claimed_at: datetime
     created_at: datetime
+    # Files sent with an e-mail (the monthly report): (filename, content type, bytes).
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
+
+
+def add_attachment(session: Session, outbox_id: int, filename: str, content_type: str,
+                   data: bytes) -> None:
+    """A file for the e-mail row ``outbox_id``, written in the row's transaction."""
+    session.add(OutboxAttachment(outbox_id=outbox_id, filename=filename,
+                                 content_type=content_type, data=data))
+
+
+def _attachments(session: Session, outbox_id: int) -> tuple[tuple[str, str, bytes], ...]:
+    return tuple((name, kind, data) for name, kind, data in session.execute(
+        select(OutboxAttachment.filename, OutboxAttachment.content_type, OutboxAttachment.data)
+        .where(OutboxAttachment.outbox_id == outbox_id).order_by(OutboxAttachment.id)))
 
 
 def _snapshot(row: OutboxMessage) -> Outgoing:
@@ -105,7 +120,10 @@ def claim(session: Session, outbox_id: int, now: datetime | None = None) -> Outg
         return None
     row = session.get(OutboxMessage, outbox_id, populate_existing=True)
     assert row is not None
-    return _snapshot(row)
+    snap = _snapshot(row)
+    if row.channel == "email":
+        snap = replace(snap, attachments=_attachments(session, outbox_id))
+    return snap
 
 
 def claim_stale(session: Session, older_than: timedelta,

@@ -25,6 +25,10 @@ def build(message: Outgoing, config: NotifyConfig) -> EmailMessage:
     em["Date"] = formatdate(localtime=False)
     em["Message-ID"] = message_id(message, config)
     em.set_content(message.body)
+    for filename, content_type, data in message.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        em.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                          filename=filename)
     return em
 
 

@@ -46,3 +46,21 @@ def test_the_cli_writes_the_monthly_report_the_queue_and_the_lapor_export(
     bad = runner.invoke(cli, ["export", "monthly", "--month", "11-2026",
                               "--out", str(tmp_path / "x.xlsx")])
     assert bad.exit_code != 0 and "TTTT-BB" in bad.output
+
+
+def test_without_smtp_the_monthly_report_waits_in_the_outbox_held(app, db):
+    from datetime import datetime
+
+    from accounts.models import User
+    from exports.mailing import send_monthly_report
+    from notify.models import OutboxMessage, OutboxStatus
+    from tickets.models import Role
+
+    db.query(User).filter_by(role=Role.SUPERVISOR).one().email = "pimpinan@pemkab.example.id"
+    db.commit()
+    assert send_monthly_report(db, tz="Asia/Jakarta", agency="Kab. Uji",
+                               now=datetime(2026, 6, 2, 1, 0)) == 1
+    db.commit()
+    db.expire_all()
+    (row,) = db.query(OutboxMessage).filter_by(event="monthly_report").all()
+    assert row.status is OutboxStatus.HELD

@@ -1,0 +1,62 @@
+"""The monthly report e-mailed to supervisors on the first working day, exactly once."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import User
+from exports.mailing import first_working_day, send_monthly_report
+from hotline.celery_app import HOURLY
+from notify.models import OutboxStatus
+from tickets.models import Role
+
+from .conftest import make_ticket, rows
+
+TZ = "Asia/Jakarta"
+# Mon 1 June 2026 is Pancasila Day: the first working day of June is Tue 2 June.
+HOLIDAY_MORNING = datetime(2026, 6, 1, 1, 0)
+FIRST_WORKING_DAY = datetime(2026, 6, 2, 1, 0)
+
+
+@pytest.fixture
+def supervisor_mail(db) -> str:
+    supervisor = db.query(User).filter_by(role=Role.SUPERVISOR).one()
+    supervisor.email = "pimpinan@pemkab.example.id"
+    db.commit()
+    return supervisor.email
+
+
+def test_the_first_working_day_skips_weekends_and_holidays():
+    assert first_working_day(datetime(2026, 6, 20).date()) == datetime(2026, 6, 2).date()
+    assert first_working_day(datetime(2026, 8, 5).date()) == datetime(2026, 8, 3).date()
+
+
+def test_the_report_goes_out_once_with_the_xlsx_attached(db, supervisor_mail, mailbox):
+    make_ticket(db)
+    assert send_monthly_report(db, tz=TZ, agency="Kab. Uji", now=HOLIDAY_MORNING) == 0
+    assert send_monthly_report(db, tz=TZ, agency="Kab. Uji", now=FIRST_WORKING_DAY) == 1
+    db.commit()  # the delivery task runs after the commit (eager Celery in tests)
+    assert send_monthly_report(db, tz=TZ, agency="Kab. Uji", now=FIRST_WORKING_DAY) == 0
+    later = datetime(2026, 6, 15, 3, 0)
+    assert send_monthly_report(db, tz=TZ, agency="Kab. Uji", now=later) == 0
+    (row,) = rows(db, event="monthly_report")
+    assert row.idempotency_key == f"monthly_report:2026-05:email:{supervisor_mail}"
+    assert row.status is OutboxStatus.SENT
+    (mail,) = mailbox.to(supervisor_mail)
+    assert "Laporan bulanan pengelolaan pengaduan Mei 2026" in mail["Subject"]
+    (attachment,) = [p for p in mail.walk() if p.get_filename()]
+    assert attachment.get_filename() == "laporan-bulanan-2026-05.xlsx"
+    wb = load_workbook(io.BytesIO(attachment.get_payload(decode=True)))
+    assert wb["Ringkasan"]["A1"].value == "Kab. Uji"
+
+
+def test_the_report_is_scheduled_hourly_by_beat(app):
+    from hotline import export_tasks
+
+    schedule = export_tasks.monthly_report.app.conf.beat_schedule
+    assert schedule["exports-monthly-report"] == {"task": "exports.monthly_report",
+                                                  "schedule": HOURLY}
