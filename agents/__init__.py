@@ -22,14 +22,16 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     from agents import (  # noqa: F401  (routes)
         admin,
         auth,
-        messages,  # noqa: F401  (the attachment route)
+        dashboard,  # /dasbor
+        exports,  # the downloads
+        lapor_fields,  # the ticket page's LAPOR! form
+        messages,  # the attachment route
         outbox,
         pokja,
         queue,
         reports,
         ticket,
     )
-    from agents import dashboard, exports, lapor_fields  # noqa: F401  (dasbor, downloads, LAPOR!)
 
     app.register_blueprint(bp)
 

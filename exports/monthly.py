@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from exports.sheets import add_table, new_workbook, xlsx_bytes
+from exports.sheets import Cell, add_table, new_workbook, xlsx_bytes
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.dashboard import (
@@ -166,7 +166,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
     verify_total = sum(p.verify_total for p in f.sla)
     answer_ok = sum(p.answer_ok for p in f.sla)
     answer_total = sum(p.answer_total for p in f.sla)
-    summary = [
+    summary: list[tuple[str, Cell]] = [
         ("Pengaduan diterima", f.total),
         ("Diverifikasi tepat waktu (≤ 3 hari kerja)", f"{verify_ok} dari {verify_total}"),
         ("Dijawab tepat waktu (≤ 5 hari kerja)", f"{answer_ok} dari {answer_total}"),

@@ -46,7 +46,8 @@ def _checked(fn):  # type: ignore[no-untyped-def]
     try:
         return fn()
     except InvalidInput as exc:
-        raise click.BadParameter(exc.message, param_hint=f"--{exc.field.replace('_', '-')}")
+        raise click.BadParameter(exc.message,
+                                 param_hint=f"--{exc.field.replace('_', '-')}") from None
 
 
 @click.group("export", cls=AppGroup)

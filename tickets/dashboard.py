@@ -219,12 +219,12 @@ def _sla(session: Session, in_range: list[ColumnElement[bool]],
     def row(pid: int | None) -> PokjaSla:
         return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
 
-    for pid, vt, vo, at, ao in session.execute(
+    for result in session.execute(
             select(Ticket.pokja_id, *_share_sums(now)).where(*in_range)
             .group_by(Ticket.pokja_id)):
-        r = row(pid)
+        r = row(result[0])
         r.verify_total, r.verify_ok, r.answer_total, r.answer_ok = (
-            int(vt), int(vo), int(at), int(ao))
+            int(result[i] or 0) for i in range(1, 5))
     for cond, attr in ((verify_overdue(now), "verify_overdue_now"),
                        (followup_overdue(now), "followup_overdue_now")):
         for pid, n in session.execute(
@@ -294,13 +294,13 @@ def _medians(session: Session, in_range: list[ColumnElement[bool]], scope: Scope
     for row in session.execute(select(Ticket.created_at, Ticket.verified_at,
                                       Ticket.forwarded_at, Ticket.answered_at)
                                .where(*in_range)):
-        values = dict(zip(("created_at", "verified_at", "forwarded_at", "answered_at"), row,
-                          strict=True))
+        values: dict[str, datetime | None] = dict(zip(
+            ("created_at", "verified_at", "forwarded_at", "answered_at"), row, strict=True))
         for m in MEASURES:
-            start, end = values[_SPANS[m][0]], values[_SPANS[m][1]]
-            if start is None or end is None or end < start:
+            t0, t1 = values[_SPANS[m][0]], values[_SPANS[m][1]]
+            if t0 is None or t1 is None or t1 < t0:
                 continue
-            a, b = calendar.clock(start, tz), calendar.clock(end, tz)
+            a, b = calendar.clock(t0, tz), calendar.clock(t1, tz)
             if a is not None and b is not None:
                 spans[m].append(b - a)
     for m in MEASURES:

@@ -17,7 +17,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, Integer, bindparam, cast, func, type_coerce
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    SQLColumnExpression,
+    bindparam,
+    cast,
+    func,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 
@@ -32,7 +41,7 @@ def offset_seconds(tz: str) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
-def local_day_sql(column: ColumnElement[datetime], tz: str,
+def local_day_sql(column: SQLColumnExpression[datetime], tz: str,
                   dialect: str) -> ColumnElement[object]:
     """The local date of a stored (naive UTC) time: a date on PostgreSQL, text on SQLite
     (:func:`as_date` reads either)."""
@@ -76,7 +85,7 @@ class WorkCalendar:
             return None
         return self.before[index] * DAY + self.working[index] * (local - (local // DAY) * DAY)
 
-    def clock_sql(self, column: ColumnElement[datetime], tz: str,
+    def clock_sql(self, column: SQLColumnExpression[datetime], tz: str,
                   name: str) -> ColumnElement[float]:
         """``W(column)`` on PostgreSQL: two lookups in constant arrays, no join."""
         local = func.extract("epoch", column) + offset_seconds(tz)

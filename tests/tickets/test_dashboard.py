@@ -3,14 +3,18 @@
 May 2026 holidays: Fri 1 (Labour Day), Thu 14 (Ascension), Wed 27 (Eid al-Adha); Mon
 1 June is Pancasila Day. ``now`` is Mon 1 June 12:00 WIB.
 
-| ticket | pokja | received (WIB) | verified | answered | hand-computed |
-|---|---|---|---|---|---|
-| T1 | PUPR | Fri 1 May 09:00 (holiday) | Wed 6 10:00 (due Wed 6: on time) | Fri 15 08:00 (due Wed 13: late) | verify 58 h, answer 142 h |
-| T2 | DINKES | Mon 11 08:00 | Fri 15 09:00 (due Fri 15, the holiday moved it: on time) | Fri 22 15:00 (due Fri 22: on time), closed | verify 73 h, answer 126 h |
-| T3 | PUPR | Fri 8 16:00 | Fri 15 10:00 (due Wed 13: late) | open, due Fri 22: overdue | verify 90 h |
-| T4 | PUPR | Mon 25 10:00 | not yet (due Fri 29, the 27th skipped): overdue | - | backlog age 3 |
-| T5 | PUPR | Fri 29 10:00 | rejected 11:00: on time | - | verify 1 h |
-| T6 | PUPR | Thu 30 April (outside the range), forwarded Mon 4 May | - | open, due Mon 11: overdue | backlog age 18 |
+T1 PUPR: received Fri 1 May 09:00 (a holiday); verified Wed 6 10:00 (due Wed 6: on time);
+   answered Fri 15 08:00 (due Wed 13: late). Verify 58 working hours, answer 142.
+T2 DINKES, by phone: received Mon 11 08:00; verified Fri 15 09:00 (due Fri 15, the 14th
+   being a holiday: on time); answered Fri 22 15:00 (due Fri 22: on time), closed.
+   Verify 73 h, answer 126 h.
+T3 PUPR: received Fri 8 16:00; verified Fri 15 10:00 (due Wed 13: late); open, due Fri 22:
+   overdue now. Verify 90 h; backlog age 13 working days.
+T4 PUPR: received Mon 25 10:00; not verified (due Fri 29, the 27th skipped): overdue now;
+   backlog age 3.
+T5 PUPR: received Fri 29 10:00, rejected at 11:00: verified on time, 1 h.
+T6 PUPR: received Thu 30 April (outside the range), forwarded Mon 4 May, open, due Mon 11:
+   overdue now; backlog age 18.
 """
 
 from __future__ import annotations
