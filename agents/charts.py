@@ -39,20 +39,22 @@ def _fmt(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def horizontal(title: str, summary: str, rows: list[tuple[str, float]], *,
+def horizontal(title: str, summary: str, rows: list[tuple[str, float | None]], *,
                unit: str = "", maximum: float | None = None,
                colour: str = PALETTE[0]) -> Chart:
     """One bar per row, labelled on the left, its value on the right."""
     label_w, bar_w, row_h = 190, 240, 26
-    top = max([maximum or 0.0] + [v for _, v in rows]) or 1.0
+    top = max([maximum or 0.0] + [v or 0.0 for _, v in rows]) or 1.0
     chart = Chart(title, summary, label_w + bar_w + 70, max(1, len(rows)) * row_h + 8)
-    for i, (label, value) in enumerate(rows):
+    for i, (label, maybe) in enumerate(rows):
         y = 4 + i * row_h
+        value = maybe or 0.0
         width = bar_w * value / top
-        text = f"{_fmt(value)}{unit}"
+        text = "-" if maybe is None else f"{_fmt(value)}{unit}"
         chart.bars.append(Bar(label, value, text, label_w, y, max(width, 0.5), row_h - 8,
                               colour))
-        chart.labels.append((label_w - 6, y + row_h / 2 + 1, label[:30], "end"))
+        short = label if len(label) <= 28 else label[:27] + "…"
+        chart.labels.append((label_w - 6, y + row_h / 2 + 1, short, "end"))
         chart.labels.append((label_w + width + 6, y + row_h / 2 + 1, text, "start"))
     return chart
 

@@ -93,13 +93,15 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
         "Kepatuhan SLA per pokja: dijawab ≤ 5 hari kerja setelah diteruskan",
         "Diagram batang: persentase tiket yang dijawab pokja dalam 5 hari kerja; "
         + "; ".join(f"{r.pokja} {_percent(r.answer_share)}" for r in d.sla) + ".",
-        [(r.pokja, round((r.answer_share or 0) * 100)) for r in d.sla],
+        [(r.pokja, None if r.answer_share is None else round(r.answer_share * 100))
+         for r in d.sla],
         unit="%", maximum=100, colour=charts.PALETTE[2])
     verify_chart = charts.horizontal(
         "Kepatuhan SLA: diverifikasi ≤ 3 hari kerja",
         "Diagram batang: persentase tiket yang diverifikasi dalam 3 hari kerja, per pokja; "
         + "; ".join(f"{r.pokja} {_percent(r.verify_share)}" for r in d.sla) + ".",
-        [(r.pokja, round((r.verify_share or 0) * 100)) for r in d.sla],
+        [(r.pokja, None if r.verify_share is None else round(r.verify_share * 100))
+         for r in d.sla],
         unit="%", maximum=100, colour=charts.PALETTE[4])
     age = charts.horizontal(
         "Tunggakan menurut umur (hari kerja sejak diterima)",
@@ -116,7 +118,7 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
         "Median jam kerja penanganan",
         "Diagram batang: median jam kerja; " + "; ".join(
             f"{label}: {'-' if v is None else v} jam" for label, v in med_rows) + ".",
-        [(label, v or 0.0) for label, v in med_rows], unit=" jam", colour=charts.PALETTE[3])
+        [(label, v) for label, v in med_rows], unit=" jam", colour=charts.PALETTE[3])
     return [
         (received, ["Periode", *[CHANNEL_LABELS[c] for c in channels], "Jumlah"],
          received_rows),

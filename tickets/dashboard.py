@@ -13,7 +13,7 @@ Definitions, for tickets received (created) in the range:
   forwarding); counted once answered or once the deadline has passed unanswered;
 - overdue now, backlog: open tickets as they stand now (the range does not apply);
 - medians: working hours from received to verified, received to forwarded, forwarded
-  to answered.
+  to answered (stamped on the ticket by the lifecycle, ``tickets.workcal``).
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def build(session: Session, user: Principal, scope: Scope, *, tz: str,
 
     sla_rows = _sla(session, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
-    medians, samples = _medians(session, in_range, scope, tz, dialect, today)
+    medians, samples = _medians(session, in_range, dialect)
     return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
                      by_category, sla_rows, backlog_age, backlog_status, medians, samples)
 
@@ -260,50 +260,32 @@ def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialec
 
 
 MEASURES = ("verify", "forward", "answer")
-_SPANS = {"verify": ("created_at", "verified_at"), "forward": ("created_at", "forwarded_at"),
-          "answer": ("forwarded_at", "answered_at")}
+_SPANS = {"verify": Ticket.verify_work_seconds, "forward": Ticket.forward_work_seconds,
+          "answer": Ticket.answer_work_seconds}
 
 
-def _medians(session: Session, in_range: list[ColumnElement[bool]], scope: Scope, tz: str,
-             dialect: str, today: date) -> tuple[dict[str, float | None], dict[str, int]]:
-    """Median working hours per measure. PostgreSQL computes them in SQL
-    (percentile_cont over the working clock); elsewhere the spans are fetched."""
-    calendar = WorkCalendar(scope.date_from - timedelta(days=1),
-                            max(today, scope.date_to) + timedelta(days=1))
+def _medians(session: Session, in_range: list[ColumnElement[bool]],
+             dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
+    """Median working hours per measure, of the spans the lifecycle stamped
+    (``tickets.workcal.work_seconds``). PostgreSQL computes them (percentile_cont, the
+    mean of the middle two like ``statistics.median``); SQLite has no percentile, so
+    there the one column is read."""
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     if dialect == "postgresql":
-        clocks = {c: calendar.clock_sql(getattr(Ticket, c), tz, "cal")
-                  for c in ("created_at", "verified_at", "forwarded_at", "answered_at")}
         columns = []
         for m in MEASURES:
-            start, end = _SPANS[m]
-            span = clocks[end] - clocks[start]
-            valid = and_(getattr(Ticket, end).is_not(None), getattr(Ticket, end)
-                         >= getattr(Ticket, start))
-            value = case((valid, span), else_=None)
-            columns += [func.percentile_cont(0.5).within_group(value),
-                        func.count(value)]
+            columns += [func.percentile_cont(0.5).within_group(_SPANS[m]),
+                        func.count(_SPANS[m])]
         result = session.execute(select(*columns).where(*in_range)).one()
         for i, m in enumerate(MEASURES):
             med, n = result[2 * i], result[2 * i + 1]
             medians[m] = None if med is None else round(float(med) / 3600, 1)
-            samples[m] = int(n)
+            samples[m] = int(n or 0)
         return medians, samples
-    spans: dict[str, list[float]] = {m: [] for m in MEASURES}
-    for row in session.execute(select(Ticket.created_at, Ticket.verified_at,
-                                      Ticket.forwarded_at, Ticket.answered_at)
-                               .where(*in_range)):
-        values: dict[str, datetime | None] = dict(zip(
-            ("created_at", "verified_at", "forwarded_at", "answered_at"), row, strict=True))
-        for m in MEASURES:
-            t0, t1 = values[_SPANS[m][0]], values[_SPANS[m][1]]
-            if t0 is None or t1 is None or t1 < t0:
-                continue
-            a, b = calendar.clock(t0, tz), calendar.clock(t1, tz)
-            if a is not None and b is not None:
-                spans[m].append(b - a)
     for m in MEASURES:
-        medians[m] = round(statistics.median(spans[m]) / 3600, 1) if spans[m] else None
-        samples[m] = len(spans[m])
+        spans = [v for v in session.scalars(select(_SPANS[m]).where(
+            *in_range, _SPANS[m].is_not(None))) if v is not None]
+        medians[m] = round(statistics.median(spans) / 3600, 1) if spans else None
+        samples[m] = len(spans)
     return medians, samples

@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tickets import events, sla
+from tickets import events, sla, workcal
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
 from tickets.models import Role, Status, Ticket, TicketEvent
@@ -148,10 +148,13 @@ def transition(
     now = now or utcnow()
     ticket.status = target
     ticket.updated_at = now
+    received = ticket.created_at or now
     if current in AT_DESK and target in (S.FORWARDED, S.REJECTED) and ticket.verified_at is None:
         ticket.verified_at = now  # the call centre's first decision (dashboard: time to verify)
+        ticket.verify_work_seconds = workcal.work_seconds(received, now, tz)
     if target is S.FORWARDED:
         ticket.forwarded_at = now
+        ticket.forward_work_seconds = workcal.work_seconds(received, now, tz)
         ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)
     elif target is S.REOPENED:
         # Not fixed: the pokja's follow-up clock starts again from the reopening.
@@ -160,6 +163,8 @@ def transition(
         ticket.followup_due_at = None
     elif target is S.ANSWERED:
         ticket.answered_at = now
+        if ticket.forwarded_at is not None:
+            ticket.answer_work_seconds = workcal.work_seconds(ticket.forwarded_at, now, tz)
     elif target in ENDED:
         ticket.closed_at = now
     event = record_event(

@@ -179,6 +179,12 @@ class Ticket(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     lapor_tracking_id: Mapped[str | None] = mapped_column(String(64), index=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Working seconds (tickets.workcal) from received to verified and to forwarded, and
+    # from forwarded to answered, stamped by the transition: the dashboard's medians read
+    # them instead of working out a calendar for a million rows.
+    verify_work_seconds: Mapped[int | None] = mapped_column(Integer)
+    forward_work_seconds: Mapped[int | None] = mapped_column(Integer)
+    answer_work_seconds: Mapped[int | None] = mapped_column(Integer)
 
     # Optimistic lock: every UPDATE checks and bumps it, so a stale form or a concurrent
     # save cannot overwrite a change it did not see (tickets.errors.StaleTicket).

@@ -1,12 +1,12 @@
-"""Working time for the dashboard: local days and working hours, in Python and in SQL.
+"""Working time for the dashboard: local days and working hours.
 
-Working time counts every second of a working day (``tickets.sla.is_working_day``:
-no weekends, no Indonesian public holidays) in the office's zone and none of the
-other days, so "working hours to answer" skips a long weekend. One definition,
-:func:`working_seconds`, and the same arithmetic as SQL for PostgreSQL, where the
-dashboard computes medians over a year of tickets without fetching them: a ticket's
-working clock ``W(t)`` is the working days before its local day times 86,400 plus,
-on a working day, the seconds since local midnight; a duration is ``W(t1) - W(t0)``.
+Working time counts every second of a working day (``tickets.sla.is_working_day``: no
+weekends, no Indonesian public holidays) in the office's zone and none of the other
+days, so "working hours to answer" skips a long weekend. A ticket's working clock
+``W(t)`` is the working days before its local day times 86,400 plus, on a working day,
+the seconds since local midnight; a span is ``W(end) - W(start)``. The lifecycle stamps
+each ticket's spans when they end (:func:`work_seconds`), so the dashboard's medians
+read a column rather than a calendar per row.
 
 Local days use the zone's fixed UTC offset: Indonesia's zones (WIB, WITA, WIT) have
 no daylight saving time.
@@ -17,18 +17,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Date,
-    Float,
-    Integer,
-    SQLColumnExpression,
-    bindparam,
-    cast,
-    func,
-    type_coerce,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.elements import ColumnElement, Grouping
+from sqlalchemy import Date, SQLColumnExpression, cast, func
+from sqlalchemy.sql.elements import ColumnElement
 
 from tickets.sla import is_working_day, working_days_between
 
@@ -85,25 +75,22 @@ class WorkCalendar:
             return None
         return self.before[index] * DAY + self.working[index] * (local - (local // DAY) * DAY)
 
-    def clock_sql(self, column: SQLColumnExpression[datetime], tz: str,
-                  name: str) -> ColumnElement[float]:
-        """``W(column)`` on PostgreSQL: two lookups in constant arrays, no join."""
-        local = func.extract("epoch", column) + offset_seconds(tz)
-        day = cast(func.floor(local / DAY), Integer)
-        index = day - ((self.first - EPOCH).days - 1)  # PostgreSQL arrays start at 1
-        # Parenthesised, as PostgreSQL wants ``($1::INTEGER[])[i]``.
-        before = type_coerce(Grouping(bindparam(f"{name}_before", self.before,
-                                                type_=ARRAY(Integer))), ARRAY(Integer))
-        working = type_coerce(Grouping(bindparam(f"{name}_working", self.working,
-                                                 type_=ARRAY(Integer))), ARRAY(Integer))
-        return cast(before[index] * DAY + working[index] * (local - day * DAY), Float)
-
 
 def working_seconds(start: datetime, end: datetime, calendar: WorkCalendar,
                     tz: str) -> float | None:
     """Working seconds from ``start`` to ``end`` (naive UTC); None outside the calendar."""
     a, b = calendar.clock(start, tz), calendar.clock(end, tz)
     return None if a is None or b is None else b - a
+
+
+def work_seconds(start: datetime, end: datetime, tz: str) -> int | None:
+    """Working seconds from ``start`` to ``end`` (naive UTC); None when ``end`` is earlier."""
+    if end < start:
+        return None
+    offset = timedelta(seconds=offset_seconds(tz))
+    calendar = WorkCalendar((start + offset).date(), (end + offset).date())
+    span = working_seconds(start, end, calendar, tz)
+    return None if span is None else round(span)
 
 
 def working_days_age(created_local: date, today: date, calendar: WorkCalendar) -> int:

@@ -27,6 +27,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("title", sa.String(200), nullable=True))
         batch.add_column(sa.Column("lapor_tracking_id", sa.String(64), nullable=True))
         batch.add_column(sa.Column("verified_at", sa.DateTime(), nullable=True))
+        for name in ("verify_work_seconds", "forward_work_seconds", "answer_work_seconds"):
+            batch.add_column(sa.Column(name, sa.Integer(), nullable=True))
     op.create_index("ix_tickets_lapor_tracking_id", "tickets", ["lapor_tracking_id"])
     op.create_index("ix_tickets_dashboard", "tickets",
                     ["created_at", "channel", "category_id", "pokja_id", "status"])
@@ -53,6 +55,8 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_dashboard", table_name="tickets")
     op.drop_index("ix_tickets_lapor_tracking_id", table_name="tickets")
     with op.batch_alter_table("tickets") as batch:
+        for name in ("verify_work_seconds", "forward_work_seconds", "answer_work_seconds"):
+            batch.drop_column(name)
         batch.drop_column("verified_at")
         batch.drop_column("lapor_tracking_id")
         batch.drop_column("title")

@@ -33,6 +33,7 @@ from tickets.lifecycle import SYSTEM
 from tickets.models import Category, Channel, Pokja, Status, Ticket
 from tickets.reports import summary
 from tickets.services import create_ticket
+from tickets.workcal import work_seconds
 
 TZ = "Asia/Jakarta"
 NOW = datetime(2026, 6, 1, 5, 0)  # 12:00 WIB
@@ -57,6 +58,11 @@ def _ticket(db: Session, code: str, created: datetime, status: Status, *,
     t.forwarded_at = forwarded
     t.followup_due_at = sla.due_after(forwarded, sla.FOLLOWUP_DAYS, TZ) if forwarded else None
     t.answered_at = answered
+    # What the lifecycle stamps at each step (tickets.lifecycle.transition).
+    t.verify_work_seconds = work_seconds(created, verified, TZ) if verified else None
+    t.forward_work_seconds = work_seconds(created, forwarded, TZ) if forwarded else None
+    t.answer_work_seconds = (work_seconds(forwarded, answered, TZ)
+                             if forwarded and answered else None)
     return t
 
 
@@ -112,6 +118,31 @@ def test_backlog_by_age_and_status(may):
     status = dict(d.backlog_status)
     assert status[Status.AWAITING_VERIFICATION] == 1
     assert status[Status.IN_PROGRESS] == 1 and status[Status.FORWARDED] == 1
+
+
+@pytest.mark.parametrize(("start", "end", "hours"), [
+    (wib(1, 9), wib(6, 10), 58),     # from a holiday, over a weekend
+    (wib(11, 8), wib(15, 9), 73),    # over Thursday 14, a holiday
+    (wib(6, 10), wib(15, 8), 142),
+    (wib(8, 16), wib(15, 10), 90),   # Friday evening, the weekend, the holiday
+    (wib(29, 10), wib(29, 11), 1),
+    (wib(29, 10), wib(1, 12, month=6), 14),  # Sat, Sun, then Pancasila Day: 14 h of Fri
+])
+def test_working_hours_skip_weekends_and_holidays(start, end, hours):
+    assert work_seconds(start, end, TZ) == hours * 3600
+
+
+def test_the_lifecycle_stamps_the_working_time_of_each_step(db):
+    from tickets.lifecycle import transition
+
+    category = db.scalars(select(Category)).first()
+    t = create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM, tz=TZ, category=category)
+    t.created_at = wib(8, 16)
+    transition(db, t, Status.FORWARDED, SYSTEM, tz=TZ, now=wib(15, 10))
+    transition(db, t, Status.ANSWERED, SYSTEM, tz=TZ, now=wib(15, 12))
+    assert (t.verify_work_seconds, t.forward_work_seconds, t.answer_work_seconds) == (
+        90 * 3600, 90 * 3600, 2 * 3600)
+    assert t.verified_at == wib(15, 10)
 
 
 def test_median_working_hours_skip_weekends_and_holidays(may):

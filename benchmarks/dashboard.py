@@ -1,0 +1,203 @@
+"""Dashboard benchmark: 1,000,000 tickets on PostgreSQL, the page rendered per preset.
+
+Seeds a PostgreSQL database of its own with one INSERT .. SELECT FROM generate_series
+(three years of tickets, about one every 95 seconds, across the demo's channels,
+categories and pokja, with realistic decisions, deadlines and a small open backlog),
+then signs in as the demo supervisor through the Flask test client and times
+``GET /console/dasbor?preset=...`` (the whole request: every query and the SVG).
+
+Rerun:
+    make bench-dashboard
+    PYTHONPATH=. .venv/bin/python -m benchmarks.dashboard --tickets 1000000 --runs 15
+    PYTHONPATH=. .venv/bin/python -m benchmarks.dashboard --reseed   # drop and seed again
+
+The database (``suarawarga_bench_dashboard`` on TEST_PG_ADMIN's server, default
+postgresql://postgres@127.0.0.1:5432/test) is kept between runs; a run with the same
+--tickets reuses it. ``--drop`` removes it at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import func, select, text
+
+from hotline.app import create_app
+from hotline.demo import DEMO_PASSWORD, seed_demo
+from hotline.migrate import upgrade
+from hotline.settings import load_settings
+from tickets.dashboard import PRESETS
+from tickets.models import Ticket
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+DB_NAME = "suarawarga_bench_dashboard"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+# One statement: ticket i was received i * span/count seconds before now. Its fate is
+# a function of i (deterministic): most are forwarded within 0-96 hours and answered
+# within 0-180 hours (their working seconds stamped as 5/7 of that, as the lifecycle
+# would roughly stamp them); some are rejected; the newest ones are still open.
+SEED = """
+INSERT INTO tickets (number, status, channel, category_id, pokja_id, priority, anonim,
+    rahasia, contact_opt_out, transcription_status, answer_published, classification,
+    created_at, updated_at, verify_due_at, verified_at, forwarded_at, followup_due_at,
+    answered_at, closed_at, verify_work_seconds, forward_work_seconds, answer_work_seconds,
+    version)
+SELECT lpad(g.i::text, 8, '0'),
+    CASE WHEN g.age < interval '2 days' AND g.i % 3 = 0 THEN 'awaiting_verification'
+         WHEN g.age < interval '10 days' AND g.i % 5 = 1 THEN 'forwarded'
+         WHEN g.age < interval '20 days' AND g.i % 7 = 2 THEN 'in_progress'
+         WHEN g.i % 11 = 0 THEN 'rejected'
+         WHEN g.age < interval '14 days' THEN 'answered'
+         ELSE 'closed' END,
+    (ARRAY['phone','phone','phone','phone_agent','walk_in','sms_wa','web'])[g.i % 7 + 1],
+    c.id, c.pokja_id, 2, g.i % 9 = 0, g.i % 13 = 0, false, 'done', false,
+    (ARRAY['pengaduan','pengaduan','pengaduan','aspirasi','permintaan_informasi'])[g.i % 5 + 1],
+    g.created, g.created, g.created + interval '3 days', g.verified, g.forwarded,
+    g.forwarded + interval '7 days', g.answered, g.answered + interval '14 days',
+    CASE WHEN g.verified IS NOT NULL THEN (g.i % 97) * 2571 END,
+    CASE WHEN g.forwarded IS NOT NULL THEN (g.i % 97) * 2571 END,
+    CASE WHEN g.answered IS NOT NULL AND g.forwarded IS NOT NULL THEN (g.i % 181) * 2571 END,
+    1
+FROM (
+    SELECT s.i, now() AT TIME ZONE 'UTC' - s.age AS created, s.age,
+        CASE WHEN s.age >= interval '2 days' OR s.i % 3 <> 0
+             THEN now() AT TIME ZONE 'UTC' - s.age + (s.i % 97) * interval '1 hour' END
+             AS verified,
+        CASE WHEN (s.age >= interval '2 days' OR s.i % 3 <> 0) AND s.i % 11 <> 0
+             THEN now() AT TIME ZONE 'UTC' - s.age + (s.i % 97) * interval '1 hour' END
+             AS forwarded,
+        CASE WHEN s.i % 11 <> 0 AND NOT (s.age < interval '2 days' AND s.i % 3 = 0)
+                  AND NOT (s.age < interval '10 days' AND s.i % 5 = 1)
+                  AND NOT (s.age < interval '20 days' AND s.i % 7 = 2)
+             THEN now() AT TIME ZONE 'UTC' - s.age + (s.i % 97 + s.i % 181) * interval '1 hour'
+             END AS answered
+    FROM (SELECT i, (i * (%(span)s::float / %(count)s)) * interval '1 second' AS age
+          FROM generate_series(1, %(count)s) AS i) AS s
+) AS g
+JOIN (SELECT id, pokja_id, row_number() OVER (ORDER BY id) - 1 AS k FROM categories) AS c
+  ON c.k = g.i % (SELECT count(*) FROM categories)
+"""
+SPAN_SECONDS = 3 * 365 * 86400
+
+
+def _admin() -> psycopg.Connection:
+    return psycopg.connect(PG_ADMIN, autocommit=True)
+
+
+def _db_url() -> str:
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{DB_NAME}"
+
+
+def prepare(count: int, reseed: bool) -> float | None:
+    """The database with ``count`` tickets; the seconds seeding took (None: reused)."""
+    with _admin() as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                               (DB_NAME,)).fetchone()
+        if exists and reseed:
+            admin.execute(f"DROP DATABASE {DB_NAME} WITH (FORCE)")
+            exists = None
+        if not exists:
+            admin.execute(f"CREATE DATABASE {DB_NAME}")
+    url = _db_url()
+    upgrade(url)
+    raw = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(raw) as conn:
+        have = conn.execute("SELECT count(*) FROM tickets").fetchone()
+        if have and have[0] == count:
+            return None
+    if have and have[0]:
+        return prepare(count, reseed=True)
+    app = _app()
+    with app.extensions["hotline"].session() as session:
+        seed_demo(session)
+        session.commit()
+    app.extensions["hotline"].engine.dispose()
+    started = time.perf_counter()
+    with psycopg.connect(raw) as conn:
+        sql = SEED.replace("%(count)s", str(int(count))).replace("%(span)s",
+                                                                str(SPAN_SECONDS))
+        conn.execute(sql.encode())
+        conn.commit()
+    with psycopg.connect(raw, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE tickets")
+    return time.perf_counter() - started
+
+
+def _app():  # type: ignore[no-untyped-def]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    settings = load_settings({"DATABASE_URL": _db_url(), "SPEECH_ENGINE": "none",
+                              "RECORDINGS_DIR": str(tmp / "rec"), "QUEUE_DIR": str(tmp / "q")})
+    return create_app(settings, TESTING=True)
+
+
+def measure(runs: int) -> dict[str, tuple[float, float, int]]:
+    app = _app()
+    client = app.test_client()
+    page = client.get("/console/masuk").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)  # type: ignore[union-attr]
+    signed = client.post("/console/masuk", data={"username": "supervisor",
+                                                 "password": DEMO_PASSWORD,
+                                                 "csrf_token": token})
+    assert signed.status_code == 302, "sign-in failed"
+    out = {}
+    for preset in PRESETS:
+        timings = []
+        total = 0
+        for i in range(runs + 1):
+            started = time.perf_counter()
+            response = client.get(f"/console/dasbor?preset={preset}")
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, response.status_code
+            found = re.search(r'id="total-received">(\d+)<', response.get_data(as_text=True))
+            total = int(found.group(1)) if found else -1
+            if i:  # the first request warms the caches
+                timings.append(elapsed)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        out[preset] = (statistics.median(timings), p95, total)
+    with app.extensions["hotline"].session() as session:
+        all_tickets = session.scalar(select(func.count()).select_from(Ticket))
+        version = session.scalar(text("SHOW server_version"))
+    app.extensions["hotline"].engine.dispose()
+    print(f"tickets in the database: {all_tickets:,}; PostgreSQL {version}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    args = parser.parse_args(argv)
+    seeded = prepare(args.tickets, args.reseed)
+    print(f"seeded {args.tickets:,} tickets in {seeded:.1f} s" if seeded is not None
+          else f"reusing {DB_NAME} with {args.tickets:,} tickets")
+    results = measure(args.runs)
+    print(f"\nGET /console/dasbor as the supervisor, {args.runs} runs after one warm-up:")
+    print(f"{'preset':<12} {'tickets in range':>17} {'p50 ms':>8} {'p95 ms':>8}")
+    for preset, (p50, p95, total) in results.items():
+        print(f"{preset:<12} {total:>17,} {p50:>8.0f} {p95:>8.0f}")
+    worst = max(p95 for _, p95, _ in results.values())
+    print(f"\ntarget: under 500 ms per render: {'met' if worst < 500 else 'NOT met'} "
+          f"(worst p95 {worst:.0f} ms)")
+    print(f"rerun: PYTHONPATH=. {sys.executable} -m benchmarks.dashboard "
+          f"--tickets {args.tickets} --runs {args.runs}")
+    if args.drop:
+        with _admin() as admin:
+            admin.execute(f"DROP DATABASE {DB_NAME} WITH (FORCE)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
