@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.settings import Settings
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
-from tickets import db, events, message_filing
+from tickets import db, events, message_filing, rollup
 from tickets.conversations import ConversationPolicy
 from tickets.feedback import FeedbackPolicy
 
@@ -82,5 +82,7 @@ def build_runtime(settings: Settings) -> Runtime:
     # A ticket postponed for more information asks its reporter (tickets.message_filing).
     dispatcher.subscribe(events.StatusChanged, message_filing.postponed)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
-    return Runtime(settings, engine, db.make_sessionmaker(engine, dispatcher), dispatcher,
-                   catalog, composer, feedback, conversation_policy(settings))
+    maker = db.make_sessionmaker(engine, dispatcher)
+    rollup.track(maker)  # the dashboard's summary learns which days changed
+    return Runtime(settings, engine, maker, dispatcher, catalog, composer, feedback,
+                   conversation_policy(settings))

@@ -23,13 +23,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from tickets import rollup
 from tickets.clock import to_local, utcnow
 from tickets.lifecycle import AT_DESK, AT_POKJA, SEEN_BY_POKJA, Principal
-from tickets.models import Category, Channel, Pokja, Role, Status, Ticket
+from tickets.models import Category, Channel, DashboardDay, Pokja, Role, Status, Ticket
 from tickets.permissions import require_role
 from tickets.queue import _local_midnight_utc
 from tickets.reports import followup_overdue, verify_overdue
@@ -161,29 +162,47 @@ def build(session: Session, user: Principal, scope: Scope, *, tz: str,
     in_range = [range_condition(scope, tz), *conds]
     pokja_names, category_names = _names(session)
 
+    rollup.refresh(session, scope.date_from, scope.date_to, tz=tz)
+    summary = [DashboardDay.day >= scope.date_from, DashboardDay.day <= scope.date_to,
+               *summary_filters(user, scope)]
+
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
     periods = _periods(scope, weekly)
     index = {p: i for i, p in enumerate(periods)}
     received: dict[Channel, list[int]] = {c: [0] * len(periods) for c in Channel}
-    day = local_day_sql(Ticket.created_at, tz, dialect)
     for raw_day, channel, n in session.execute(
-            select(day, Ticket.channel, func.count()).where(*in_range)
-            .group_by(day, Ticket.channel)):
+            select(DashboardDay.day, DashboardDay.channel, func.sum(DashboardDay.received))
+            .where(*summary).group_by(DashboardDay.day, DashboardDay.channel)):
         d = as_date(raw_day)
         period = d - timedelta(days=d.weekday()) if weekly else d
         if period in index:
-            received[Channel(channel)][index[period]] += n
+            received[Channel(channel)][index[period]] += int(n)
 
-    by_category = [(category_names.get(cid, NO_CATEGORY), n) for cid, n in session.execute(
-        select(Ticket.category_id, func.count()).where(*in_range)
-        .group_by(Ticket.category_id))]
+    by_category = [(category_names.get(cid, NO_CATEGORY), int(n)) for cid, n in session.execute(
+        select(DashboardDay.category_id, func.sum(DashboardDay.received)).where(*summary)
+        .group_by(DashboardDay.category_id))]
     by_category.sort(key=lambda row: (-row[1], row[0]))
 
-    sla_rows = _sla(session, in_range, conds, now, pokja_names)
+    sla_rows = _sla(session, summary, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
-    medians, samples = _medians(session, in_range, dialect)
+    medians, samples = _medians(session, summary, dialect)
     return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
                      by_category, sla_rows, backlog_age, backlog_status, medians, samples)
+
+
+def summary_filters(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
+    """:func:`filters_for`, on the summary table."""
+    D = DashboardDay  # noqa: N806
+    conds: list[ColumnElement[bool]] = []
+    if scope.channel is not None:
+        conds.append(D.channel == scope.channel.value)
+    if scope.category_id is not None:
+        conds.append(D.category_id == scope.category_id)
+    if scope.pokja_id is not None:
+        conds.append(D.pokja_id == scope.pokja_id)
+    if user.role is Role.POKJA:
+        conds.append(D.status.in_([s.value for s in SEEN_BY_POKJA]))
+    return conds
 
 
 def _periods(scope: Scope, weekly: bool) -> list[date]:
@@ -198,35 +217,39 @@ def _periods(scope: Scope, weekly: bool) -> list[date]:
     return out
 
 
-def _share_sums(now: datetime) -> list[ColumnElement[int]]:
-    def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    return [
-        count_if(or_(Ticket.verified_at.is_not(None), Ticket.verify_due_at < now)),
-        count_if(Ticket.verified_at <= Ticket.verify_due_at),
-        count_if(and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
-                      or_(Ticket.answered_at.is_not(None), Ticket.followup_due_at < now))),
-        count_if(Ticket.answered_at <= Ticket.followup_due_at),
-    ]
-
-
-def _sla(session: Session, in_range: list[ColumnElement[bool]],
-         conds: list[ColumnElement[bool]], now: datetime,
-         names: dict[int | None, str]) -> list[PokjaSla]:
+def _sla(session: Session, summary: list[ColumnElement[bool]],
+         in_range: list[ColumnElement[bool]], conds: list[ColumnElement[bool]],
+         now: datetime, names: dict[int | None, str]) -> list[PokjaSla]:
     rows: dict[int | None, PokjaSla] = {}
 
     def row(pid: int | None) -> PokjaSla:
         return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
 
-    for result in session.execute(
-            select(Ticket.pokja_id, *_share_sums(now)).where(*in_range)
-            .group_by(Ticket.pokja_id)):
-        r = row(result[0])
-        r.verify_total, r.verify_ok, r.answer_total, r.answer_ok = (
-            int(result[i] or 0) for i in range(1, 5))
-    for cond, attr in ((verify_overdue(now), "verify_overdue_now"),
-                       (followup_overdue(now), "followup_overdue_now")):
+    D = DashboardDay  # noqa: N806
+    for pid, verified, verified_ok, answered, answered_ok in session.execute(
+            select(D.pokja_id, func.sum(D.verified), func.sum(D.verified_ok),
+                   func.sum(D.answered), func.sum(D.answered_ok))
+            .where(*summary).group_by(D.pokja_id)):
+        r = row(pid)
+        r.verify_total, r.verify_ok = int(verified or 0), int(verified_ok or 0)
+        r.answer_total, r.answer_ok = int(answered or 0), int(answered_ok or 0)
+    # Counted too once their deadline has passed, which the summary cannot know: the
+    # range's tickets still undecided, or forwarded and unanswered (all of them open).
+    Cond = tuple[ColumnElement[bool], ...]  # noqa: N806
+    undecided: Cond = (Ticket.status.in_(AT_DESK), Ticket.verified_at.is_(None),
+                       Ticket.verify_due_at < now)
+    unanswered: Cond = (Ticket.status.in_(AT_POKJA), Ticket.forwarded_at.is_not(None),
+                        Ticket.answered_at.is_(None), Ticket.followup_due_at < now)
+    checks: list[tuple[Cond, str]] = [
+        (undecided, "verify_total"), (unanswered, "answer_total"),
+        (verify_overdue(now), "verify_overdue_now"),
+        (followup_overdue(now), "followup_overdue_now")]
+    for cond, attr in checks[:2]:
+        for pid, n in session.execute(select(Ticket.pokja_id, func.count())
+                                      .where(*cond, *in_range).group_by(Ticket.pokja_id)):
+            r = row(pid)
+            setattr(r, attr, getattr(r, attr) + n)
+    for cond, attr in checks[2:]:
         for pid, n in session.execute(
                 select(Ticket.pokja_id, func.count()).where(*cond, *conds)
                 .group_by(Ticket.pokja_id)):
@@ -260,32 +283,29 @@ def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialec
 
 
 MEASURES = ("verify", "forward", "answer")
-_SPANS = {"verify": Ticket.verify_work_seconds, "forward": Ticket.forward_work_seconds,
-          "answer": Ticket.answer_work_seconds}
+_SPANS = {"verify": DashboardDay.verify_spans, "forward": DashboardDay.forward_spans,
+          "answer": DashboardDay.answer_spans}
 
 
-def _medians(session: Session, in_range: list[ColumnElement[bool]],
+def _medians(session: Session, summary: list[ColumnElement[bool]],
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
-    """Median working hours per measure, of the spans the lifecycle stamped
-    (``tickets.workcal.work_seconds``). PostgreSQL computes them (percentile_cont, the
-    mean of the middle two like ``statistics.median``); SQLite has no percentile, so
-    there the one column is read."""
+    """Median working hours per measure over every ticket's span in the summary (the
+    lifecycle stamps them: ``tickets.workcal.work_seconds``). PostgreSQL unnests the
+    arrays into percentile_cont (the mean of the middle two, as ``statistics.median``);
+    SQLite reads the lists."""
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
-    if dialect == "postgresql":
-        columns = []
-        for m in MEASURES:
-            columns += [func.percentile_cont(0.5).within_group(_SPANS[m]),
-                        func.count(_SPANS[m])]
-        result = session.execute(select(*columns).where(*in_range)).one()
-        for i, m in enumerate(MEASURES):
-            med, n = result[2 * i], result[2 * i + 1]
-            medians[m] = None if med is None else round(float(med) / 3600, 1)
-            samples[m] = int(n or 0)
-        return medians, samples
     for m in MEASURES:
-        spans = [v for v in session.scalars(select(_SPANS[m]).where(
-            *in_range, _SPANS[m].is_not(None))) if v is not None]
-        medians[m] = round(statistics.median(spans) / 3600, 1) if spans else None
-        samples[m] = len(spans)
+        if dialect == "postgresql":
+            spans_q = select(func.unnest(_SPANS[m]).label("v")).where(*summary).subquery()
+            med, n = session.execute(
+                select(func.percentile_cont(0.5).within_group(spans_q.c.v),
+                       func.count(spans_q.c.v))).one()
+        else:
+            spans = sorted(v for lists in session.scalars(select(_SPANS[m]).where(*summary))
+                           for v in lists or ())
+            med = statistics.median(spans) if spans else None
+            n = len(spans)
+        medians[m] = None if med is None else round(float(med) / 3600, 1)
+        samples[m] = int(n or 0)
     return medians, samples

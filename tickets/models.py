@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tickets.clock import utcnow
@@ -302,6 +304,40 @@ Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
 # PostgreSQL (an index-only scan), not the wide ticket rows.
 Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category_id,
       Ticket.pokja_id, Ticket.status)
+
+
+# The dashboard's summary (tickets.rollup): one row per local day, channel, category,
+# pokja and status, refreshed from the tickets of the days marked dirty since.
+SPANS = JSON().with_variant(ARRAY(Integer), "postgresql")
+
+
+class DashboardDay(Base):
+    __tablename__ = "dashboard_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    pokja_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    received: Mapped[int] = mapped_column(Integer)
+    verified: Mapped[int] = mapped_column(Integer)
+    verified_ok: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    answered_ok: Mapped[int] = mapped_column(Integer)
+    # The working seconds of each ticket's spans (medians are exact, not binned).
+    verify_spans: Mapped[list[int]] = mapped_column(SPANS)
+    forward_spans: Mapped[list[int]] = mapped_column(SPANS)
+    answer_spans: Mapped[list[int]] = mapped_column(SPANS)
+
+
+class DashboardDirty(Base):
+    """A UTC date whose tickets changed since the summary was refreshed."""
+
+    __tablename__ = "dashboard_dirty"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
 
 
 # The conversation models (messages, attachments) live beside these; importing them here

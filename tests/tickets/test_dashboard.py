@@ -184,3 +184,32 @@ def test_a_pokja_sees_only_its_own_pokja_whatever_it_asks(may):
 def test_an_operator_has_no_dashboard(may):
     with pytest.raises(PermissionDenied):
         build(may, _user(may, "operator"), MAY, tz=TZ, now=NOW)
+
+
+def test_the_summary_follows_every_change_to_a_ticket(may):
+    from tickets.models import DashboardDirty
+
+    supervisor = _user(may, "supervisor")
+    before = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert may.scalar(select(func.count()).select_from(DashboardDirty)) == 0
+    other = may.scalars(select(Category).where(Category.name == "Lainnya")).one()
+    ticket = may.scalars(select(Ticket).where(Ticket.status == Status.REJECTED)).one()
+    ticket.category = other
+    may.commit()
+    after = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert dict(after.by_category) == {"Jalan dan jembatan": 3, "Layanan kesehatan": 1,
+                                       "Lainnya": 1}
+    assert after.total == before.total == 5
+
+
+def test_a_bulk_import_is_summarised_by_refresh_all(may):
+    from tickets.models import DashboardDay
+    from tickets.rollup import refresh_all
+
+    supervisor = _user(may, "supervisor")
+    expected = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    may.execute(DashboardDay.__table__.delete())
+    assert refresh_all(may, tz=TZ) > 0
+    again = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert (again.total, again.by_category, again.medians) == (
+        expected.total, expected.by_category, expected.medians)
