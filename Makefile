@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-speech-isa deps venv models services lint bench-ivr bench-asr \
-	bench-pipeline bench-faults clean
+	bench-pipeline bench-faults bench-dashboard clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
 run: venv models
@@ -89,6 +89,11 @@ bench-pipeline: venv models services
 FAULTS_ARGS ?=
 bench-faults: venv models services
 	$(PY) benchmarks/faults.py $(FAULTS_ARGS)
+
+## make bench-dashboard: 1,000,000 tickets in a PostgreSQL database of its own, the
+## dashboard timed per preset (docs/dashboard.md). DASHBOARD_ARGS="--reseed" seeds again.
+bench-dashboard: venv services
+	PYTHONPATH=. $(PY) -m benchmarks.dashboard $(DASHBOARD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
