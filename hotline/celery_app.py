@@ -62,6 +62,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
             "notify-sla-warnings": {"task": "notify.sla_warnings", "schedule": HOURLY},
             "notify-digest": {"task": "notify.digest", "schedule": HOURLY},
             "exports-monthly-report": {"task": "exports.monthly_report", "schedule": HOURLY},
+            "dashboard-refresh": {"task": "exports.dashboard_refresh", "schedule": HOURLY},
         },
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )

@@ -1,4 +1,6 @@
-"""Scheduled exports: the monthly report e-mailed to supervisors (``exports.mailing``)."""
+"""Scheduled work for the dashboard and the exports: the monthly report e-mailed to
+supervisors (``exports.mailing``) and the dashboard's summary kept current
+(``tickets.rollup``)."""
 
 from __future__ import annotations
 
@@ -19,3 +21,12 @@ def monthly_report(self: HotlineTask) -> int:
         agency = hotline_settings(session, settings.hotline_defaults()).get("agency_name")
         return send_monthly_report(session, tz=settings.timezone,
                                    agency=agency or "Layanan Pengaduan Masyarakat")
+
+
+@shared_task(bind=True, base=HotlineTask, name="exports.dashboard_refresh")
+def dashboard_refresh(self: HotlineTask) -> int:
+    """Hourly; rebuilds the summary of every day whose tickets changed since."""
+    from tickets.rollup import refresh_marked
+
+    with self.transaction() as session:
+        return refresh_marked(session, tz=self.runtime.settings.timezone)

@@ -115,6 +115,16 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     return len(ordered)
 
 
+def refresh_marked(session: Session, *, tz: str) -> int:
+    """Rebuild every marked day, whatever its date (the hourly beat task: days nobody
+    views do not collect marks, and the first view after a quiet spell is quick)."""
+    first, last = session.execute(select(func.min(DashboardDirty.day),
+                                         func.max(DashboardDirty.day))).one()
+    if first is None or last is None:
+        return 0
+    return refresh(session, first, last, tz=tz)
+
+
 def refresh_all(session: Session, *, tz: str) -> int:
     """Mark and rebuild every day (after a bulk import that bypassed the ORM)."""
     bounds = session.execute(select(func.min(Ticket.created_at),

@@ -60,3 +60,18 @@ def test_the_report_is_scheduled_hourly_by_beat(app):
     schedule = export_tasks.monthly_report.app.conf.beat_schedule
     assert schedule["exports-monthly-report"] == {"task": "exports.monthly_report",
                                                   "schedule": HOURLY}
+    assert schedule["dashboard-refresh"]["task"] == "exports.dashboard_refresh"
+
+
+def test_the_hourly_refresh_summarises_every_marked_day(db):
+    from sqlalchemy import func, select
+
+    from hotline import export_tasks
+    from tickets.models import DashboardDay, DashboardDirty
+
+    make_ticket(db)
+    assert db.scalar(select(func.count()).select_from(DashboardDirty)) >= 1
+    assert export_tasks.dashboard_refresh() >= 1
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(DashboardDirty)) == 0
+    assert db.scalar(select(func.sum(DashboardDay.received))) == 1
