@@ -119,6 +119,17 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
         "Diagram batang: median jam kerja; " + "; ".join(
             f"{label}: {'-' if v is None else v} jam" for label, v in med_rows) + ".",
         [(label, v) for label, v in med_rows], unit=" jam", colour=charts.PALETTE[3])
+    sat_rows = [[r.pokja_name, str(r.ratings),
+                 "-" if r.mean_rating is None else f"{r.mean_rating:.1f}".replace(".", ","),
+                 str(r.answers), str(r.reopenings), _percent(r.reopen_rate)]
+                for r in d.satisfaction]
+    satisfaction = charts.horizontal(
+        "Kepuasan pelapor per pokja (nilai rata-rata 1-5)",
+        "Diagram batang: nilai rata-rata dari pelapor per pokja; " + "; ".join(
+            f"{r.pokja_name} {'-' if r.mean_rating is None else round(r.mean_rating, 1)}, "
+            f"dibuka kembali {_percent(r.reopen_rate)}" for r in d.satisfaction) + ".",
+        [(r.pokja_name, None if r.mean_rating is None else round(r.mean_rating, 1))
+         for r in d.satisfaction], maximum=5, colour=charts.PALETTE[6])
     return [
         (received, ["Periode", *[CHANNEL_LABELS[c] for c in channels], "Jumlah"],
          received_rows),
@@ -135,6 +146,8 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
          [[label, "-" if v is None else f"{v:g}".replace(".", ","),
            str(d.median_samples.get(m, 0))]
           for (label, v), m in zip(med_rows, dashboard.MEASURES, strict=True)]),
+        (satisfaction, ["Pokja", "Penilaian", "Rata-rata", "Jawaban", "Dibuka kembali",
+                        "Tingkat dibuka kembali"], sat_rows),
     ]
 
 

@@ -47,7 +47,7 @@ def lapor_status(ticket: Ticket) -> str:
                 else "Arsipkan")
     if status is Status.FORWARDED:
         return "Verifikasi"
-    if status is Status.IN_PROGRESS:
+    if status in (Status.IN_PROGRESS, Status.REOPENED):
         return "Proses Tindak Lanjut"
     return "Selesai"
 

@@ -34,6 +34,7 @@ from tickets.models import Category, Channel, DashboardDay, Pokja, Role, Status,
 from tickets.permissions import require_role
 from tickets.queue import _local_midnight_utc
 from tickets.reports import followup_overdue, verify_overdue
+from tickets.satisfaction import PokjaSatisfaction, satisfaction_by_pokja
 from tickets.workcal import WorkCalendar, as_date, local_day_sql, working_days_age
 
 PRESETS = {
@@ -104,6 +105,8 @@ class Dashboard:
     backlog_status: list[tuple[Status, int]]
     medians: dict[str, float | None]
     median_samples: dict[str, int] = field(default_factory=dict)
+    # The reporters' verdicts (tickets.satisfaction): ratings and reopenings in the range.
+    satisfaction: list[PokjaSatisfaction] = field(default_factory=list)
 
     @property
     def verify_overdue_now(self) -> int:
@@ -186,8 +189,12 @@ def build(session: Session, user: Principal, scope: Scope, *, tz: str,
     sla_rows = _sla(session, summary, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
     medians, samples = _medians(session, summary, dialect)
+    # Per pokja and range only: ratings and reopenings carry no channel or category.
+    satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
+                    if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
     return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
-                     by_category, sla_rows, backlog_age, backlog_status, medians, samples)
+                     by_category, sla_rows, backlog_age, backlog_status, medians, samples,
+                     satisfaction)
 
 
 def summary_filters(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:

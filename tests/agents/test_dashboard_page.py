@@ -40,7 +40,7 @@ def test_the_dashboard_counts_match_sql_over_the_same_range(supervisor, three, d
     page = response.get_data(as_text=True)
     assert _total(page) == db.scalar(select(func.count()).select_from(Ticket).where(
         Ticket.created_at >= utcnow() - timedelta(days=31))) == 3
-    assert page.count('<svg role="img"') == 7
+    assert page.count('<svg role="img"') == 8
     assert "<title" in page and "<desc" in page and "Tabel angka" in page
 
 
@@ -155,3 +155,17 @@ def test_a_pokja_cannot_change_the_lapor_fields(pokja, three):
     response = pokja.post(f"/console/tiket/{three[0].number}/lapor", {
         "classification": "aspirasi", "title": "x", "lapor_tracking_id": ""})
     assert response.status_code == 403
+
+
+def test_the_reporters_rating_reaches_the_satisfaction_chart(supervisor, pokja2, three, db):
+    from tickets.feedback import confirm_fixed, rate
+    from tickets.feedback_models import FeedbackChannel
+
+    answered = reload(db, three[1])
+    confirm_fixed(db, answered, channel=FeedbackChannel.PHONE, tz="Asia/Jakarta")
+    rate(db, answered, 4)
+    db.commit()
+    page = supervisor.get("/console/dasbor").get_data(as_text=True)
+    assert "Kepuasan pelapor per pokja" in page
+    assert "Pokja Infrastruktur (Dinas PUPR) 4.0" in page
+    assert "Pokja Infrastruktur" not in pokja2.get("/console/dasbor").get_data(as_text=True)
