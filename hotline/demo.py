@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from accounts.models import User
 from accounts.passwords import hash_password
+from analytics import demo as analytics_demo
 from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
@@ -63,4 +64,5 @@ def seed_demo(session: Session) -> bool:
         session.add(User(username=username, full_name=full_name, password_hash=_demo_hash(),
                          role=role, pokja_id=pokja[code].id if code else None))
     session.flush()
+    analytics_demo.seed(session)  # early-warning groups and the demo regency's places
     return True

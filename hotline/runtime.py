@@ -14,12 +14,14 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.listener import Listener
 from hotline.settings import Settings
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
 from tickets import db, events, message_filing, rollup
 from tickets.conversations import ConversationPolicy
 from tickets.feedback import FeedbackPolicy
+from tickets.reference import hotline_settings
 
 
 @dataclass
@@ -69,6 +71,16 @@ def feedback_policy(settings: Settings) -> FeedbackPolicy:
                           timezone=settings.timezone)
 
 
+def analytics_listener(settings: Settings) -> Listener:
+    """Early warning, places and duplicates on every complaint text (analytics/)."""
+    policy = notify_policy(settings)
+
+    def agency(session: Session) -> str:
+        return hotline_settings(session, policy.hotline_defaults).get("agency_name") or ""
+
+    return Listener(policy.console_url, agency)
+
+
 def build_runtime(settings: Settings) -> Runtime:
     """The engine, the event dispatcher with the notification listeners, the catalogue.
     The queue listeners are subscribed by ``make_celery``, which owns the tasks."""
@@ -82,6 +94,7 @@ def build_runtime(settings: Settings) -> Runtime:
     # A ticket postponed for more information asks its reporter (tickets.message_filing).
     dispatcher.subscribe(events.StatusChanged, message_filing.postponed)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
+    dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
     maker = db.make_sessionmaker(engine, dispatcher)
     rollup.track(maker)  # the dashboard's summary learns which days changed
     return Runtime(settings, engine, maker, dispatcher, catalog, composer, feedback,

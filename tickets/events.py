@@ -47,6 +47,18 @@ class RecordingStored:
 
 
 @dataclass(frozen=True)
+class ComplaintText:
+    """Words of a complaint arrived: ``source`` is ``transkrip`` (the machine transcript),
+    ``pengaduan`` (a new ticket, with its typed text or none yet), ``uraian`` (the verified
+    description changed) or ``pesan`` (a message from the reporter). The listeners (early
+    warning, places, duplicates) read ``text`` and the ticket."""
+
+    ticket: Ticket
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class ContactOptedOut:
     """The reporter asked to receive nothing more about ``ticket``."""
 

@@ -72,6 +72,7 @@ def create_ticket(
     )
     session.add(ticket)
     record_event(session, ticket, actor, "created", note, to_status=status)
+    events.publish(session, events.ComplaintText(ticket, description or "", "pengaduan"))
     return ticket
 
 

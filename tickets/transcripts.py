@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tickets import feedback_notes
+from tickets import events, feedback_notes
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
 from tickets.models import (
@@ -67,6 +67,7 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
     ticket.transcription_status = TranscriptionStatus.DONE
     ticket.transcription_error = None
     _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.", tz)
+    events.publish(session, events.ComplaintText(ticket, transcript.text, "transkrip"))
     # The same job running twice at once: the ticket's version makes the second flush
     # fail (StaleDataError), and the task's retry finds the first transcript.
     session.flush()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, numbering, privacy
+from tickets import concurrency, events, numbering, privacy
 from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
@@ -82,6 +82,7 @@ def _apply(session: Session, ticket: Ticket, actor: Actor, v: Verification) -> N
     if description != (ticket.description or ""):
         ticket.description = description
         changes.append("uraian")
+        events.publish(session, events.ComplaintText(ticket, description, "uraian"))
     if ticket.category_id != v.category_id:
         ticket.category = category
         changes.append(f"kategori: {category.name if category else '-'}")

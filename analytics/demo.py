@@ -1,0 +1,71 @@
+"""The demo's early-warning groups and gazetteer (``hotline seed-demo``, ``make run``)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analytics.models import KeywordGroup, Place, PlaceKind, Severity
+from analytics.places import CSV_HEADER, split_name
+from tickets.models import Pokja
+
+DEMO_PLACES = Path(__file__).parent / "data" / "polewali_mandar.csv"
+
+# (name, words, severity, pokja code, extra contacts, channels)
+DEMO_GROUPS = (
+    ("bencana", ["banjir", "longsor", "kebakaran", "terbakar", "gempa",
+                 "angin puting beliung", "puting beliung"], Severity.CRITICAL, None,
+     ["bpbd@pemkab.example.id", "+6281200000112"], "email,whatsapp,sms"),
+    ("konflik", ["bentrok", "tawuran", "perkelahian antarwarga", "perkelahian antardesa",
+                 "perkelahian antarkampung", "perang antarkampung", "perang antardesa",
+                 "ancaman", "pembakaran", "kerusuhan"], Severity.CRITICAL, None,
+     ["kesbangpol@pemkab.example.id", "+6281200000113"], "email,whatsapp,sms"),
+    ("kesehatan darurat", ["keracunan", "wabah", "diare massal", "demam berdarah"],
+     Severity.HIGH, "DINKES", [], "email,whatsapp"),
+    ("bahaya infrastruktur", ["jembatan putus", "kabel listrik putus", "jalan amblas"],
+     Severity.HIGH, "PUPR", [], "email,whatsapp"),
+)
+
+
+def seed_groups(session: Session) -> None:
+    if session.scalar(select(KeywordGroup.id).limit(1)) is not None:
+        return
+    for name, words, severity, code, contacts, channels in DEMO_GROUPS:
+        pokja = session.scalar(select(Pokja).where(Pokja.code == code)) if code else None
+        session.add(KeywordGroup(name=name, words="\n".join(words), severity=severity,
+                                 notify_supervisors=True, pokja=pokja,
+                                 extra_contacts="\n".join(contacts), channels=channels,
+                                 active=True))
+    session.flush()
+
+
+def seed_places(session: Session, path: Path = DEMO_PLACES) -> int:
+    """Load the shipped gazetteer in two inserts (the tests seed the demo often); the
+    console and ``hotline places import`` go through the checked path instead."""
+    if session.scalar(select(Place.id).limit(1)) is not None:
+        return 0
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, fieldnames=CSV_HEADER))[1:]
+    kecamatan: dict[str, Place] = {}
+    for row in rows:
+        name, aliases = split_name(row["kecamatan"], "file")
+        if name not in kecamatan:
+            kecamatan[name] = Place(kind=PlaceKind.KECAMATAN, name=name,
+                                    aliases="\n".join(aliases), active=True)
+    session.add_all(kecamatan.values())
+    session.flush()
+    for row in rows:
+        name, aliases = split_name(row["desa"], "file")
+        session.add(Place(kind=PlaceKind.DESA, name=name, aliases="\n".join(aliases),
+                          parent=kecamatan[split_name(row["kecamatan"], "file")[0]],
+                          postal_code=row["kode_pos"] or None, active=True))
+    session.flush()
+    return len(kecamatan) + len(rows)
+
+
+def seed(session: Session) -> None:
+    seed_groups(session)
+    seed_places(session)

@@ -1,0 +1,115 @@
+"""The flags of tickets (early warning, possible duplicates, repeat caller) and their
+location, for the queue's badges and filters, the ticket page and ``tickets show --json``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, selectinload
+
+from analytics.duplicates import REASON_LABELS
+from analytics.models import (
+    SEVERITY_LABELS,
+    DuplicateCandidate,
+    RepeatCaller,
+    TicketAlert,
+    TicketPlace,
+)
+from analytics.text import normalise
+from tickets.errors import InvalidInput
+from tickets.models import Ticket
+
+FLAG_FILTERS = {"peringatan": "Peringatan dini", "duplikat": "Mungkin duplikat",
+                "berulang": "Pelapor berulang"}
+
+
+@dataclass
+class Flags:
+    alerts: list[TicketAlert] = field(default_factory=list)
+    duplicates: list[DuplicateCandidate] = field(default_factory=list)
+    repeat: RepeatCaller | None = None
+    place: TicketPlace | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.alerts or self.duplicates or self.repeat)
+
+
+def for_tickets(session: Session, ticket_ids: Sequence[int]) -> dict[int, Flags]:
+    """Flags of a page of tickets in four queries, whatever the page's length."""
+    out = {i: Flags() for i in ticket_ids}
+    if not ticket_ids:
+        return out
+    ids = list(ticket_ids)
+    for a in session.scalars(select(TicketAlert).where(TicketAlert.ticket_id.in_(ids))
+                             .options(selectinload(TicketAlert.group))
+                             .order_by(TicketAlert.id)):
+        out[a.ticket_id].alerts.append(a)
+    for d in session.scalars(select(DuplicateCandidate)
+                             .where(DuplicateCandidate.ticket_id.in_(ids))
+                             .options(selectinload(DuplicateCandidate.candidate))
+                             .order_by(DuplicateCandidate.id)):
+        out[d.ticket_id].duplicates.append(d)
+    for r in session.scalars(select(RepeatCaller).where(RepeatCaller.ticket_id.in_(ids))):
+        out[r.ticket_id].repeat = r
+    for p in session.scalars(select(TicketPlace).where(TicketPlace.ticket_id.in_(ids))
+                             .options(selectinload(TicketPlace.kecamatan),
+                                      selectinload(TicketPlace.desa))):
+        out[p.ticket_id].place = p
+    return out
+
+
+def for_ticket(session: Session, ticket: Ticket) -> Flags:
+    return for_tickets(session, [ticket.id])[ticket.id]
+
+
+def location_json(place: TicketPlace | None) -> dict[str, Any] | None:
+    if place is None or not (place.kecamatan or place.desa):
+        return None
+    return {"kecamatan": place.kecamatan.name if place.kecamatan else None,
+            "desa": place.desa.name if place.desa else None,
+            "source": place.source, "heard": place.heard}
+
+
+def as_json(session: Session, ticket: Ticket) -> dict[str, Any]:
+    """``flags`` and ``location`` for ``hotline tickets show --json``."""
+    f = for_ticket(session, ticket)
+    return {
+        "flags": {
+            "early_warning": [{"group": a.group.name,
+                               "severity": a.group.severity.value,
+                               "severity_label": SEVERITY_LABELS[a.group.severity],
+                               "matched": a.matched, "source": a.source} for a in f.alerts],
+            "possible_duplicates": [{"number": d.candidate.number, "reason": d.reason,
+                                     "reason_label": REASON_LABELS.get(d.reason, d.reason),
+                                     "score": d.score} for d in f.duplicates],
+            "repeat_caller": f.repeat is not None,
+        },
+        "location": location_json(f.place),
+    }
+
+
+def conditions(flag: str | None, kecamatan_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """The queue's filters on flags and kecamatan, as conditions on ``Ticket``."""
+    out: list[ColumnElement[bool]] = []
+    if flag:
+        if flag not in FLAG_FILTERS:
+            raise InvalidInput("flag", "Tanda tidak dikenal.")
+        table = {"peringatan": TicketAlert.ticket_id, "duplikat": DuplicateCandidate.ticket_id,
+                 "berulang": RepeatCaller.ticket_id}[flag]
+        out.append(Ticket.id.in_(select(table)))
+    if kecamatan_id:
+        out.append(Ticket.id.in_(select(TicketPlace.ticket_id)
+                                 .where(TicketPlace.kecamatan_id == kecamatan_id)))
+    return tuple(out)
+
+
+def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert]) -> list[dict[str, Any]]:
+    """Mark the transcript's words that an early-warning group matched (``hit``)."""
+    heard = {w for a in alerts for phrase in a.matched for w in normalise(str(phrase)).split()}
+    for w in words:
+        w["hit"] = bool(heard) and bool(set(normalise(w["word"]).split()) & heard)
+    return words

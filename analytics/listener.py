@@ -1,0 +1,46 @@
+"""What happens when words of a complaint arrive (:class:`tickets.events.ComplaintText`):
+the place is looked up, the early-warning groups are matched and alert, and the possible
+duplicates and repeat callers are recorded, all in the transaction that brought the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from analytics import duplicates, places, warning
+from analytics.models import TicketPlace
+from tickets.events import ComplaintText
+
+
+class Listener:
+    """Subscribed by the composition root; ``agency`` reads the (console-editable)
+    agency name for the alerts' subject."""
+
+    def __init__(self, console_url: str | None, agency: Callable[[Session], str]) -> None:
+        self.console_url = console_url
+        self.agency = agency
+
+    def __call__(self, session: Session, event: ComplaintText) -> None:
+        ticket = event.ticket
+        if ticket.id is None:
+            session.flush()  # a new ticket: its id, for the rows below
+        text = event.text or ""
+        # A changed description arrives before the form's optimistic-lock flush, which
+        # must be the one to meet a concurrent save: nothing is flushed early here.
+        with session.no_autoflush:
+            place: TicketPlace | None = session.get(TicketPlace, ticket.id)
+            if text.strip():
+                place = places.fill_location(session, ticket, text)
+                groups = warning.active_groups(session)
+                found = warning.match_groups(groups, text)
+                if found:
+                    where = places.label(place.kecamatan, place.desa) if place else None
+                    warning.alert(session, ticket, found, event.source,
+                                  warning.AlertPolicy(self.console_url,
+                                                      self.agency(session)),
+                                  where or ticket.location)
+            duplicates.refresh(session, ticket, text, place)
+        if event.source != "uraian":
+            session.flush()

@@ -1,0 +1,278 @@
+"""The gazetteer (kecamatan and desa/kelurahan) and the location of a ticket.
+
+Names are found in a complaint's text tolerant of recognition errors (one letter off on
+longer names, two words written as one). A name that is also a common word (``Baru``,
+``Batu``, ``Kelapa Dua``) counts only after ``desa``, ``kelurahan``, ``kecamatan`` and
+the like; after ``kecamatan``/``kec`` a name is read as a kecamatan, after
+``desa``/``kelurahan`` as a desa. A desa's name shared by two kecamatan is settled by a
+kecamatan named in the same text, else it is left open.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analytics import matching
+from analytics.models import Place, PlaceKind, TicketPlace
+from analytics.text import is_word, tokens
+from tickets import concurrency
+from tickets.clock import utcnow
+from tickets.errors import IllegalTransition, InvalidInput
+from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event
+from tickets.models import Role, Ticket
+from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+
+KEC_CUES = frozenset({"kecamatan", "kec", "distrik"})
+DESA_CUES = frozenset({"desa", "kelurahan", "kel", "kampung", "dusun", "lingkungan", "dsn"})
+AUTO, OPERATOR = "otomatis", "operator"
+CSV_HEADER = ("kecamatan", "desa", "kode_pos", "alias")
+MAX_CSV_BYTES = 2_000_000
+
+
+def kecamatan_list(session: Session) -> list[Place]:
+    return list(session.scalars(select(Place).where(Place.kind == PlaceKind.KECAMATAN)
+                                .order_by(Place.name)))
+
+
+def desa_list(session: Session) -> list[Place]:
+    return list(session.scalars(select(Place).where(Place.kind == PlaceKind.DESA)
+                                .order_by(Place.name)))
+
+
+def label(kecamatan: Place | None, desa: Place | None) -> str | None:
+    """``Desa Lapeo, Kecamatan Campalagian``; None when neither is known."""
+    parts = ([f"Desa/Kel. {desa.name}"] if desa else []) + (
+        [f"Kecamatan {kecamatan.name}"] if kecamatan else [])
+    return ", ".join(parts) or None
+
+
+# --- the admin's list ------------------------------------------------------------------
+
+def split_name(raw: str, field: str) -> tuple[str, list[str]]:
+    """``Alu (Allu)`` -> ("Alu", ["Allu"]): the register writes other spellings so."""
+    text = " ".join(raw.split())
+    aliases: list[str] = []
+    if text.endswith(")") and "(" in text:
+        text, _, rest = text.partition("(")
+        aliases = [a.strip() for a in rest.rstrip(")").split("/") if a.strip()]
+        text = text.strip()
+    if not text or len(text) > 100:
+        raise InvalidInput(field, "Nama wilayah wajib diisi (maksimal 100 karakter).")
+    return text, aliases
+
+
+def save_place(session: Session, admin: Principal, place_id: int | None, *, name: str,
+               parent_id: int | None, aliases: str = "", postal_code: str = "",
+               active: bool = True) -> Place:
+    """A kecamatan (no parent) or a desa/kelurahan under its kecamatan."""
+    require_role(admin, Role.ADMIN)
+    clean, more = split_name(name, "name")
+    parent = session.get(Place, parent_id) if parent_id else None
+    if parent_id and (parent is None or parent.kind is not PlaceKind.KECAMATAN):
+        raise InvalidInput("parent_id", "Kecamatan tidak dikenal.")
+    code = postal_code.strip()
+    if code and not (code.isdigit() and len(code) == 5):
+        raise InvalidInput("postal_code", "Kode pos terdiri dari 5 angka.")
+    kind = PlaceKind.DESA if parent else PlaceKind.KECAMATAN
+    taken = session.scalar(select(Place.id).where(
+        Place.kind == kind, Place.name == clean,
+        Place.parent_id == parent.id if parent else Place.parent_id.is_(None)))
+    if taken is not None and taken != place_id:
+        raise InvalidInput("name", f"{clean} sudah ada di daftar.")
+    if place_id:
+        place = session.get(Place, place_id)
+        if place is None:
+            raise InvalidInput("place_id", "Wilayah tidak ditemukan.")
+        if place.kind is not kind:
+            raise InvalidInput("parent_id", "Kecamatan tidak dapat diubah menjadi desa "
+                               "atau sebaliknya.")
+    else:
+        place = Place(kind=kind)
+        session.add(place)
+    alias_lines = [*more, *(a.strip() for a in aliases.replace(",", "\n").splitlines())]
+    place.name, place.parent = clean, parent
+    place.aliases = "\n".join(dict.fromkeys(a for a in alias_lines if a and a != clean))
+    place.postal_code, place.active = code or None, active
+    session.flush()
+    return place
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def import_csv(session: Session, admin: Principal, data: bytes | str) -> ImportResult:
+    """Rows ``kecamatan,desa,kode_pos,alias`` (a header row first; ``desa`` empty for a
+    kecamatan alone). Existing places are updated, none removed. A file with any bad row
+    raises InvalidInput naming the rows (the boundary then rolls the file back)."""
+    require_role(admin, Role.ADMIN)
+    if isinstance(data, bytes):
+        if len(data) > MAX_CSV_BYTES:
+            raise InvalidInput("file", "Berkas terlalu besar (maksimal 2 MB).")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("file", "Berkas harus CSV berkode UTF-8.") from None
+    rows = list(csv.reader(io.StringIO(data)))
+    if not rows or tuple(c.strip().lower() for c in rows[0][:2]) != CSV_HEADER[:2]:
+        raise InvalidInput("file", "Baris pertama harus berisi judul kolom: "
+                           + ",".join(CSV_HEADER) + ".")
+    header = [c.strip().lower() for c in rows[0]]
+    result = ImportResult()
+    kecamatan = {p.name.lower(): p for p in kecamatan_list(session)}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        values = dict(zip(header, (c.strip() for c in row), strict=False))
+        try:
+            kec_name, kec_alias = split_name(values.get("kecamatan", ""), "file")
+            kec = kecamatan.get(kec_name.lower())
+            desa = values.get("desa", "")
+            if kec is None:
+                kec = save_place(session, admin, None, name=kec_name, parent_id=None,
+                                 aliases="\n".join(kec_alias))
+                kecamatan[kec_name.lower()] = kec
+                result.added += 1
+            if not desa:
+                continue
+            desa_name, _ = split_name(desa, "file")
+            existing = session.scalar(select(Place.id).where(
+                Place.kind == PlaceKind.DESA, Place.parent_id == kec.id,
+                Place.name == desa_name))
+            save_place(session, admin, existing, name=desa, parent_id=kec.id,
+                       aliases=values.get("alias", "").replace("|", "\n"),
+                       postal_code=values.get("kode_pos", ""))
+            if existing:
+                result.updated += 1
+            else:
+                result.added += 1
+        except InvalidInput as exc:
+            result.errors.append(f"baris {line}: {exc.message}")
+    if result.errors:
+        # The boundary rolls the whole file back.
+        more = f" (dan {len(result.errors) - 10} baris lain)" if len(result.errors) > 10 else ""
+        raise InvalidInput("file", "Berkas tidak diimpor: " + "; ".join(result.errors[:10])
+                           + more + ".")
+    return result
+
+
+# --- finding places in a text ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Found:
+    kecamatan: Place | None
+    desa: Place | None
+    heard: str
+
+
+def _common(name: str) -> bool:
+    """Every word of the name is an ordinary word (``Baru``, ``Kelapa Dua``)."""
+    return all(is_word(w) or w.isdigit() or len(w) < 4 for w in name.lower().split())
+
+
+def find_place(session: Session, text: str) -> Found | None:
+    toks = tokens(text)
+    if not toks:
+        return None
+    places = [p for p in session.scalars(select(Place).where(Place.active.is_(True)))]
+    by_phrase: dict[str, list[Place]] = {}
+    for place in places:
+        for name in place.names:
+            p = matching.phrase(name, derived=False)
+            if p is not None:
+                by_phrase.setdefault(p.text, []).append(place)
+    wanted = [p for p in (matching.phrase(n, derived=False) for n in by_phrase) if p]
+    kec_hits: list[tuple[int, Place, str]] = []
+    desa_hits: list[tuple[int, list[Place], str]] = []
+    taken: set[int] = set()
+    # Longer names first, so "Padang Timur" wins over "Padang" at the same place.
+    for hit in sorted(matching.find(toks, wanted), key=lambda h: h.start - h.end):
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        cue = toks[hit.start - 1].norm if hit.start > 0 else ""
+        if cue not in KEC_CUES | DESA_CUES and _common(hit.phrase):
+            continue
+        heard = text[toks[hit.start].start:toks[hit.end - 1].end]
+        candidates = by_phrase[hit.phrase]
+        kecs = [p for p in candidates if p.kind is PlaceKind.KECAMATAN]
+        desas = [p for p in candidates if p.kind is PlaceKind.DESA]
+        if kecs and cue not in DESA_CUES:
+            kec_hits.append((hit.start, kecs[0], heard))
+        if desas and cue not in KEC_CUES:
+            desa_hits.append((hit.start, desas, heard))
+        taken |= span
+    named_kec = {p.id for _, p, _ in kec_hits}
+    for _, desas, heard in sorted(desa_hits, key=lambda h: h[0]):
+        inside = [d for d in desas if d.parent_id in named_kec] if named_kec else desas
+        if len(inside) == 1:
+            return Found(inside[0].parent, inside[0], heard)
+    if kec_hits:
+        start, kec, heard = min(kec_hits, key=lambda h: h[0])
+        return Found(kec, None, heard)
+    return None
+
+
+def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | None:
+    """Set ``ticket``'s place from ``text`` unless an operator set it or a desa is known;
+    a ticket without a typed location gets the place's name as its location."""
+    current = session.get(TicketPlace, ticket.id)
+    if current is not None and (current.source == OPERATOR or current.desa_id):
+        return current
+    found = find_place(session, text)
+    if found is None:
+        return current
+    if current is None:
+        current = TicketPlace(ticket_id=ticket.id, source=AUTO)
+        session.add(current)
+    current.kecamatan, current.desa = found.kecamatan, found.desa
+    current.heard, current.updated_at = found.heard[:200], utcnow()
+    if not ticket.location:
+        ticket.location = label(found.kecamatan, found.desa)
+    return current
+
+
+def set_location(session: Session, user: Principal, number: str, kecamatan_id: int | None,
+                 desa_id: int | None, *, version: int | None, tz: str) -> Ticket:
+    """The operator corrects (or clears) the place; the location text follows it."""
+    require_role(user, *DESK_ROLES)
+    ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
+    if ticket.status not in EDITABLE_AT_DESK:
+        raise IllegalTransition(f"Lokasi tiket {ticket.number} tidak dapat diubah lagi.")
+    desa = session.get(Place, desa_id) if desa_id else None
+    if desa_id and (desa is None or desa.kind is not PlaceKind.DESA):
+        raise InvalidInput("desa_id", "Desa/kelurahan tidak dikenal.")
+    kec = session.get(Place, kecamatan_id) if kecamatan_id else None
+    if kecamatan_id and (kec is None or kec.kind is not PlaceKind.KECAMATAN):
+        raise InvalidInput("kecamatan_id", "Kecamatan tidak dikenal.")
+    if desa is not None:
+        if kec is not None and desa.parent_id != kec.id:
+            raise InvalidInput("desa_id", f"{desa.name} tidak berada di Kecamatan {kec.name}.")
+        kec = desa.parent
+    current = session.get(TicketPlace, ticket.id)
+    if current is None:
+        current = TicketPlace(ticket_id=ticket.id)
+        session.add(current)
+    current.kecamatan, current.desa = kec, desa
+    current.source, current.heard, current.updated_at = OPERATOR, None, utcnow()
+    ticket.location = label(kec, desa)
+    record_event(session, ticket, Actor.of(user), "edit",
+                 f"Lokasi: {ticket.location or '-'}.")
+    concurrency.flush(session, ticket, tz)
+    return ticket
+
+
+def places_tree(session: Session) -> list[tuple[Place, list[Place]]]:
+    desas: dict[int | None, list[Place]] = {}
+    for d in desa_list(session):
+        desas.setdefault(d.parent_id, []).append(d)
+    return [(k, desas.get(k.id, [])) for k in kecamatan_list(session)]
