@@ -24,6 +24,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         auth,
         dashboard,  # /dasbor
         exports,  # the downloads
+        insights,  # early warning, places, duplicates
         lapor_fields,  # the ticket page's LAPOR! form
         messages,  # the attachment route
         outbox,

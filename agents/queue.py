@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from agents import forms
+from agents import forms, insights
 from agents.web import bp, cfg, db, roles, user
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
@@ -30,14 +32,16 @@ def _choices() -> dict[str, object]:
 def queue() -> tuple[str, int] | str:
     errors: dict[str, str] = {}
     try:
-        f = forms.filters(request.args, TO_VERIFY)
+        f = replace(forms.filters(request.args, TO_VERIFY),
+                    where=insights.queue_conditions(request.args))
         page = list_tickets(db(), user(), f, tz=cfg().timezone, after=request.args.get("after"))
     except InvalidInput as exc:
         errors[exc.field] = exc.message
         page = list_tickets(db(), user(), Filters(), tz=cfg().timezone)
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     return render_template("agents/queue.html", page=page, errors=errors, args=args,
-                           statuses=list(Status), **_choices()), 422 if errors else 200
+                           statuses=list(Status), **_choices(),
+                           **insights.queue_context(page.tickets)), 422 if errors else 200
 
 
 @bp.route("/pengaduan-baru", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from agents import forms, outbox_views
+from agents import forms, insights, outbox_views
 from agents import messages as agent_messages
 from agents.web import bp, cfg, db, user
 from tickets import feedback_notes, feedback_views, followup, workflow
@@ -57,7 +57,6 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         shows_reporter=shows_reporter, recordings=recordings,
         events=history_for(agent, ticket), shows_status_note=sees_status_note(agent),
         failed_recordings=failed,
-        words=_words(ticket) if shows_reporter else [],
         transcript=ticket.transcript if shows_reporter else None,
         categories=list(db().scalars(select(Category).order_by(Category.name))),
         pokjas=list(db().scalars(select(Pokja).where(Pokja.active.is_(True))
@@ -68,6 +67,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         messages=outbox_views.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
+        **insights.ticket_context(agent, ticket, _words(ticket) if shows_reporter else []),
     ), 409 if conflict else 422 if errors else 200
 
 

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from hotline import cli_warning
 from hotline.cli_export import export as export_command
 from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
@@ -169,6 +170,7 @@ def tickets_list(as_json: bool, limit: int) -> None:
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def tickets_show(number: str, as_json: bool) -> None:
+    from analytics.flags import as_json as ticket_flags
     from tickets.errors import NotFound
     from tickets.feedback_views import feedback_dict
     from tickets.message_serialize import message_details
@@ -179,7 +181,8 @@ def tickets_show(number: str, as_json: bool) -> None:
         try:
             ticket = ticket_by_number(session, number)
             row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket),
-                   **message_details(session, ticket)}
+                   **message_details(session, ticket),
+                   **ticket_flags(session, ticket)}
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:
@@ -385,6 +388,7 @@ def _mount_speech_commands() -> None:
 
 _mount_speech_commands()
 cli.add_command(export_command)
+cli.add_command(cli_warning.places)
 
 
 def _mount_chat() -> None:

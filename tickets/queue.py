@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select, tuple_, union
@@ -30,6 +31,8 @@ class Filters:
     date_to: date | None = None
     text: str = ""
     channel: Channel | None = None
+    # Further conditions on Ticket from the edges (analytics' flags and kecamatan).
+    where: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -104,6 +107,8 @@ def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Tic
         query = query.where(Ticket.created_at < end)
     if f.text.strip():
         query = query.where(_text_condition(session, f.text))
+    for condition in f.where:
+        query = query.where(condition)
     return query
 
 

@@ -63,8 +63,8 @@ def test_a_transcript_stored_twice_alerts_once(phoned, db, runtime):
 
 def test_the_verified_description_is_matched_too_and_a_group_alerts_once(
         phoned, db, runtime):
-    from tickets import workflow
     from tests.agents.conftest import user_named
+    from tickets import workflow
 
     number = phoned("jalan di depan rumah saya rusak")
     assert alerts(db, number) == []

@@ -1,0 +1,154 @@
+"""The console's side of analytics/: the admin's keyword groups and places, the ticket
+page's flags, duplicates and location, the queue's badges and filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from accounts.models import User
+from agents import forms
+from agents.web import bp, cfg, db, roles, user
+from analytics import flags, places, warning
+from analytics.duplicates import REASON_LABELS
+from analytics.models import SEVERITY_LABELS, Place, Severity
+from tickets.errors import IllegalTransition, InvalidInput, StaleTicket
+from tickets.lifecycle import AT_DESK
+from tickets.models import Pokja, Role, Ticket
+from tickets.permissions import DESK_ROLES, can_see_reporter
+
+Form = forms.Form
+
+
+def _render(template: str, errors: dict[str, str], **context: Any) -> tuple[str, int]:
+    return render_template(template, errors=errors, form=request.form, **context), (
+        422 if errors else 200)
+
+
+# --- admin: keyword groups ---------------------------------------------------------------
+
+def _group_form(f: Any) -> warning.GroupForm:
+    user_ids = []
+    for raw in f.getlist("user_ids"):
+        if not str(raw).isdigit():
+            raise InvalidInput("user_ids", "Pengguna tidak dikenal.")
+        user_ids.append(int(raw))
+    return warning.GroupForm(
+        name=f.get("name", ""), words=f.get("words", ""),
+        severity=f.get("severity", ""), notify_supervisors=forms.checkbox(f, "supervisors"),
+        pokja_id=forms.optional_int(f, "pokja_id"), user_ids=user_ids,
+        extra_contacts=f.get("extra_contacts", ""), channels=f.getlist("channels"),
+        active=forms.checkbox(f, "active"))
+
+
+@bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_keywords() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            group_id = forms.optional_int(f, "group_id")
+            if f.get("action") == "hapus" and group_id:
+                warning.delete_group(db(), user(), group_id)
+                flash("Kelompok kata kunci dihapus.", "ok")
+            else:
+                warning.save_group(db(), user(), group_id, _group_form(f))
+                flash("Kelompok kata kunci disimpan.", "ok")
+            return redirect(url_for("agents.admin_keywords"))
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return _render(
+        "agents/admin_keywords.html", errors, groups=warning.list_groups(db(), user()),
+        pokjas=list(db().scalars(select(Pokja).order_by(Pokja.name))),
+        users=list(db().scalars(select(User).where(User.active.is_(True))
+                                .order_by(User.full_name))),
+        severities=list(Severity), severity_labels=SEVERITY_LABELS,
+        channels=warning.CHANNEL_LABELS, target=f.get("group_id"))
+
+
+# --- admin: places -----------------------------------------------------------------------
+
+@bp.route("/admin/wilayah", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_places() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            if f.get("action") == "impor":
+                upload = request.files.get("file")
+                if upload is None or not upload.filename:
+                    raise InvalidInput("file", "Pilih berkas CSV.")
+                result = places.import_csv(db(), user(),
+                                           upload.read(places.MAX_CSV_BYTES + 1))
+                flash(f"Impor selesai: {result.added} ditambahkan, {result.updated} "
+                      "diperbarui.", "ok")
+            else:
+                places.save_place(db(), user(), forms.optional_int(f, "place_id"),
+                                  name=f.get("name", ""),
+                                  parent_id=forms.optional_int(f, "parent_id"),
+                                  aliases=f.get("aliases", ""),
+                                  postal_code=f.get("postal_code", ""),
+                                  active=forms.checkbox(f, "active"))
+                flash("Wilayah disimpan.", "ok")
+            return redirect(url_for("agents.admin_places"))
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    editing = None
+    if (raw := request.args.get("ubah", "")).isdigit():
+        editing = db().get(Place, int(raw))
+    return _render("agents/admin_places.html", errors, tree=places.places_tree(db()),
+                   kecamatan=places.kecamatan_list(db()), editing=editing,
+                   header=",".join(places.CSV_HEADER))
+
+
+# --- the ticket page ---------------------------------------------------------------------
+
+def ticket_context(agent: User, ticket: Ticket, words: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the ticket page shows of the analysis; the transcript's matched words marked."""
+    f = flags.for_ticket(db(), ticket)
+    desk = agent.role in DESK_ROLES
+    return {
+        "analysis": f, "severity_labels": SEVERITY_LABELS, "reason_labels": REASON_LABELS,
+        "duplicates": f.duplicates if desk and ticket.status in AT_DESK else [],
+        "place_choices": places.places_tree(db()) if desk and ticket.status in AT_DESK else [],
+        "words": flags.highlighted(words, f.alerts) if can_see_reporter(agent, ticket)
+        else words,
+    }
+
+
+@bp.post("/tiket/<number>/lokasi")
+@roles(*DESK_ROLES)
+def set_location(number: str) -> Response | tuple[str, int]:
+    f = request.form
+    try:
+        places.set_location(db(), user(), number, forms.optional_int(f, "kecamatan_id"),
+                            forms.optional_int(f, "desa_id"), version=forms.version(f),
+                            tz=cfg().timezone)
+    except (InvalidInput, StaleTicket, IllegalTransition) as exc:
+        db().rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("agents.ticket", number=number))
+    flash("Lokasi disimpan.", "ok")
+    return redirect(url_for("agents.ticket", number=number))
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+def queue_conditions(args: Form) -> tuple[Any, ...]:
+    """The queue's flag and kecamatan filters (InvalidInput for a crafted value)."""
+    return flags.conditions((args.get("tanda") or "").strip() or None,
+                            forms.optional_int(args, "kecamatan_id", "Kecamatan tidak dikenal."))
+
+
+def queue_context(tickets: list[Ticket]) -> dict[str, Any]:
+    return {"row_flags": flags.for_tickets(db(), [t.id for t in tickets]),
+            "flag_filters": flags.FLAG_FILTERS,
+            "kecamatan": places.kecamatan_list(db()), "severity_labels": SEVERITY_LABELS}
+
