@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics.models import DuplicateCandidate, RepeatCaller, TicketPlace
-from analytics.text import content_words
+from analytics.places import DESA_CUES, KEC_CUES
+from analytics.text import content_words, normalise
 from tickets.db import insert_ignore
 from tickets.models import Status, Ticket, Transcript
 
@@ -33,11 +34,13 @@ SAME_REPORTER, SAME_PLACE_TEXT = "same_reporter", "same_place_text"
 REASON_LABELS = {SAME_REPORTER: "nomor pelapor sama",
                  SAME_PLACE_TEXT: "lokasi sama dan isi mirip"}
 MAX_CANDIDATES = 5
+PLACE_WORDS = DESA_CUES | KEC_CUES
 
 
-def similarity(a: str, b: str) -> tuple[float, int]:
-    """(overlap coefficient, shared content words) of two texts."""
-    wa, wb = content_words(a), content_words(b)
+def similarity(a: str, b: str, ignore: frozenset[str] = frozenset()) -> tuple[float, int]:
+    """(overlap coefficient, shared content words) of two texts, not counting ``ignore``
+    (the place both name: being at the same place is already the condition)."""
+    wa, wb = content_words(a) - ignore, content_words(b) - ignore
     if not wa or not wb:
         return 0.0, 0
     shared = len(wa & wb)
@@ -84,16 +87,19 @@ def refresh(session: Session, ticket: Ticket, text: str,
                 Ticket.reporter_phone == ticket.reporter_phone).subquery())) or 0
         if earlier >= REPEAT_MIN and session.get(RepeatCaller, ticket.id) is None:
             session.add(RepeatCaller(ticket_id=ticket.id, earlier=earlier))
-    if place is None or not text.strip() or not (place.desa_id or place.kecamatan_id):
+    # The relationships, not the ids: a place found just now is not flushed yet.
+    if place is None or not text.strip() or not (place.desa or place.kecamatan):
         return
-    at_place = (TicketPlace.desa_id == place.desa_id if place.desa_id
-                else TicketPlace.kecamatan_id == place.kecamatan_id)
+    at_place = (TicketPlace.desa_id == place.desa.id if place.desa
+                else TicketPlace.kecamatan_id == place.kecamatan.id)  # type: ignore[union-attr]
     nearby = session.scalars(_earlier(ticket, WINDOW).join(
         TicketPlace, TicketPlace.ticket_id == Ticket.id).where(at_place)
         .order_by(Ticket.created_at.desc()).limit(200))
+    named = [p for p in (place.desa, place.kecamatan) if p is not None]
+    ignore = PLACE_WORDS | {w for p in named for n in p.names for w in normalise(n).split()}
     scored = []
     for other in nearby:
-        score, shared = similarity(text, ticket_text(session, other))
+        score, shared = similarity(text, ticket_text(session, other), frozenset(ignore))
         if shared >= MIN_SHARED and score >= MIN_OVERLAP:
             scored.append((score, other))
     for score, other in sorted(scored, key=lambda s: -s[0])[:MAX_CANDIDATES]:

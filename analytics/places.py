@@ -225,7 +225,7 @@ def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | 
     """Set ``ticket``'s place from ``text`` unless an operator set it or a desa is known;
     a ticket without a typed location gets the place's name as its location."""
     current = session.get(TicketPlace, ticket.id)
-    if current is not None and (current.source == OPERATOR or current.desa_id):
+    if current is not None and (current.source == OPERATOR or current.desa is not None):
         return current
     found = find_place(session, text)
     if found is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from accounts.models import User
@@ -13,7 +14,7 @@ from tickets.errors import InvalidInput
 from tickets.models import Role
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def places() -> None:
     """The regency's kecamatan and desa/kelurahan, for ticket locations."""
 
