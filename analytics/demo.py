@@ -15,7 +15,7 @@ from tickets.models import Pokja
 DEMO_PLACES = Path(__file__).parent / "data" / "polewali_mandar.csv"
 
 # (name, words, severity, pokja code, extra contacts, channels)
-DEMO_GROUPS = (
+DEMO_GROUPS: tuple[tuple[str, list[str], Severity, str | None, list[str], str], ...] = (
     ("bencana", ["banjir", "longsor", "kebakaran", "terbakar", "gempa",
                  "angin puting beliung", "puting beliung"], Severity.CRITICAL, None,
      ["bpbd@pemkab.example.id", "+6281200000112"], "email,whatsapp,sms"),

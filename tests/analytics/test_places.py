@@ -110,8 +110,8 @@ def test_a_desa_outside_the_chosen_kecamatan_is_refused(phoned, db, operator):
 
 
 def test_the_admin_imports_a_csv_and_adds_a_place(admin, db):
-    csv = ("kecamatan,desa,kode_pos,alias\n"
-           "Cibeber,Sukamaju,43262,Suka Maju\nCibeber,Sukarame,43262,\n").encode()
+    csv = (b"kecamatan,desa,kode_pos,alias\n"
+           b"Cibeber,Sukamaju,43262,Suka Maju\nCibeber,Sukarame,43262,\n")
     from io import BytesIO
 
     response = admin.post("/console/admin/wilayah", {
