@@ -17,11 +17,13 @@ DEMO_PLACES = Path(__file__).parent / "data" / "polewali_mandar.csv"
 # (name, words, severity, pokja code, extra contacts, channels)
 DEMO_GROUPS: tuple[tuple[str, list[str], Severity, str | None, list[str], str], ...] = (
     ("bencana", ["banjir", "longsor", "kebakaran", "terbakar", "gempa",
-                 "angin puting beliung", "puting beliung"], Severity.CRITICAL, None,
+                 "angin puting beliung", "puting beliung", "air bah", "sungai meluap"],
+     Severity.CRITICAL, None,
      ["bpbd@pemkab.example.id", "+6281200000112"], "email,whatsapp,sms"),
-    ("konflik", ["bentrok", "tawuran", "perkelahian antarwarga", "perkelahian antardesa",
-                 "perkelahian antarkampung", "perang antarkampung", "perang antardesa",
-                 "ancaman", "pembakaran", "kerusuhan"], Severity.CRITICAL, None,
+    ("konflik", ["bentrok", "tawuran", "perkelahian antarwarga", "perkelahian", "berkelahi",
+                 "perang antarkampung", "perang antardesa", "konflik antarwarga",
+                 "konflik antardesa", "ancaman", "pembakaran", "kerusuhan"],
+     Severity.CRITICAL, None,
      ["kesbangpol@pemkab.example.id", "+6281200000113"], "email,whatsapp,sms"),
     ("kesehatan darurat", ["keracunan", "wabah", "diare massal", "demam berdarah"],
      Severity.HIGH, "DINKES", [], "email,whatsapp"),

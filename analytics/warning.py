@@ -150,7 +150,10 @@ def match_groups(groups: Iterable[KeywordGroup], text: str | Sequence[Token]) ->
         hits = matching.find(text if isinstance(text, str) else toks,
                              matching.phrases(group.word_list))
         if hits:
-            out.append(GroupMatch(group, list(dict.fromkeys(h.heard for h in hits))))
+            heard = list(dict.fromkeys(h.heard for h in hits))
+            # "perkelahian" inside "perkelahian antar warga": the longer one says it all.
+            heard = [h for h in heard if not any(h != o and h in o for o in heard)]
+            out.append(GroupMatch(group, heard))
     return out
 
 
