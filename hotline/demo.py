@@ -52,6 +52,7 @@ def _demo_hash() -> str:
 def seed_demo(session: Session) -> bool:
     """Create the demo pokja, categories and users once; False when already seeded."""
     if session.scalar(select(Pokja.id).limit(1)) is not None:
+        analytics_demo.seed(session)  # a demo seeded before analytics/ existed gets its part
         return False
     pokja = {code: Pokja(code=code, name=name, email=email) for code, name, email in DEMO_POKJA}
     session.add_all(pokja.values())
