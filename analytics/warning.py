@@ -32,7 +32,8 @@ from tickets.permissions import require_role
 CHANNELS = ("email", "whatsapp", "sms")
 CHANNEL_LABELS = {"email": "E-mail", "whatsapp": "WhatsApp", "sms": "SMS"}
 SOURCE_LABELS = {"transkrip": "transkrip rekaman", "pengaduan": "pengaduan tertulis",
-                 "uraian": "uraian terverifikasi", "pesan": "pesan pelapor"}
+                 "uraian": "uraian terverifikasi", "pesan": "pesan pelapor",
+                 "balasan": "penjelasan pelapor (dibuka kembali)"}
 MAX_WORDS = 200
 
 

@@ -28,6 +28,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tickets import events
 from tickets.clock import utcnow
 from tickets.contacts import caller_number
 from tickets.db import insert_ignore
@@ -192,6 +193,8 @@ def reopen(session: Session, ticket: Ticket, *, channel: FeedbackChannel,
                        now=now, shared_with=ticket.pokja_id)
     reopening.event_id = event.id
     session.flush()
+    if text:
+        events.publish(session, events.ComplaintText(ticket, text, "balasan"))
     return reopening
 
 
@@ -203,6 +206,7 @@ def add_note(session: Session, reopening: Reopening, text: str | None) -> Reopen
     if reopening.note is None:
         reopening.note = note
         session.flush()
+        events.publish(session, events.ComplaintText(reopening.ticket, note, "balasan"))
     return reopening
 
 

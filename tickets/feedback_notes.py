@@ -99,6 +99,8 @@ def store_transcript(session: Session, note: Reopening, result: Mapping[str, Any
                      f"Transkrip penjelasan pelapor (dibuka kembali ke-{note.seq}) tersedia.",
                      shared_with=note.pokja_id)
         session.flush()
+        events.publish(session, events.ComplaintText(note.ticket, note.transcript_text or "",
+                                                     "balasan"))
 
 
 def transcription_failed(session: Session, note: Reopening, reason: str) -> None:

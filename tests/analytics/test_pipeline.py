@@ -101,3 +101,22 @@ def test_a_rahasia_ticket_alert_does_not_quote_its_words(phoned, db, runtime):
     rows = alerts(db, number)
     assert rows and all("ancaman" not in r.body for r in rows)
     assert "tiket rahasia" in rows[0].body
+
+
+def test_the_reporters_explanation_when_reopening_is_matched_too(phoned, db, runtime):
+    from tickets import feedback
+    from tickets.feedback import FeedbackPolicy
+    from tickets.feedback_models import FeedbackChannel
+    from tickets.lifecycle import SYSTEM, transition
+    from tickets.models import Status
+
+    number = phoned("jalan di depan rumah saya rusak")
+    with runtime.transaction() as session:
+        ticket = ticket_of(session, number)
+        for status in (Status.FORWARDED, Status.ANSWERED):
+            transition(session, ticket, status, SYSTEM, tz="Asia/Jakarta")
+        feedback.reopen(session, ticket, channel=FeedbackChannel.SMS,
+                        policy=FeedbackPolicy(2, "Asia/Jakarta"),
+                        note="Belum beres, sekarang malah jalan amblas")
+    rows = alerts(db, number)
+    assert rows and "penjelasan pelapor" in rows[0].body and '"jalan amblas"' in rows[0].body
