@@ -200,6 +200,7 @@ def refresh_text(session: Session, ticket: Ticket, *, tz: str) -> None:
     note = "Isi pengaduan dari pesan tersedia."
     if ticket.status is Status.RECORDED:
         transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM, note, tz=tz)
+    events.publish(session, events.ComplaintText(ticket, text, "pesan"))
     session.flush()
 
 
@@ -271,6 +272,8 @@ def information_received(session: Session, conv: Conversation, message: InboundM
                    now=now)
     else:
         record_event(session, ticket, REPORTER, "note", note)
+    if text:
+        events.publish(session, events.ComplaintText(ticket, text, "pesan"))
     session.flush()
     return ticket.number
 
