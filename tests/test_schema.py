@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import accounts.models  # noqa: F401  (each registers its tables)
+import analytics.suggest_models  # noqa: F401
 import notify.models  # noqa: F401
 import tickets.feedback_models  # noqa: F401
 import tickets.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Analytics over complaint texts: routing suggestions (``suggest``, ``suggestions``)."""
