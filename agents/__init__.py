@@ -32,6 +32,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         reports,
         ticket,
     )
+    from agents import rows, suggest_admin  # noqa: F401  (routes, row helpers)
 
     app.register_blueprint(bp)
 

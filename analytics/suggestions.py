@@ -140,8 +140,13 @@ def suggest_ticket(session: Session, ticket: Ticket) -> TicketSuggestion | None:
     row = stored(session, ticket.id)
     if row is not None and row.decided_at is not None:
         return row
-    if ticket.status not in AT_DESK and ticket.status is not Status.RECORDED:
+    if ticket.status not in AT_DESK:
         return row
+    return _store(session, ticket, row)
+
+
+def _store(session: Session, ticket: Ticket,
+           row: TicketSuggestion | None) -> TicketSuggestion | None:
     text = ticket_text(ticket)
     sha = _sha(text)
     model = current_classifier(session)
@@ -164,6 +169,21 @@ def suggest_ticket(session: Session, ticket: Ticket) -> TicketSuggestion | None:
     return row
 
 
+def for_display(session: Session, ticket: Ticket) -> Suggestion | None:
+    """What the ticket page offers: the stored suggestion, or (before the worker has
+    stored one) the current model's, computed without writing."""
+    row = stored(session, ticket.id)
+    if row is not None and row.category is not None:
+        best = Choice(row.category.id, row.category.name, row.pokja_id,
+                      row.pokja.code if row.pokja else None,
+                      row.pokja.name if row.pokja else None, row.confidence)
+        alts = [Choice(int(a["category_id"]), str(a["category"]), a.get("pokja_id"),
+                       a.get("pokja"), a.get("pokja_name"), float(a["confidence"]))
+                for a in row.alternatives or []]
+        return Suggestion(best, alts, row.model_version)
+    return suggest_text(session, ticket_text(ticket))
+
+
 def suggest_ticket_id(session: Session, ticket_id: int) -> TicketSuggestion | None:
     ticket = session.get(Ticket, ticket_id)
     return suggest_ticket(session, ticket) if ticket is not None else None
@@ -181,6 +201,9 @@ def record_decision(session: Session, ticket: Ticket) -> TicketSuggestion | None
     """The operator verified and forwarded ``ticket``: keep their final category and pokja
     beside the suggestion and whether they took it (same category and pokja)."""
     row = stored(session, ticket.id)
+    if row is None:
+        # Verified before the worker stored one: what the page offered, kept now.
+        row = _store(session, ticket, None)
     if row is None or row.decided_at is not None:
         return row
     row.final_category_id = ticket.category_id
