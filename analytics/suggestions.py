@@ -12,14 +12,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analytics.suggest import MIN_CHARS, Classifier, Ranked, seed_classifier, seed_corpus
 from analytics.suggest_models import SuggestModel, TicketSuggestion
 from tickets.clock import utcnow
 from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
-from tickets.models import Category, Status, Ticket
+from tickets.models import Category, Status, Ticket, Transcript
 
 # How many alternatives after the first choice are offered.
 ALTERNATIVES = 2
@@ -191,9 +191,12 @@ def suggest_ticket_id(session: Session, ticket_id: int) -> TicketSuggestion | No
 
 def pending_ticket_ids(session: Session, limit: int = 200) -> list[int]:
     """Desk tickets with text and no suggestion yet (typed at the desk, or a task lost)."""
+    has_text = or_(func.length(func.coalesce(Ticket.description, "")) >= MIN_CHARS,
+                   func.length(func.coalesce(Transcript.text, "")) >= MIN_CHARS)
     return list(session.scalars(
         select(Ticket.id).outerjoin(TicketSuggestion, TicketSuggestion.ticket_id == Ticket.id)
-        .where(Ticket.status.in_(AT_DESK), TicketSuggestion.id.is_(None))
+        .outerjoin(Transcript, Transcript.ticket_id == Ticket.id)
+        .where(Ticket.status.in_(AT_DESK), TicketSuggestion.id.is_(None), has_text)
         .order_by(Ticket.id).limit(limit)))
 
 

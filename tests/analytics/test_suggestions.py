@@ -108,3 +108,19 @@ def test_the_cli_retrains(app, db):
     assert result.exit_code == 0, result.output
     assert "new model" in result.output
     assert db.scalar(select(SuggestModel.version)) is not None
+
+
+def test_the_sweep_suggests_for_desk_tickets_typed_without_a_task(app, db):
+    typed = create_ticket(db, channel=Channel.WALK_IN, actor=SYSTEM, tz=TZ,
+                          description="KTP elektronik saya belum jadi sudah enam bulan")
+    empty = create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz=TZ,
+                          status=Status.RECORDED)
+    db.commit()
+    assert suggestions.pending_ticket_ids(db) == [typed.id]
+    from hotline.suggest_tasks import sweep
+
+    assert sweep.delay().get() == 1
+    db.expire_all()
+    assert suggestions.stored(db, typed.id).category.name == "Administrasi kependudukan"
+    assert suggestions.stored(db, empty.id) is None
+    assert suggestions.pending_ticket_ids(db) == []
