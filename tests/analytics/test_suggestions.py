@@ -124,3 +124,13 @@ def test_the_sweep_suggests_for_desk_tickets_typed_without_a_task(app, db):
     assert suggestions.stored(db, typed.id).category.name == "Administrasi kependudukan"
     assert suggestions.stored(db, empty.id) is None
     assert suggestions.pending_ticket_ids(db) == []
+
+
+def test_tickets_show_json_carries_the_suggestion(app, db):
+    ticket = _phone_ticket(db, "RE" + "7" * 32, "sekolah minta uang seragam mahal sekali")
+    db.commit()
+    result = app.test_cli_runner().invoke(cli, ["tickets", "show", ticket.number, "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)["suggestion"]
+    assert shown["category"] == "Pendidikan" and shown["pokja"] == "DISDIK"
+    assert shown["model_version"].startswith("seed-") and shown["accepted"] is None
