@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from agents import forms, outbox_views
 from agents import messages as agent_messages
-from analytics.suggestions import Suggestion, for_display
 from agents.web import bp, cfg, db, user
 from analytics.suggestions import Suggestion, for_display
 from tickets import feedback_notes, feedback_views, followup, workflow
