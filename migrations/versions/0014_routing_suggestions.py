@@ -1,7 +1,7 @@
 """routing suggestion: trained models and one suggestion per ticket
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 
 """
 from typing import Sequence, Union
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: Union[str, Sequence[str], None] = "0009"
+down_revision: Union[str, Sequence[str], None] = "0012"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
