@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-speech-isa deps venv models services lint bench-ivr bench-asr \
-	bench-pipeline bench-faults bench-dashboard clean
+	bench-pipeline bench-faults bench-dashboard bench-analytics clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
 run: venv models
@@ -94,6 +94,10 @@ bench-faults: venv models services
 ## dashboard timed per preset (docs/dashboard.md). DASHBOARD_ARGS="--reseed" seeds again.
 bench-dashboard: venv services
 	PYTHONPATH=. $(PY) -m benchmarks.dashboard $(DASHBOARD_ARGS)
+
+## Routing suggestion: top-1/top-2 accuracy on the labelled set, time per ticket.
+bench-analytics: venv
+	$(PY) -m benchmarks.analytics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

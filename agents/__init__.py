@@ -19,7 +19,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     csrf.init_app(app)
     app.extensions["agents"] = config
-    from agents import (  # noqa: F401  (routes)
+    from agents import (  # noqa: F401  (routes)  # noqa: F401  (routes, row helpers)
         admin,
         auth,
         dashboard,  # /dasbor
@@ -31,6 +31,8 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         pokja,
         queue,
         reports,
+        rows,
+        suggest_admin,
         ticket,
     )
 

@@ -8,6 +8,7 @@ from flask import render_template, request
 
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
+from analytics.suggestions import acceptance
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.models import Role
@@ -37,4 +38,5 @@ def report() -> tuple[str, int]:
         "agents/reports.html", report=summary(db(), user()), errors=errors,
         date_from=start, date_to=end,
         satisfaction=satisfaction_by_pokja(db(), start, end, tz),
-        escalated=escalated_tickets(db())), 422 if errors else 200
+        escalated=escalated_tickets(db()),
+        suggestions=acceptance(db())), 422 if errors else 200

@@ -12,8 +12,10 @@ from werkzeug.wrappers import Response
 from agents import forms, insights, outbox_views
 from agents import messages as agent_messages
 from agents.web import bp, cfg, db, user
+from analytics.suggestions import Suggestion, for_display
 from tickets import feedback_notes, feedback_views, followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
+from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.permissions import (
     DESK_ROLES,
@@ -41,6 +43,19 @@ def _words(ticket: Ticket) -> list[dict[str, Any]]:
     return words
 
 
+def _preselect(ticket: Ticket, suggestion: Suggestion | None) -> dict[str, Any]:
+    """The verify form's category and pokja: the operator's own choice once saved, else
+    the system's suggestion (over the caller's menu key, which is a guess from a list)."""
+    chosen = {"category_id": ticket.category_id or "", "pokja_id": ticket.pokja_id or "",
+              "suggested": False}
+    caller_key = ticket.call.category_id if ticket.call is not None else None
+    untouched = ticket.pokja_id is None and ticket.category_id in (None, caller_key)
+    if suggestion is not None and untouched:
+        chosen = {"category_id": suggestion.best.category_id,
+                  "pokja_id": suggestion.best.pokja_id or "", "suggested": True}
+    return chosen
+
+
 def _page(ticket: Ticket, errors: dict[str, str] | None = None,
           form: Any = None, conflict: str | None = None) -> tuple[str, int]:
     agent = user()
@@ -51,8 +66,11 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     reporter_feedback = feedback_views.for_ticket(db(), agent, ticket)
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
+    suggestion = (for_display(db(), ticket)
+                  if agent.role in DESK_ROLES and ticket.status in AT_DESK else None)
     return render_template(
-        "agents/ticket.html", ticket=ticket, errors=errors or {}, form=form or {},
+        "agents/ticket.html", ticket=ticket, suggestion=suggestion,
+        preselect=_preselect(ticket, suggestion), errors=errors or {}, form=form or {},
         conflict=conflict,
         shows_reporter=shows_reporter, recordings=recordings,
         events=history_for(agent, ticket), shows_status_note=sees_status_note(agent),

@@ -20,6 +20,8 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
 from accounts.models import User
@@ -145,3 +147,16 @@ def _denied(exc: PermissionDenied) -> tuple[str, int]:
 @bp.errorhandler(NotFound)
 def _not_found(exc: NotFound) -> tuple[str, int]:
     return _error(404, exc.message)
+
+
+@bp.app_errorhandler(HTTPNotFound)
+def _no_such_page(_exc: HTTPNotFound) -> tuple[str, int]:
+    return _error(404, "Halaman yang Anda cari tidak ada. Periksa alamatnya, atau kembali "
+                       "ke konsol.")
+
+
+@bp.app_errorhandler(MethodNotAllowed)
+def _method_not_allowed(exc: MethodNotAllowed) -> tuple[str, int, dict[str, str]]:
+    page, status = _error(405, "Alamat ini tidak menerima permintaan dengan cara tersebut "
+                               "(metode tidak diizinkan). Buka halamannya dari menu konsol.")
+    return page, status, {"Allow": ", ".join(exc.valid_methods or ())}

@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             min_password_length=settings.min_password_length,
             refuse_published_passwords=settings.production,
             hotline_defaults=settings.hotline_defaults(),
+            request_retrain=_request_retrain,
         ),
     )
     messaging.init_app(app, messaging.MessagingConfig(
@@ -158,6 +159,12 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     _register_health(app, runtime)
     _secure_headers(app, settings)
     return app
+
+
+def _request_retrain() -> None:
+    from hotline import suggest_tasks
+
+    suggest_tasks.retrain.delay()
 
 
 # The console loads only its own CSS, script and recordings: no inline script or style,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 from hotline.runtime import Runtime
 
@@ -14,6 +15,9 @@ from hotline.runtime import Runtime
 SWEEP_EVERY = timedelta(seconds=30)
 OUTBOX_SWEEP_EVERY = timedelta(minutes=1)
 HOURLY = timedelta(hours=1)
+SUGGEST_SWEEP_EVERY = timedelta(minutes=1)
+# The routing model learns from the day's verified tickets at night (UTC; 01:30 WIB).
+SUGGEST_RETRAIN_AT = crontab(hour=18, minute=30)
 
 
 def make_celery(runtime: Runtime, **overrides: object) -> Celery:
@@ -63,6 +67,8 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
             "notify-digest": {"task": "notify.digest", "schedule": HOURLY},
             "exports-monthly-report": {"task": "exports.monthly_report", "schedule": HOURLY},
             "dashboard-refresh": {"task": "exports.dashboard_refresh", "schedule": HOURLY},
+            "suggest-sweep": {"task": "suggest.sweep", "schedule": SUGGEST_SWEEP_EVERY},
+            "suggest-retrain": {"task": "suggest.retrain", "schedule": SUGGEST_RETRAIN_AT},
         },
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )
@@ -75,6 +81,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         export_tasks,
         messaging_tasks,
         notify_tasks,
+        suggest_tasks,
         tasks,
     )
 
@@ -82,6 +89,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     tasks.subscribe(runtime.dispatcher)
     notify_tasks.subscribe(runtime.dispatcher)
     messaging_tasks.subscribe(runtime.dispatcher)
+    suggest_tasks.subscribe(runtime.dispatcher)
     return app
 
 

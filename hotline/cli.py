@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from hotline import cli_warning
+from hotline import cli_suggest, cli_warning
 from hotline.cli_export import export as export_command
 from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
@@ -181,8 +181,8 @@ def tickets_show(number: str, as_json: bool) -> None:
         try:
             ticket = ticket_by_number(session, number)
             row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket),
-                   **message_details(session, ticket),
-                   **ticket_flags(session, ticket)}
+                   **message_details(session, ticket), **ticket_flags(session, ticket),
+                   **cli_suggest.ticket_keys(session, ticket)}
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:
@@ -389,6 +389,7 @@ def _mount_speech_commands() -> None:
 _mount_speech_commands()
 cli.add_command(export_command)
 cli.add_command(cli_warning.places)
+cli.add_command(cli_suggest.suggest)
 
 
 def _mount_chat() -> None:

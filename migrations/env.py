@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 import accounts.models  # noqa: F401  (each registers its tables)
 import analytics.models  # noqa: F401
+import analytics.suggest_models  # noqa: F401
 import notify.models  # noqa: F401
 import tickets.feedback_models  # noqa: F401
 import tickets.models  # noqa: F401

@@ -40,6 +40,8 @@ class Page:
     tickets: list[Ticket]
     next_cursor: str | None
     filters: Filters = field(default_factory=Filters)
+    # How many tickets match the filters, over all pages.
+    total: int | None = None
 
 
 def encode_cursor(ticket: Ticket) -> str:
@@ -121,12 +123,15 @@ def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
         stamp, ident = decode_cursor(after)
         # A row-value comparison: both backends turn it into one index range.
         query = query.where(tuple_(Ticket.created_at, Ticket.id) > tuple_(stamp, ident))
+    total = session.scalar(select(func.count()).select_from(
+        _query(session, user, f, tz).subquery())) or 0
     query = (query.order_by(Ticket.created_at, Ticket.id).limit(limit + 1)
-             .options(selectinload(Ticket.category), selectinload(Ticket.pokja)))
+             .options(selectinload(Ticket.category), selectinload(Ticket.pokja),
+                      selectinload(Ticket.transcript), selectinload(Ticket.recordings)))
     rows = list(session.scalars(query))
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1]) if more and rows else None, f)
+    return Page(rows, encode_cursor(rows[-1]) if more and rows else None, f, total)
 
 
 def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,

@@ -72,7 +72,7 @@ def test_a_voice_note_transcript_is_clickable(citizen, db, media, operator):
 def test_the_queue_shows_and_filters_the_channel(citizen, db, media, operator):
     ticket = _file(citizen, db, media)
     whatsapp = operator.get("/console/antrean?channel=whatsapp").get_data(as_text=True)
-    assert ticket.number in whatsapp and "<td>WhatsApp</td>" in whatsapp
+    assert ticket.number in whatsapp and 'data-label="Saluran">WhatsApp</td>' in whatsapp
     assert ticket.number not in operator.get("/console/antrean?channel=phone").get_data(
         as_text=True)
     assert operator.get("/console/antrean?channel=merpati").status_code == 422
