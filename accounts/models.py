@@ -54,3 +54,23 @@ Index("ix_login_attempts_key", LoginAttempt.username, LoginAttempt.ip, LoginAtte
 Index("ix_login_attempts_ip", LoginAttempt.ip, LoginAttempt.at)
 # Every failure deletes the rows older than the throttle needs (a range on ``at``).
 Index("ix_login_attempts_at", LoginAttempt.at)
+
+
+class ApiKey(Base):
+    """A key an outside application (an Open311 client) files requests with.
+
+    Only the key's sha256 is stored; the key itself is shown once, when it is made
+    (accounts.apikeys). Revoked keys stay, so the history keeps their label.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The key's first characters, to tell keys apart in the console without the secret.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.wrappers import Response
 
 from agents.config import AgentsConfig
 from agents.web import bp
@@ -21,6 +20,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     app.extensions["agents"] = config
     from agents import (  # noqa: F401  (routes)  # noqa: F401  (routes, row helpers)
         admin,
+        apikeys,
         auth,
         dashboard,  # /dasbor
         exports,  # the downloads
@@ -37,10 +37,6 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     )
 
     app.register_blueprint(bp)
-
-    @app.get("/")
-    def root() -> Response:
-        return redirect(url_for("agents.home"))
 
 
 __all__ = ["AgentsConfig", "init_app"]

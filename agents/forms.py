@@ -12,6 +12,7 @@ from datetime import date
 
 from tickets.errors import InvalidInput, StaleTicket
 from tickets.models import Channel, Status
+from tickets.publishing import PublicText
 from tickets.queue import Filters
 from tickets.workflow import DeskComplaint, Verification
 
@@ -107,3 +108,7 @@ def desk_complaint(form: Form) -> DeskComplaint:
         anonim=checkbox(form, "anonim"),
         rahasia=checkbox(form, "rahasia"),
     )
+
+
+def public_text(form: Form) -> PublicText:
+    return PublicText(summary=form.get("public_summary", ""), address=form.get("address", ""))

@@ -13,7 +13,7 @@ from agents import forms, insights, outbox_views
 from agents import messages as agent_messages
 from agents.web import bp, cfg, db, user
 from analytics.suggestions import Suggestion, for_display
-from tickets import feedback_notes, feedback_views, followup, workflow
+from tickets import feedback_notes, feedback_views, followup, publishing, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
@@ -147,7 +147,11 @@ ACTIONS: dict[str, Action] = {
     "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), **_kw(f)),
     "kembalikan": lambda n, f: followup.return_to_callcentre(db(), user(), n,
                                                              f.get("note", ""), **_kw(f)),
-    "publikasikan": lambda n, f: followup.publish_answer(db(), user(), n, **_kw(f)),
+    "ringkasan": lambda n, f: publishing.save_public_text(db(), user(), n, forms.public_text(f),
+                                                          **_kw(f)),
+    "publikasikan": lambda n, f: publishing.publish(db(), user(), n, forms.public_text(f),
+                                                    **_kw(f)),
+    "cabut-publikasi": lambda n, f: publishing.unpublish(db(), user(), n, **_kw(f)),
     "unduh-ulang": lambda n, f: retry_download(
         db(), user(), n, forms.optional_int(f, "recording_id") or 0, **_kw(f)),
 }
@@ -159,7 +163,9 @@ DONE = {
     "catatan": "Catatan ditambahkan.", "proses": "Tiket ditandai sedang ditindaklanjuti.",
     "draf": "Draf jawaban disimpan.", "jawab": "Jawaban dikirim.",
     "kembalikan": "Tiket dikembalikan ke call center.",
-    "publikasikan": "Jawaban dipublikasikan.",
+    "ringkasan": "Ringkasan publik disimpan.",
+    "publikasikan": "Ringkasan dan jawaban dipublikasikan.",
+    "cabut-publikasi": "Publikasi dicabut.",
     "unduh-ulang": "Rekaman dijadwalkan untuk diunduh ulang.",
 }
 

@@ -24,6 +24,8 @@ from werkzeug.wrappers import Response
 import agents
 import ivr
 import messaging
+import open311
+import publicsite
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings, load_settings
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         db=request_session,
         loopback_media=settings.env == "development",
     ))
+    _public_edges(app, runtime)
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
         settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)
@@ -202,6 +205,25 @@ def _secure_headers(app: Flask, settings: Settings) -> None:
         permissions_policy={"browsing-topics": "()", "camera": "()", "microphone": "()",
                             "geolocation": "()"},
     )
+
+
+def _public_edges(app: Flask, runtime: Runtime) -> None:
+    """The public site and the Open311 API; their rate limits count in Redis when there
+    is one (every gunicorn worker together), else in each process's memory."""
+    settings = runtime.settings
+    storage = settings.public.ratelimit_storage(settings.redis_url)
+    publicsite.init_app(app, publicsite.PublicConfig(
+        db=request_session, timezone=settings.timezone,
+        hotline_defaults=settings.hotline_defaults(),
+        hotline_number=settings.public.hotline_number,
+        whatsapp_number=settings.public.whatsapp_number,
+        lookup_limit=settings.public.lookup_limit, ratelimit_storage=storage))
+    open311.init_app(app, open311.Open311Config(
+        db=request_session, timezone=settings.timezone,
+        hotline_defaults=settings.hotline_defaults(),
+        public_base_url=settings.public_base_url,
+        hotline_number=settings.public.hotline_number,
+        post_limit=settings.public.open311_post_limit, ratelimit_storage=storage))
 
 
 def _register_health(app: Flask, runtime: Runtime) -> None:

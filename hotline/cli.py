@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 
 from hotline import cli_suggest, cli_warning
 from hotline.cli_export import export as export_command
+from hotline.cli_open311 import open311
 from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
 
@@ -174,6 +175,7 @@ def tickets_show(number: str, as_json: bool) -> None:
     from tickets.errors import NotFound
     from tickets.feedback_views import feedback_dict
     from tickets.message_serialize import message_details
+    from tickets.publishing import public_fields
     from tickets.serialize import ticket_as_dict
     from tickets.services import ticket_by_number
 
@@ -182,7 +184,7 @@ def tickets_show(number: str, as_json: bool) -> None:
             ticket = ticket_by_number(session, number)
             row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket),
                    **message_details(session, ticket), **ticket_flags(session, ticket),
-                   **cli_suggest.ticket_keys(session, ticket)}
+                   **cli_suggest.ticket_keys(session, ticket), **public_fields(ticket)}
         except NotFound as exc:
             raise click.ClickException(exc.message) from exc
     if as_json:
@@ -390,6 +392,7 @@ _mount_speech_commands()
 cli.add_command(export_command)
 cli.add_command(cli_warning.places)
 cli.add_command(cli_suggest.suggest)
+cli.add_command(open311)
 
 
 def _mount_chat() -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accounts.passwords import MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH_PRODUCTION
 from hotline.settings_messaging import MessagingSettings, messaging_settings
+from hotline.settings_public import PublicSettings, public_settings
 from tickets.contacts import is_mailbox, to_e164
 from tickets.hours import OfficeHours
 
@@ -164,6 +165,7 @@ class Settings:
     port: int
     notify: NotifySettings
     messaging: MessagingSettings
+    public: PublicSettings
 
     @property
     def embedded(self) -> bool:
@@ -296,6 +298,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=e.int("PORT", 5000, lo=1, hi=65535),
         notify=_notify(e),
         messaging=_messaging(e),
+        public=_public(e),
     )
     if prod:
         published = settings.published_secrets()
@@ -317,6 +320,13 @@ def _phone(e: _Env, name: str, *, strict: bool = False) -> str | None:
     except ValueError:
         raise ConfigError(
             f"{name} must be a phone number like +62215551234, got {value!r}") from None
+
+
+def _public(e: _Env) -> PublicSettings:
+    try:
+        return public_settings(e, lambda name: _phone(e, name))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _notify(e: _Env) -> NotifySettings:

@@ -1,12 +1,12 @@
-"""The pokja's follow-up (tindak lanjut) and the supervisor's publishing of answers."""
+"""The pokja's follow-up (tindak lanjut); publishing the answer is tickets.publishing."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from tickets import concurrency, feedback
-from tickets.errors import InvalidInput, PermissionDenied
-from tickets.lifecycle import AT_POKJA, WITH_ANSWER, Actor, Principal, record_event, transition
+from tickets.errors import InvalidInput
+from tickets.lifecycle import AT_POKJA, Actor, Principal, record_event, transition
 from tickets.models import Role, Status, Ticket
 from tickets.permissions import require_pokja_of, require_role, viewable_ticket
 
@@ -76,21 +76,5 @@ def return_to_callcentre(session: Session, user: Principal, number: str, note: s
     transition(session, ticket, Status.AWAITING_VERIFICATION, Actor.of(user),
                f"Dikembalikan ke call center: {text}", tz=tz)
     ticket.status_note = text
-    concurrency.flush(session, ticket, tz)
-    return ticket
-
-
-def publish_answer(session: Session, user: Principal, number: str, *, version: int | None,
-                   tz: str) -> Ticket:
-    require_role(user, Role.SUPERVISOR)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
-    if ticket.rahasia:
-        raise PermissionDenied("Tiket rahasia tidak pernah dipublikasikan.")
-    if ticket.status not in WITH_ANSWER or not ticket.answer:
-        raise InvalidInput("publish", "Hanya jawaban yang sudah dikirim yang dapat dipublikasikan.")
-    if not ticket.answer_published:
-        ticket.answer_published = True
-        record_event(session, ticket, Actor.of(user), "edit", "Jawaban dipublikasikan.")
     concurrency.flush(session, ticket, tz)
     return ticket

@@ -53,6 +53,7 @@ class Channel(enum.StrEnum):
     WHATSAPP = "whatsapp"    # the citizen wrote on WhatsApp (tickets.conversations)
     SMS = "sms"              # the citizen wrote by SMS
     WEB = "web"
+    OPEN311 = "open311"  # filed by another app through the Open311 GeoReport v2 API
 
 
 class Classification(enum.StrEnum):
@@ -155,6 +156,17 @@ class Ticket(Base):
     transcription_error: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answer_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the public site and Open311 show of the complaint: written by the call centre
+    # for the public (never the transcript), published together with the answer
+    # (tickets.publishing; migration 0011).
+    public_summary: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Where the problem is, as the public may read it (Open311 address_string); never
+    # shown for an anonim ticket.
+    address: Mapped[str | None] = mapped_column(String(300))
+    # An Open311 client's reporter e-mail (checked by tickets.contacts); never public.
+    reporter_email: Mapped[str | None] = mapped_column(String(200))
     reject_reason: Mapped[RejectReason | None] = mapped_column(
         enum_column(RejectReason, "reject_reason"))
     # The call centre's own remark on the current status (why postponed, returned or
@@ -300,6 +312,8 @@ Index("ix_tickets_status_created", Ticket.status, Ticket.created_at, Ticket.id)
 Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.created_at,
       Ticket.id)
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
+# The public answers page walks published answers newest first.
+Index("ix_tickets_published", Ticket.answer_published, Ticket.published_at)
 # The dashboard's aggregates over a date range (tickets.dashboard) read only this index on
 # PostgreSQL (an index-only scan), not the wide ticket rows.
 Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category_id,

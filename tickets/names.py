@@ -34,6 +34,7 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.WHATSAPP: "WhatsApp",
     Channel.SMS: "SMS",
     Channel.WEB: "Formulir web",
+    Channel.OPEN311: "Aplikasi mitra (Open311)",
 }
 PRIORITY_LABELS = {1: "Tinggi", 2: "Normal", 3: "Rendah"}
 CLASSIFICATION_LABELS: dict[Classification, str] = {

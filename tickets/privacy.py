@@ -34,17 +34,26 @@ def _national(phone: str | None) -> str | None:
     return digits if len(digits) >= 6 else None
 
 
+def identifying_problem(ticket: Ticket, text: str | None) -> str | None:
+    """What in ``text`` visibly names ``ticket``'s reporter ("menyebut nama pelapor",
+    "memuat nomor telepon pelapor"), or None."""
+    words = _words(text)
+    name = _words(ticket.reporter_name)
+    if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words):
+        return "menyebut nama pelapor"
+    national = _national(ticket.reporter_phone)
+    if national and any(national in re.sub(r"\D", "", run)
+                        for run in _DIGIT_RUN.findall(text or "")):
+        return "memuat nomor telepon pelapor"
+    return None
+
+
 def require_anonymised(ticket: Ticket) -> None:
     """Raise InvalidInput("description") when the description visibly names the reporter."""
     text = _words(ticket.description)
-    name = _words(ticket.reporter_name)
-    if len(name) >= 3 and name in text:
-        raise InvalidInput("description", _IDENTIFYING.format(what="menyebut nama pelapor"))
-    national = _national(ticket.reporter_phone)
-    if national and any(national in re.sub(r"\D", "", run)
-                        for run in _DIGIT_RUN.findall(ticket.description or "")):
-        raise InvalidInput("description",
-                           _IDENTIFYING.format(what="memuat nomor telepon pelapor"))
+    problem = identifying_problem(ticket, ticket.description)
+    if problem:
+        raise InvalidInput("description", _IDENTIFYING.format(what=problem))
     transcript = ticket.transcript
     if transcript is not None and _words(transcript.text) and _words(transcript.text) == text:
         raise InvalidInput("description", _IDENTIFYING.format(

@@ -1,7 +1,7 @@
 """the reporter's feedback on an answer: ratings and reopenings (status "reopened")
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 
 """
 from typing import Sequence, Union
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: Union[str, Sequence[str], None] = "0008"
+down_revision: Union[str, Sequence[str], None] = "0009"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

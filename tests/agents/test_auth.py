@@ -19,9 +19,11 @@ def test_anonymous_users_are_redirected_to_the_login_page(app, path):
     assert response.headers["Location"].startswith("/console/masuk")
 
 
-def test_the_root_sends_signed_out_visitors_through_the_console_to_login(app):
+def test_the_root_is_the_public_site_and_links_to_the_console_login(app):
     client = app.test_client()
-    response = client.get("/", follow_redirects=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "Sampaikan pengaduan Anda" in home and 'href="/console/"' in home
+    response = client.get("/console/", follow_redirects=True)
     assert response.request.path == "/console/masuk"
     assert "Masuk ke konsol" in response.get_data(as_text=True)
 

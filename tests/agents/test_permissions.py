@@ -70,10 +70,13 @@ def test_a_pokja_sees_the_reporter_when_the_ticket_is_not_anonim(pokja, make_tic
     assert "Budi Santoso" in pokja.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
 
 
-def test_an_operator_cannot_publish_answers_or_see_reports(operator, make_ticket, db):
+def test_an_operator_cannot_see_reports_and_a_pokja_cannot_publish(operator, pokja,
+                                                                    make_ticket, db):
     ticket = make_ticket(Status.ANSWERED)
     assert operator.get("/console/laporan").status_code == 403
-    response = operator.post(f"/console/tiket/{ticket.number}/publikasikan")
+    # Publishing is the call centre's step (operator or supervisor), never the pokja's.
+    response = pokja.post(f"/console/tiket/{ticket.number}/publikasikan",
+                          {"public_summary": "Jalan rusak di desa."})
     assert response.status_code == 403
     assert reload(db, ticket).answer_published is False
 
@@ -107,9 +110,11 @@ def test_the_domain_refuses_a_pokja_acting_on_another_pokjas_ticket(db, make_tic
 def test_a_supervisor_publishes_an_answer_but_never_a_rahasia_one(supervisor, make_ticket, db):
     public = make_ticket(Status.ANSWERED)
     secret = make_ticket(Status.ANSWERED, rahasia=True)
-    supervisor.post(f"/console/tiket/{public.number}/publikasikan")
+    supervisor.post(f"/console/tiket/{public.number}/publikasikan",
+                    {"public_summary": "Jalan berlubang di desa."})
     assert reload(db, public).answer_published is True
-    assert supervisor.post(f"/console/tiket/{secret.number}/publikasikan").status_code == 403
+    assert supervisor.post(f"/console/tiket/{secret.number}/publikasikan",
+                           {"public_summary": "x"}).status_code == 403
     assert reload(db, secret).answer_published is False
 
 

@@ -1,0 +1,37 @@
+"""The admin's page of API keys for Open311 clients: make (the key shown once), label,
+revoke, and when each was last used."""
+
+from __future__ import annotations
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from accounts import apikeys
+from agents import forms
+from agents.web import bp, db, roles, user
+from tickets.errors import InvalidInput
+from tickets.models import Role
+
+
+@bp.route("/admin/kunci-api", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_api_keys() -> Response:
+    errors: dict[str, str] = {}
+    new_key = None
+    if request.method == "POST":
+        f = request.form
+        try:
+            if f.get("action") == "cabut":
+                row = apikeys.revoke_key(db(), forms.optional_int(f, "key_id") or 0, user())
+                flash(f"Kunci '{row.label}' dicabut.", "ok")
+                return redirect(url_for("agents.admin_api_keys"))
+            _row, new_key = apikeys.create_key(db(), f.get("label", ""), user())
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    response = make_response(render_template(
+        "agents/admin_api_keys.html", keys=apikeys.list_keys(db()), errors=errors,
+        form=request.form, new_key=new_key), 422 if errors else 200)
+    # The page may show a new key once: no cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
