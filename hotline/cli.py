@@ -1,8 +1,8 @@
-"""The ``hotline`` command: run, migrate, seed, users, inspect tickets, simulate calls."""
+"""The ``hotline`` command: run, migrate, seed, users, simulate calls; the other groups
+live in ``cli_*`` modules and are mounted at the end."""
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -10,12 +10,14 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup
 
 from hotline import cli_suggest, cli_warning
+from hotline.cli_common import app_runtime
 from hotline.cli_export import export as export_command
 from hotline.cli_open311 import open311
+from hotline.cli_records import outbox, tickets
 from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
 
 
@@ -34,10 +36,6 @@ def cli() -> None:
     """Suara Warga: voice hotline and complaint tickets."""
 
 
-def _runtime():  # type: ignore[no-untyped-def]
-    return current_app.extensions["hotline"]
-
-
 # --- database ----------------------------------------------------------------------------
 
 @cli.group()
@@ -50,7 +48,7 @@ def db_upgrade() -> None:
     """Apply all migrations."""
     from hotline.migrate import upgrade
 
-    upgrade(_runtime().settings.database_url)
+    upgrade(app_runtime().settings.database_url)
     click.echo("database is up to date")
 
 
@@ -60,13 +58,13 @@ def seed_demo() -> None:
     from hotline.demo import DEMO_PASSWORD, DEMO_USERS
     from hotline.demo import seed_demo as seed
 
-    if _runtime().settings.production:
+    if app_runtime().settings.production:
         raise click.ClickException(
             "seed-demo is refused in production (HOTLINE_ENV=production): its users' "
             f"password '{DEMO_PASSWORD}' is published. Create the first admin with "
             "`hotline users create-admin USERNAME`, then pokja, categories and users in "
             "the console.")
-    with _runtime().transaction() as session:
+    with app_runtime().transaction() as session:
         created = seed(session)
     if created:
         users = ", ".join(u[0] for u in DEMO_USERS)
@@ -105,7 +103,7 @@ def users_create_admin(username: str, full_name: str, password_stdin: bool) -> N
     from tickets.errors import InvalidInput
     from tickets.models import Role
 
-    runtime = _runtime()
+    runtime = app_runtime()
     password = _new_password(username, password_stdin)
     try:
         with runtime.transaction() as session:
@@ -126,7 +124,7 @@ def users_reset_password(username: str, password_stdin: bool) -> None:
     from accounts.services import set_password, user_by_username
     from tickets.errors import InvalidInput, NotFound
 
-    runtime = _runtime()
+    runtime = app_runtime()
     with runtime.session() as session:
         try:
             name = user_by_username(session, username).username
@@ -140,109 +138,6 @@ def users_reset_password(username: str, password_stdin: bool) -> None:
     except InvalidInput as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"password of {name} changed; their open sessions have ended")
-
-
-# --- tickets -----------------------------------------------------------------------------
-
-@cli.group()
-def tickets() -> None:
-    """Look at tickets."""
-
-
-@tickets.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--limit", default=50, show_default=True)
-def tickets_list(as_json: bool, limit: int) -> None:
-    from tickets.serialize import recent_tickets, ticket_as_dict
-
-    with _runtime().session() as session:
-        rows = [ticket_as_dict(t) for t in recent_tickets(session, limit)]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    if not rows:
-        click.echo("no tickets yet")
-    for row in rows:
-        click.echo(f"{row['number']}  {row['created_at']}  {row['status']:<22} "
-                   f"{row['category'] or '-':<28} transcript: {row['transcript']['status']}")
-
-
-@tickets.command("show")
-@click.argument("number")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def tickets_show(number: str, as_json: bool) -> None:
-    from analytics.flags import as_json as ticket_flags
-    from tickets.errors import NotFound
-    from tickets.feedback_views import feedback_dict
-    from tickets.message_serialize import message_details
-    from tickets.publishing import public_fields
-    from tickets.serialize import ticket_as_dict
-    from tickets.services import ticket_by_number
-
-    with _runtime().session() as session:
-        try:
-            ticket = ticket_by_number(session, number)
-            row = {**ticket_as_dict(ticket), **feedback_dict(session, ticket),
-                   **message_details(session, ticket), **ticket_flags(session, ticket),
-                   **cli_suggest.ticket_keys(session, ticket), **public_fields(ticket)}
-        except NotFound as exc:
-            raise click.ClickException(exc.message) from exc
-    if as_json:
-        click.echo(json.dumps(row, indent=2, ensure_ascii=False))
-        return
-    for key, value in row.items():
-        if isinstance(value, dict):
-            click.echo(f"{key}:")
-            for k, v in value.items():
-                click.echo(f"  {k}: {v}")
-        else:
-            click.echo(f"{key}: {value}")
-
-
-# --- the outbox ----------------------------------------------------------------------------
-
-@cli.group()
-def outbox() -> None:
-    """Outgoing SMS, voice calls, WhatsApp and e-mail (the delivery outbox)."""
-
-
-@outbox.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--status", default=None, help="Only this status (pending, held, failed, ...).")
-@click.option("--limit", default=50, show_default=True)
-def outbox_list(as_json: bool, status: str | None, limit: int) -> None:
-    from notify import outbox as box
-    from notify.models import OutboxStatus
-
-    try:
-        wanted = OutboxStatus(status) if status else None
-    except ValueError as exc:
-        raise click.ClickException(f"unknown status {status!r}") from exc
-    with _runtime().session() as session:
-        rows = [box.as_dict(r) for r in box.list_recent(session, limit, wanted)]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    if not rows:
-        click.echo("the outbox is empty")
-    for r in rows:
-        click.echo(f"{r['id']:>6}  {r['status']:<9} {r['channel']:<8} {r['recipient']:<28} "
-                   f"{r['event']:<16} tries {r['attempts']}  {r['last_error'] or ''}")
-
-
-@outbox.command("retry")
-@click.argument("outbox_id", type=int)
-def outbox_retry(outbox_id: int) -> None:
-    """Send a failed, dead or held message again."""
-    from notify import outbox as box
-    from tickets.errors import NotFound
-
-    try:
-        with _runtime().transaction() as session:
-            box.retry(session, outbox_id)  # delivery is queued once this commits
-    except NotFound as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"message {outbox_id} queued for delivery")
 
 
 # --- the call simulator --------------------------------------------------------------------
@@ -266,7 +161,7 @@ def call(url: str | None, keys: tuple[str, ...], recording: tuple[Path, ...], fr
     """Simulate a phone call to the hotline, playing Twilio's part."""
     from ivr.simulator import CallError, CallSimulator
 
-    settings = _runtime().settings
+    settings = app_runtime().settings
     if url is None:
         url = f"http://{settings.host}:{settings.port}"
     if interactive is None:
@@ -304,7 +199,7 @@ def run(host: str | None, port: int | None, workers: int | None,
     """Migrate, then serve the hotline (gunicorn) with its Celery workers."""
     from hotline.migrate import upgrade
 
-    settings = _runtime().settings
+    settings = app_runtime().settings
     host, port = host or settings.host, port or settings.port
     try:
         settings.refuse_published_secrets(host)
@@ -389,6 +284,8 @@ def _mount_speech_commands() -> None:
 
 
 _mount_speech_commands()
+cli.add_command(tickets)
+cli.add_command(outbox)
 cli.add_command(export_command)
 cli.add_command(cli_warning.places)
 cli.add_command(cli_suggest.suggest)

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+
+from hotline.cli_common import app_runtime
 
 
 @click.command("chat")
@@ -36,7 +37,7 @@ def chat(url: str | None, messages: tuple[str, ...], media: tuple[Path, ...], wh
     """
     from messaging.simulator import ChatSimulator, MediaPeer
 
-    settings = current_app.extensions["hotline"].settings
+    settings = app_runtime().settings
     if url is None:
         url = f"http://{settings.host}:{settings.port}"
     # Media go right before a closing SELESAI, or at the end.

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from hotline.cli_common import app_runtime
 from tickets.errors import InvalidInput
 from tickets.models import Role
 
@@ -26,14 +26,11 @@ class CommandLine:
     active: bool = True
 
 
-def _runtime():  # type: ignore[no-untyped-def]
-    return current_app.extensions["hotline"]
-
 
 def _agency(session) -> str:  # type: ignore[no-untyped-def]
     from tickets.reference import hotline_settings
 
-    name = hotline_settings(session, _runtime().settings.hotline_defaults()).get("agency_name")
+    name = hotline_settings(session, app_runtime().settings.hotline_defaults()).get("agency_name")
     return name or "Layanan Pengaduan Masyarakat"
 
 
@@ -63,7 +60,7 @@ def export_monthly(month: str, out: Path) -> None:
     from exports import monthly
 
     first = _checked(lambda: monthly.parse_month(month))
-    runtime = _runtime()
+    runtime = app_runtime()
     with runtime.transaction() as session:
         report = monthly.build_monthly(session, CommandLine(), first,
                                        tz=runtime.settings.timezone, agency=_agency(session))
@@ -89,7 +86,7 @@ def export_tickets(status: str, category_id: str, pokja_id: str, date_from: str,
     f = _checked(lambda: filters({"status": status, "category_id": category_id,
                                   "pokja_id": pokja_id, "date_from": date_from,
                                   "date_to": date_to, "q": q}, TO_VERIFY))
-    runtime = _runtime()
+    runtime = app_runtime()
     with runtime.transaction() as session:
         _write(out, tickets_csv(session, CommandLine(), f, tz=runtime.settings.timezone),
                "tickets")
@@ -107,7 +104,7 @@ def export_lapor(date_from, date_to, out: Path) -> None:  # type: ignore[no-unty
     end: date = date_to.date()
     if end < start:
         raise click.BadParameter("must not be before --from", param_hint="--to")
-    runtime = _runtime()
+    runtime = app_runtime()
     tz = runtime.settings.timezone
     with runtime.transaction() as session:
         if out.suffix.lower() == ".csv":

@@ -6,15 +6,11 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from accounts import apikeys
+from hotline.cli_common import app_runtime
 from tickets.errors import DomainError
-
-
-def _runtime():  # type: ignore[no-untyped-def]
-    return current_app.extensions["hotline"]
 
 
 @click.group(cls=AppGroup)
@@ -32,7 +28,7 @@ def keys() -> None:
 def keys_create(label: str) -> None:
     """Make a key labelled LABEL (who uses it) and print it; it is shown only this once."""
     try:
-        with _runtime().transaction() as session:
+        with app_runtime().transaction() as session:
             row, key = apikeys.create_key(session, label)
             key_id = row.id
     except DomainError as exc:
@@ -46,7 +42,7 @@ def keys_create(label: str) -> None:
 def keys_revoke(key_id: int) -> None:
     """Revoke key KEY_ID: requests with it are refused from now on."""
     try:
-        with _runtime().transaction() as session:
+        with app_runtime().transaction() as session:
             row = apikeys.revoke_key(session, key_id)
             label = row.label
     except DomainError as exc:
@@ -58,7 +54,7 @@ def keys_revoke(key_id: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def keys_list(as_json: bool) -> None:
     """Every key: label, prefix, created, last used, revoked (never the key)."""
-    with _runtime().session() as session:
+    with app_runtime().session() as session:
         rows = [{"id": k.id, "label": k.label, "prefix": k.prefix,
                  "created_at": k.created_at.isoformat(timespec="seconds") + "Z",
                  "last_used_at": k.last_used_at.isoformat(timespec="seconds") + "Z"

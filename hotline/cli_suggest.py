@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
+
+from hotline.cli_common import app_runtime
 
 
 class _TextOrCommand(AppGroup):
@@ -22,9 +23,6 @@ class _TextOrCommand(AppGroup):
             args = ["text", *args]
         return super().parse_args(ctx, args)
 
-
-def _runtime() -> Any:
-    return current_app.extensions["hotline"]
 
 
 @click.group("suggest", cls=_TextOrCommand)
@@ -41,7 +39,7 @@ def suggest_text(text: str | None, as_json: bool) -> None:
 
     if text is None or text == "-":
         text = click.get_text_stream("stdin").read()
-    with _runtime().session() as session:
+    with app_runtime().session() as session:
         suggestion = suggest_for(session, text)
     if suggestion is None:
         raise click.ClickException("teks terlalu pendek atau tidak ada kategori yang dikenal "
@@ -63,7 +61,7 @@ def suggest_retrain() -> None:
     """Train on the seed corpus plus the verified tickets, now."""
     from analytics.suggestions import retrain
 
-    with _runtime().transaction() as session:
+    with app_runtime().transaction() as session:
         trained = retrain(session)
     state = "new model" if trained.created else "unchanged (no new verified tickets)"
     click.echo(f"{state}: version {trained.version}, {trained.samples} texts "

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from accounts.models import User
+from hotline.cli_common import app_runtime
 from tickets.errors import InvalidInput
 from tickets.models import Role
 
@@ -28,7 +28,7 @@ def places_import(csv_file: Path, username: str | None) -> None:
     Existing places are updated, none removed; a file with a bad row imports nothing."""
     from analytics.places import import_csv
 
-    runtime = current_app.extensions["hotline"]
+    runtime = app_runtime()
     try:
         with runtime.transaction() as session:
             query = select(User).where(User.role == Role.ADMIN, User.active.is_(True))
@@ -49,7 +49,7 @@ def places_list() -> None:
     """Print the gazetteer: each kecamatan with its desa/kelurahan."""
     from analytics.places import places_tree
 
-    with current_app.extensions["hotline"].session() as session:
+    with app_runtime().session() as session:
         tree = places_tree(session)
         if not tree:
             click.echo("no places yet: `hotline places import FILE.csv`")
