@@ -75,3 +75,25 @@ def test_no_module_over_400_lines():
                   for name in PACKAGES for path in (ROOT / name).rglob("*.py")
                   if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES)
     assert long == []
+
+
+def test_every_package_and_its_data_files_are_installed():
+    """`pip install .` (the Docker image) ships exactly what pyproject.toml lists."""
+    import fnmatch
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    include = setuptools["packages"]["find"]["include"]
+    missing = [name for name in PACKAGES
+               if not any(fnmatch.fnmatch(name, pattern) for pattern in include)]
+    assert missing == []
+    data = setuptools.get("package-data", {})
+    unlisted = sorted(
+        str(path.relative_to(ROOT))
+        for name in PACKAGES for path in (ROOT / name).rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+        and "__pycache__" not in path.parts
+        and not any(fnmatch.fnmatch(str(path.relative_to(ROOT / name)), pattern)
+                    for glob in data.get(name, [])
+                    for pattern in (glob, glob.replace("**/", ""))))
+    assert unlisted == []
