@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -154,10 +156,42 @@ def _names(session: Session) -> tuple[dict[int | None, str], dict[int | None, st
     return pokjas, categories
 
 
+# PostgreSQL settings for the dashboard's statements (restored after them, so the rest
+# of the request's transaction runs as configured):
+# - work_mem: the medians sort every span in the range; the default 4 MB spills a
+#   year's ~300,000 spans to an on-disk merge sort; two years' fit in 64 MB (per sort);
+# - plan_cache_mode: psycopg prepares a statement run five times and PostgreSQL then
+#   reuses a generic plan, blind to the range: after a few 30-day views a year's view
+#   walked 300,000 index entries by date instead of the few open tickets by status.
+PG_SETTINGS = {"work_mem": "64MB", "plan_cache_mode": "force_custom_plan"}
+
+
+@contextmanager
+def _pg_settings(session: Session, dialect: str) -> Iterator[None]:
+    if dialect != "postgresql":
+        yield
+        return
+    previous = {name: session.scalar(select(func.current_setting(name)))
+                for name in PG_SETTINGS}
+    for name, value in PG_SETTINGS.items():
+        session.execute(select(func.set_config(name, value, True)))
+    try:
+        yield
+    finally:
+        for name, old in previous.items():
+            session.execute(select(func.set_config(name, old, True)))
+
+
 def build(session: Session, user: Principal, scope: Scope, *, tz: str,
           now: datetime | None = None) -> Dashboard:
     """The dashboard's figures for ``scope`` as ``user`` may see them."""
     scope = effective_scope(user, scope)
+    with _pg_settings(session, session.get_bind().dialect.name):
+        return _build(session, user, scope, tz=tz, now=now)
+
+
+def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
+           now: datetime | None) -> Dashboard:
     now = now or utcnow()
     today = to_local(now, tz).date()
     dialect = session.get_bind().dialect.name
@@ -294,31 +328,22 @@ _SPANS = {"verify": DashboardDay.verify_spans, "forward": DashboardDay.forward_s
           "answer": DashboardDay.answer_spans}
 
 
-# Memory for the medians' sorts on PostgreSQL (per sort, for this transaction only):
-# the default 4 MB spills a year's ~300,000 spans to disk (an external merge sort on
-# disk); two years of a province's spans fit in 64 MB.
-MEDIAN_WORK_MEM = "64MB"
-
-
 def _medians(session: Session, summary: list[ColumnElement[bool]],
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
     """Median working hours per measure over every ticket's span in the summary (the
     lifecycle stamps them: ``tickets.workcal.work_seconds``). PostgreSQL unnests the
     arrays into percentile_cont (the mean of the middle two, as ``statistics.median``),
-    sorting in memory; SQLite reads the lists."""
+    sorting in memory (:data:`PG_SETTINGS`); SQLite reads the lists."""
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     found: dict[str, tuple[float | None, int]] = {}
     if dialect == "postgresql":
-        previous = session.scalar(select(func.current_setting("work_mem")))
-        session.execute(select(func.set_config("work_mem", MEDIAN_WORK_MEM, True)))
         for m in MEASURES:
             spans_q = select(func.unnest(_SPANS[m]).label("v")).where(*summary).subquery()
             med, n = session.execute(
                 select(func.percentile_cont(0.5).within_group(spans_q.c.v),
                        func.count(spans_q.c.v))).one()
             found[m] = (med, n)
-        session.execute(select(func.set_config("work_mem", previous, True)))
     else:
         for m in MEASURES:
             spans = sorted(v for lists in session.scalars(select(_SPANS[m]).where(*summary))
