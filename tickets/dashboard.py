@@ -175,11 +175,11 @@ def _pg_settings(session: Session, dialect: str) -> Iterator[None]:
                 for name in PG_SETTINGS}
     for name, value in PG_SETTINGS.items():
         session.execute(select(func.set_config(name, value, True)))
-    try:
-        yield
-    finally:
-        for name, old in previous.items():
-            session.execute(select(func.set_config(name, old, True)))
+    yield
+    # Not in a finally: after a failed statement the transaction is aborted (a rollback
+    # ends ``set_config(..., true)`` anyway) and a restoring statement would mask the error.
+    for name, old in previous.items():
+        session.execute(select(func.set_config(name, old, True)))
 
 
 def build(session: Session, user: Principal, scope: Scope, *, tz: str,

@@ -191,7 +191,11 @@ def test_the_summary_follows_every_change_to_a_ticket(may):
 
     supervisor = _user(may, "supervisor")
     before = build(may, supervisor, MAY, tz=TZ, now=NOW)
-    assert may.scalar(select(func.count()).select_from(DashboardDirty)) == 0
+    # The range's marks are consumed. Since the analytics listeners (ComplaintText on
+    # create_ticket) the fixture's tickets are also flushed before their received time
+    # is backdated, which marks the real today: outside May, left for its own view.
+    assert may.scalar(select(func.count()).select_from(DashboardDirty).where(
+        DashboardDirty.day >= date(2026, 4, 30), DashboardDirty.day <= date(2026, 6, 1))) == 0
     other = may.scalars(select(Category).where(Category.name == "Lainnya")).one()
     ticket = may.scalars(select(Ticket).where(Ticket.status == Status.REJECTED)).one()
     ticket.category = other
