@@ -204,8 +204,8 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     pokja_names, category_names = _names(session)
 
     if scope.where:
-        # The same rows as the summary's, from the range's tickets that match: a
-        # kecamatan's tickets are a small share, and the figures stay exact.
+        # The same rows as the summary's, from the range's tickets that match: exact,
+        # and quick for a month (docs/dashboard.md: a year takes seconds).
         src: Any = rollup.summary_select(dialect, tz, *in_range).subquery()
         summary = []
     else:
