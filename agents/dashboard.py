@@ -8,7 +8,7 @@ from datetime import date
 from flask import render_template, request
 from sqlalchemy import select
 
-from agents import charts
+from agents import charts, insights
 from agents.web import bp, cfg, db, roles, user
 from tickets import dashboard
 from tickets.clock import to_local, utcnow
@@ -59,7 +59,7 @@ def scope_from(args: Mapping[str, str], today: date) -> dashboard.Scope:
     except ValueError:
         raise InvalidInput("channel", "Saluran tidak dikenal.") from None
     return dashboard.Scope(start, end, channel, _int(args, "category_id"),
-                           _int(args, "pokja_id"))
+                           _int(args, "pokja_id"), where=insights.kecamatan_conditions(args))
 
 
 def _percent(share: float | None) -> str:
@@ -171,5 +171,6 @@ def dashboard_page() -> tuple[str, int]:
         "agents/dashboard.html", d=figures, charts=build_charts(figures), errors=errors,
         args=args, presets=dashboard.PRESETS, channels=list(Channel),
         categories=list(db().scalars(select(Category).order_by(Category.name))),
-        pokjas=pokjas, open_statuses=[s for s in Status if s in dashboard.OPEN],
+        pokjas=pokjas, kecamatan=insights.kecamatan_choices(),
+        open_statuses=[s for s in Status if s in dashboard.OPEN],
     ), 422 if errors else 200

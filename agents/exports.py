@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Response, render_template, request
 
-from agents import forms
+from agents import forms, insights
 from agents.web import bp, cfg, db, roles, user
 from exports import lapor, monthly, sheets, tickets_csv
 from tickets.clock import to_local, utcnow
@@ -56,7 +57,9 @@ def monthly_report_page() -> Response | tuple[str, int]:
 @roles(*DESK_ROLES, Role.POKJA)
 def queue_csv() -> Response | tuple[str, int]:
     try:
-        f = forms.filters(request.args, TO_VERIFY)
+        # The queue's own filters, flags and kecamatan included (agents/queue.py).
+        f = replace(forms.filters(request.args, TO_VERIFY),
+                    where=insights.queue_conditions(request.args))
     except InvalidInput as exc:
         return _error(exc.message)
     stamp = f"{to_local(utcnow(), cfg().timezone):%Y%m%d-%H%M}"

@@ -147,6 +147,16 @@ def queue_conditions(args: Form) -> tuple[Any, ...]:
                             forms.optional_int(args, "kecamatan_id", "Kecamatan tidak dikenal."))
 
 
+def kecamatan_conditions(args: Form) -> tuple[Any, ...]:
+    """The dashboard's kecamatan filter (``tickets.dashboard.Scope.where``)."""
+    return flags.conditions(None, forms.optional_int(args, "kecamatan_id",
+                                                     "Kecamatan tidak dikenal."))
+
+
+def kecamatan_choices() -> list[Place]:
+    return places.kecamatan_list(db())
+
+
 def queue_context(tickets: list[Ticket]) -> dict[str, Any]:
     return {"row_flags": flags.for_tickets(db(), [t.id for t in tickets]),
             "flag_filters": flags.FLAG_FILTERS,

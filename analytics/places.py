@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from analytics import matching
 from analytics.models import Place, PlaceKind, TicketPlace
@@ -238,6 +239,21 @@ def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | 
     if not ticket.location:
         ticket.location = label(found.kecamatan, found.desa)
     return current
+
+
+def labels(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
+    """The known place of each of ``ticket_ids`` that has one, as :func:`label` writes it
+    (``tickets.public.PlaceLabels``: what Open311 and /jawaban show without an address)."""
+    if not ticket_ids:
+        return {}
+    out = {}
+    for p in session.scalars(select(TicketPlace).where(TicketPlace.ticket_id.in_(
+            list(ticket_ids))).options(selectinload(TicketPlace.kecamatan),
+                                       selectinload(TicketPlace.desa))):
+        text = label(p.kecamatan, p.desa)
+        if text:
+            out[p.ticket_id] = text
+    return out
 
 
 def set_location(session: Session, user: Principal, number: str, kecamatan_id: int | None,

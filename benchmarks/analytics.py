@@ -10,11 +10,16 @@ Measured:
   on the labelled set: top-1, top-2, per category, training time;
 * the shipped kind after learning from verified tickets: 5-fold, seed corpus plus four
   fifths of the labelled set, scored on the fifth left out;
-* time per ticket: one ``rank`` call per text, as the worker makes it.
+* time per ticket: one ``rank`` call per text, as the worker makes it;
+* early warning (``benchmarks/warning.py``): precision and recall of the demo keyword
+  groups against the ``alert_group`` column, per group and overall, on the texts as
+  written and on a seeded copy with one-letter misspellings of the key words; time per
+  ticket.
 
 Rerun:
     make bench-analytics
     .venv/bin/python -m benchmarks.analytics [--set other.csv] [--kinds logreg,svm,nb]
+        [--errors]   (also list the early-warning misses and false alarms)
 
 Any CSV with ``text`` and ``category`` columns can be scored with ``--set``.
 """
@@ -30,6 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from analytics.suggest import DEFAULT_KIND, KINDS, Classifier, seed_corpus
+from benchmarks import warning
 
 LABELLED = Path(__file__).with_name("data") / "complaints-labelled.csv"
 
@@ -63,6 +69,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", type=Path, default=LABELLED, help="labelled CSV")
     parser.add_argument("--kinds", default=",".join(KINDS), help="model kinds to compare")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the early-warning misses and false alarms")
     args = parser.parse_args()
     rows = load(args.set)
     seed = seed_corpus()
@@ -117,6 +125,7 @@ def main() -> None:
     load_ms = (time.perf_counter() - start) * 1000
     print(f"median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms per ticket; "
           f"model blob {len(blob) / 1024:.0f} kB, loaded in {load_ms:.0f} ms")
+    warning.report(rows, show_errors=args.errors)
     print("\nRerun: make bench-analytics  (or .venv/bin/python -m benchmarks.analytics "
           f"--set {args.set} --kinds {args.kinds})")
 

@@ -74,9 +74,10 @@ def category_for(session: Session, code: str) -> Category | None:
     return category if category is not None and category.active else None
 
 
-def service_request(ticket: Ticket, tz: str) -> dict[str, Any]:
+def service_request(ticket: Ticket, tz: str, place: str | None = None) -> dict[str, Any]:
     """One request as the public may read it: never the reporter, the transcript or the
-    description; the public summary only once published."""
+    description; the public summary only once published; ``address`` the ticket's, else
+    its known ``place`` (``tickets.public.public_address``)."""
     category = ticket.category
     return {
         "service_request_id": ticket.number,
@@ -90,7 +91,7 @@ def service_request(ticket: Ticket, tz: str) -> dict[str, Any]:
         "requested_datetime": iso(ticket.created_at, tz),
         "updated_datetime": iso(ticket.updated_at, tz),
         "expected_datetime": iso(due_at(ticket), tz),
-        "address": public_address(ticket),
+        "address": public_address(ticket, place),
         "address_id": None,
         "zipcode": None,
         "lat": None,

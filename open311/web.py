@@ -11,12 +11,13 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from accounts.apikeys import authenticate
+from analytics import places
 from open311 import services
 from open311.config import Open311Config
 from open311.formats import FORMATS, error, respond
 from tickets import numbering
 from tickets.clock import utcnow
-from tickets.public import request_by_number, requests
+from tickets.public import place_labels, request_by_number, requests
 from tickets.reference import hotline_settings
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -104,8 +105,10 @@ def request_list(fmt: str) -> Response:
     fmt = _fmt(fmt)
     query = services.request_query(db(), request.args, cfg().timezone)
     tickets = requests(db(), query, utcnow())
+    known = place_labels(db(), tickets, places.labels)
     return respond(fmt, "service_requests",
-                   [services.service_request(t, cfg().timezone) for t in tickets])
+                   [services.service_request(t, cfg().timezone, known.get(t.id))
+                    for t in tickets])
 
 
 @bp.post("/requests.<fmt>")
@@ -128,8 +131,9 @@ def one_request(number: str, fmt: str) -> Response:
     ticket = request_by_number(db(), number) if numbering.is_valid(number) else None
     if ticket is None:
         return error(fmt, 404, "Permintaan tidak ditemukan.")
+    known = place_labels(db(), [ticket], places.labels)
     return respond(fmt, "service_requests",
-                   [services.service_request(ticket, cfg().timezone)])
+                   [services.service_request(ticket, cfg().timezone, known.get(ticket.id))])
 
 
 @bp.get("/tokens/<token>.<fmt>")

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from flask import abort, current_app, request, url_for
 from werkzeug.wrappers import Response
 
+from analytics import places
 from publicsite.web import bp, db, hotline, page
 from tickets import numbering
 from tickets.clock import utcnow
@@ -32,14 +33,15 @@ def answers() -> tuple[str, int]:
     q = (request.args.get("q") or "").strip()[:100]
     category_id = _int("kategori", None)
     page_no = _int("halaman", 1) or 1
-    items, more = published_answers(db(), text=q, category_id=category_id, page=page_no)
+    items, more = published_answers(db(), text=q, category_id=category_id, page=page_no,
+                                    places=places.labels)
     return page("jawaban.html", items=items, more=more, q=q, category_id=category_id,
                 categories=answer_categories(db()), page_no=page_no)
 
 
 @bp.get("/jawaban/<number>")
 def answer(number: str) -> tuple[str, int]:
-    found = published_answer(db(), number) if numbering.is_valid(number) else None
+    found = published_answer(db(), number, places.labels) if numbering.is_valid(number) else None
     if found is None:
         abort(404)
     return page("jawaban_satu.html", a=found)
@@ -51,7 +53,7 @@ def _iso(at) -> str:  # type: ignore[no-untyped-def]
 
 @bp.get("/jawaban.atom")
 def feed() -> Response:
-    items, _ = published_answers(db(), per_page=FEED_SIZE)
+    items, _ = published_answers(db(), per_page=FEED_SIZE, places=places.labels)
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(root, f"{{{ATOM}}}title").text = f"Jawaban pengaduan - {hotline()['agency']}"

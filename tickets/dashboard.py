@@ -22,8 +22,9 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -73,6 +74,9 @@ class Scope:
     channel: Channel | None = None
     category_id: int | None = None
     pokja_id: int | None = None
+    # Further conditions on Ticket from the edges (analytics' kecamatan). The summary
+    # table does not know them: a scope with any is summed live from the tickets.
+    where: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -123,8 +127,7 @@ def effective_scope(user: Principal, scope: Scope) -> Scope:
     """A pokja user's figures are its own pokja's, whatever the request asked for."""
     require_role(user, *VIEWERS)
     if user.role is Role.POKJA:
-        return Scope(scope.date_from, scope.date_to, scope.channel, scope.category_id,
-                     user.pokja_id if user.pokja_id is not None else -1)
+        return replace(scope, pokja_id=user.pokja_id if user.pokja_id is not None else -1)
     return scope
 
 
@@ -139,6 +142,7 @@ def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
     if user.role is Role.POKJA:
         # What a pokja may see at all (tickets.permissions.can_view).
         conds.append(Ticket.status.in_(SEEN_BY_POKJA))
+    conds.extend(scope.where)
     return conds
 
 
@@ -199,30 +203,38 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     in_range = [range_condition(scope, tz), *conds]
     pokja_names, category_names = _names(session)
 
-    rollup.refresh(session, scope.date_from, scope.date_to, tz=tz)
-    summary = [DashboardDay.day >= scope.date_from, DashboardDay.day <= scope.date_to,
-               *summary_filters(user, scope)]
+    if scope.where:
+        # The same rows as the summary's, from the range's tickets that match: exact,
+        # and quick for a month (docs/dashboard.md: a year takes seconds).
+        src: Any = rollup.summary_select(dialect, tz, *in_range).subquery()
+        summary = []
+    else:
+        rollup.refresh(session, scope.date_from, scope.date_to, tz=tz)
+        src = DashboardDay.__table__
+        summary = [src.c.day >= scope.date_from, src.c.day <= scope.date_to,
+                   *summary_filters(user, scope)]
+    D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
     periods = _periods(scope, weekly)
     index = {p: i for i, p in enumerate(periods)}
     received: dict[Channel, list[int]] = {c: [0] * len(periods) for c in Channel}
     for raw_day, channel, n in session.execute(
-            select(DashboardDay.day, DashboardDay.channel, func.sum(DashboardDay.received))
-            .where(*summary).group_by(DashboardDay.day, DashboardDay.channel)):
+            select(D.day, D.channel, func.sum(D.received))
+            .where(*summary).group_by(D.day, D.channel)):
         d = as_date(raw_day)
         period = d - timedelta(days=d.weekday()) if weekly else d
         if period in index:
             received[Channel(channel)][index[period]] += int(n)
 
     by_category = [(category_names.get(cid, NO_CATEGORY), int(n)) for cid, n in session.execute(
-        select(DashboardDay.category_id, func.sum(DashboardDay.received)).where(*summary)
-        .group_by(DashboardDay.category_id))]
+        select(D.category_id, func.sum(D.received)).where(*summary)
+        .group_by(D.category_id))]
     by_category.sort(key=lambda row: (-row[1], row[0]))
 
-    sla_rows = _sla(session, summary, in_range, conds, now, pokja_names)
+    sla_rows = _sla(session, D, summary, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
-    medians, samples = _medians(session, summary, dialect)
+    medians, samples = _medians(session, D, summary, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
                     if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
@@ -258,7 +270,7 @@ def _periods(scope: Scope, weekly: bool) -> list[date]:
     return out
 
 
-def _sla(session: Session, summary: list[ColumnElement[bool]],
+def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
          in_range: list[ColumnElement[bool]], conds: list[ColumnElement[bool]],
          now: datetime, names: dict[int | None, str]) -> list[PokjaSla]:
     rows: dict[int | None, PokjaSla] = {}
@@ -266,7 +278,6 @@ def _sla(session: Session, summary: list[ColumnElement[bool]],
     def row(pid: int | None) -> PokjaSla:
         return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
 
-    D = DashboardDay  # noqa: N806
     for pid, verified, verified_ok, answered, answered_ok in session.execute(
             select(D.pokja_id, func.sum(D.verified), func.sum(D.verified_ok),
                    func.sum(D.answered), func.sum(D.answered_ok))
@@ -324,11 +335,9 @@ def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialec
 
 
 MEASURES = ("verify", "forward", "answer")
-_SPANS = {"verify": DashboardDay.verify_spans, "forward": DashboardDay.forward_spans,
-          "answer": DashboardDay.answer_spans}
 
 
-def _medians(session: Session, summary: list[ColumnElement[bool]],
+def _medians(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
     """Median working hours per measure over every ticket's span in the summary (the
     lifecycle stamps them: ``tickets.workcal.work_seconds``). PostgreSQL unnests the
@@ -339,14 +348,15 @@ def _medians(session: Session, summary: list[ColumnElement[bool]],
     found: dict[str, tuple[float | None, int]] = {}
     if dialect == "postgresql":
         for m in MEASURES:
-            spans_q = select(func.unnest(_SPANS[m]).label("v")).where(*summary).subquery()
+            spans_q = select(func.unnest(D[f"{m}_spans"]).label("v")).where(*summary).subquery()
             med, n = session.execute(
                 select(func.percentile_cont(0.5).within_group(spans_q.c.v),
                        func.count(spans_q.c.v))).one()
             found[m] = (med, n)
     else:
         for m in MEASURES:
-            spans = sorted(v for lists in session.scalars(select(_SPANS[m]).where(*summary))
+            spans = sorted(v for lists in session.scalars(select(D[f"{m}_spans"])
+                                                          .where(*summary))
                            for v in lists or ())
             found[m] = (statistics.median(spans) if spans else None, len(spans))
     for m, (med, n) in found.items():

@@ -4,11 +4,17 @@ Every public view is built here from a few fields and nothing else: never the re
 name, number or e-mail, a recording, a transcript, the description or a note. A rahasia
 ticket shows its status to its own reporter and nothing to anyone else; an anonim one
 never shows its address.
+
+Where the problem is: the ticket's ``address`` (Open311 ``address_string``, the public
+location the desk writes when publishing) or, when that is empty, the place the
+gazetteer knows (desa/kecamatan, never free text). ``tickets`` does not know places
+(``analytics.places`` does): the edges pass a :data:`PlaceLabels` function in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +26,9 @@ from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSW
 from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.names import REJECT_LABELS, STATUS_LABELS
 from tickets.publishing import is_public
+
+# The known place of each ticket id (``Desa/Kel. X, Kecamatan Y``), for those that have one.
+PlaceLabels = Callable[[Session, Sequence[int]], Mapping[int, str]]
 
 PAGE_SIZE = 10
 MAX_QUERY = 100
@@ -81,8 +90,20 @@ def pokja_name(ticket: Ticket) -> str | None:
     return ticket.pokja.name if ticket.pokja and ticket.status in SEEN_BY_POKJA else None
 
 
-def public_address(ticket: Ticket) -> str | None:
-    return None if ticket.anonim or ticket.rahasia else ticket.address
+def public_address(ticket: Ticket, place: str | None = None) -> str | None:
+    """The ticket's address, else its known ``place``; nothing for an anonim ticket (the
+    place of a small desa with the summary can point at its reporter) or a rahasia one."""
+    if ticket.anonim or ticket.rahasia:
+        return None
+    return ticket.address or place
+
+
+def place_labels(session: Session, tickets: Sequence[Ticket],
+                 places: PlaceLabels | None) -> Mapping[int, str]:
+    """The known places of those ``tickets`` that could show one (no address, neither
+    anonim nor rahasia): one query for a page."""
+    wanted = [t.id for t in tickets if not (t.address or t.anonim or t.rahasia)]
+    return places(session, wanted) if places is not None and wanted else {}
 
 
 def last_four(phone: str | None) -> str | None:
@@ -127,15 +148,17 @@ def _published() -> Select[Ticket]:
         Ticket.public_summary.is_not(None), Ticket.answer.is_not(None))
 
 
-def _answer(ticket: Ticket) -> PublicAnswer:
+def _answer(ticket: Ticket, place: str | None = None) -> PublicAnswer:
     assert ticket.published_at and ticket.public_summary and ticket.answer
     return PublicAnswer(ticket.number, ticket.category.name if ticket.category else None,
                         pokja_name(ticket), ticket.public_summary, ticket.answer,
-                        public_address(ticket), ticket.published_at, ticket.answered_at)
+                        public_address(ticket, place), ticket.published_at,
+                        ticket.answered_at)
 
 
 def published_answers(session: Session, *, text: str = "", category_id: int | None = None,
                       page: int = 1, per_page: int = PAGE_SIZE,
+                      places: PlaceLabels | None = None,
                       ) -> tuple[list[PublicAnswer], bool]:
     """One page of published answers, newest first, and whether another page follows
     (no total: counting every published answer costs more than the page)."""
@@ -151,12 +174,17 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
                                 .order_by(Ticket.answer_published.desc(),
                                           Ticket.published_at.desc(), Ticket.id.desc())
                                 .offset((max(page, 1) - 1) * per_page).limit(per_page + 1)))
-    return [_answer(t) for t in rows[:per_page] if is_public(t)], len(rows) > per_page
+    shown = [t for t in rows[:per_page] if is_public(t)]
+    known = place_labels(session, shown, places)
+    return [_answer(t, known.get(t.id)) for t in shown], len(rows) > per_page
 
 
-def published_answer(session: Session, number: str) -> PublicAnswer | None:
+def published_answer(session: Session, number: str,
+                     places: PlaceLabels | None = None) -> PublicAnswer | None:
     ticket = session.scalar(_published().where(Ticket.number == number.strip()))
-    return _answer(ticket) if ticket is not None and is_public(ticket) else None
+    if ticket is None or not is_public(ticket):
+        return None
+    return _answer(ticket, place_labels(session, [ticket], places).get(ticket.id))
 
 
 def answer_categories(session: Session) -> list[Category]:

@@ -21,7 +21,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, inspect, select, text
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -70,6 +81,32 @@ def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
+COLUMNS = ("day", "channel", "category_id", "pokja_id", "status", "received", "verified",
+           "verified_ok", "answered", "answered_ok", "verify_spans", "forward_spans",
+           "answer_spans")
+
+
+def summary_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The summary's rows (``COLUMNS``) of the tickets ``where`` selects, grouped as
+    ``dashboard_days`` is: what :func:`refresh` stores, and what the dashboard reads live
+    when a filter the summary does not know (a kecamatan) applies."""
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
+                    Ticket.answered_at.is_not(None))
+    columns = (
+        day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status,
+        func.count(), _count_if(Ticket.verified_at.is_not(None)),
+        _count_if(Ticket.verified_at <= Ticket.verify_due_at), _count_if(answered),
+        _count_if(and_(answered, Ticket.answered_at <= Ticket.followup_due_at)),
+        _spans(Ticket.verify_work_seconds, dialect),
+        _spans(Ticket.forward_work_seconds, dialect),
+        _spans(Ticket.answer_work_seconds, dialect))
+    return (select(*[type_coerce(c, DashboardDay.__table__.c[name].type).label(name)
+                     for c, name in zip(columns, COLUMNS, strict=True)])
+            .where(*where)
+            .group_by(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status))
+
+
 def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     """Rebuild the summary of the marked days between ``first`` and ``last`` (local
     dates); the number of local days rebuilt."""
@@ -92,23 +129,10 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     offset = timedelta(seconds=offset_seconds(tz))
     lower = datetime.combine(ordered[0], time(0, 0)) - offset
     upper = datetime.combine(ordered[-1] + timedelta(days=1), time(0, 0)) - offset
-    answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
-                    Ticket.answered_at.is_not(None))
-    source = (
-        select(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status,
-               func.count(), _count_if(Ticket.verified_at.is_not(None)),
-               _count_if(Ticket.verified_at <= Ticket.verify_due_at), _count_if(answered),
-               _count_if(and_(answered, Ticket.answered_at <= Ticket.followup_due_at)),
-               _spans(Ticket.verify_work_seconds, dialect),
-               _spans(Ticket.forward_work_seconds, dialect),
-               _spans(Ticket.answer_work_seconds, dialect))
-        .where(Ticket.created_at >= lower, Ticket.created_at < upper,
-               day.in_([d if dialect == "postgresql" else d.isoformat() for d in ordered]))
-        .group_by(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status))
-    session.execute(insert(DashboardDay).from_select(
-        ["day", "channel", "category_id", "pokja_id", "status", "received", "verified",
-         "verified_ok", "answered", "answered_ok", "verify_spans", "forward_spans",
-         "answer_spans"], source))
+    source = summary_select(
+        dialect, tz, Ticket.created_at >= lower, Ticket.created_at < upper,
+        day.in_([d if dialect == "postgresql" else d.isoformat() for d in ordered]))
+    session.execute(insert(DashboardDay).from_select(list(COLUMNS), source))
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))
     session.flush()

@@ -169,3 +169,45 @@ def test_the_reporters_rating_reaches_the_satisfaction_chart(supervisor, pokja2,
     assert "Kepuasan pelapor per pokja" in page
     assert "Pokja Infrastruktur (Dinas PUPR) 4.0" in page
     assert "Pokja Infrastruktur" not in pokja2.get("/console/dasbor").get_data(as_text=True)
+
+
+def _placed(db, three):  # type: ignore[no-untyped-def]
+    """Tickets a and c placed in two kecamatan of the demo gazetteer (b has no place)."""
+    from analytics.demo import seed_places
+    from analytics.models import Place, PlaceKind, TicketPlace
+
+    seed_places(db)
+    kec = {}
+    for ticket, desa_name in ((three[0], "Lapeo"), (three[2], "Mombi")):
+        desa = db.scalars(select(Place).where(Place.kind == PlaceKind.DESA,
+                                              Place.name == desa_name)).one()
+        db.add(TicketPlace(ticket_id=ticket.id, kecamatan=desa.parent, desa=desa,
+                           source="operator"))
+        kec[desa_name] = desa.parent_id
+    db.commit()
+    return kec
+
+
+def test_the_dashboard_filters_by_kecamatan(supervisor, three, db):
+    kec = _placed(db, three)
+    page = supervisor.get(f"/console/dasbor?kecamatan_id={kec['Lapeo']}").get_data(
+        as_text=True)
+    assert _total(page) == 1 and 'name="kecamatan_id"' in page
+    assert f'value="{kec["Lapeo"]}" selected' in page
+    # The preset links keep the filter.
+    assert f"kecamatan_id={kec['Lapeo']}" in page.split('class="presets"')[1].split("</nav>")[0]
+    both = supervisor.get(f"/console/dasbor?kecamatan_id={kec['Mombi']}&channel=phone")
+    assert _total(both.get_data(as_text=True)) == 0
+    assert _total(supervisor.get(f"/console/dasbor?kecamatan_id={kec['Mombi']}")
+                  .get_data(as_text=True)) == 1
+    assert _total(supervisor.get("/console/dasbor").get_data(as_text=True)) == 3
+    bad = supervisor.get("/console/dasbor?kecamatan_id=x")
+    assert bad.status_code == 422 and "Kecamatan tidak dikenal" in bad.get_data(as_text=True)
+
+
+def test_the_queue_csv_keeps_the_kecamatan_filter(operator, three, db):
+    kec = _placed(db, three)
+    rows = _csv(operator.get(f"/console/antrean.csv?status=forwarded&kecamatan_id="
+                             f"{kec['Mombi']}").get_data())
+    assert [r["Nomor tiket"] for r in rows] == [three[2].number]
+    assert operator.get("/console/antrean.csv?kecamatan_id=x").status_code == 422

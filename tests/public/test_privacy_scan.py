@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from analytics.demo import seed_places
+from analytics.models import Place, PlaceKind, TicketPlace
 from tests.public.conftest import LAST_FOUR
 from tickets.lifecycle import SYSTEM, record_event
 from tickets.models import Category, Channel, Status, Ticket, Transcript
@@ -16,7 +18,10 @@ NAMES = ("Budi Santoso", "Siti Aminah", "Joko Widodo")
 PHONES = ("+6281234567890", "081234567890", "0812-3456-7890", "6281234567890",
           "81234567890", "+6281298765432", "081298765432", "0812-9876-5432", "81298765432")
 PRIVATE = ("siti@example.id", "DESKRIPSI-INTERNAL", "TRANSKRIP-MESIN", "CATATAN-INTERNAL",
-           "RAHASIA-JAWABAN", "RAHASIA-RINGKASAN", "ALAMAT-ANONIM", "/rekaman")
+           "RAHASIA-JAWABAN", "RAHASIA-RINGKASAN", "ALAMAT-ANONIM", "/rekaman",
+           # The places the gazetteer knows of the anonim and the rahasia tickets, and the
+           # typed (free-text) location, which is never shown.
+           "Lapeo", "Campalagian", "Saragian", "LOKASI-KETIKAN")
 
 
 def _forbidden(secret_number: str) -> list[str]:
@@ -25,7 +30,8 @@ def _forbidden(secret_number: str) -> list[str]:
 
 def test_no_public_response_contains_a_reporter_or_anything_rahasia(
         app, db, make_ticket, published, api_key):
-    plain = published(description="DESKRIPSI-INTERNAL jalan rusak")
+    plain = published(description="DESKRIPSI-INTERNAL jalan rusak",
+                      location="LOKASI-KETIKAN")
     anonim = published(anonim=True, address="ALAMAT-ANONIM",
                        description="DESKRIPSI-INTERNAL Budi Santoso melapor")
     db.add(Transcript(ticket_id=anonim.id, text="TRANSKRIP-MESIN nama saya Budi Santoso",
@@ -35,6 +41,12 @@ def test_no_public_response_contains_a_reporter_or_anything_rahasia(
                          public_summary="RAHASIA-RINGKASAN", answer_published=True,
                          reporter_name="Joko Widodo")
     desk = make_ticket(Status.FORWARDED, reporter_phone=None)
+    seed_places(db)
+    for ticket, desa in ((plain, "Mombi"), (anonim, "Lapeo"), (secret, "Saragian")):
+        place = db.scalars(select(Place).where(Place.kind == PlaceKind.DESA,
+                                               Place.name == desa)).one()
+        db.add(TicketPlace(ticket_id=ticket.id, kecamatan=place.parent, desa=place,
+                           source="operator"))
     db.commit()
     road = db.scalars(select(Category).where(Category.name == "Jalan dan jembatan")).one()
 
@@ -93,6 +105,8 @@ def test_no_public_response_contains_a_reporter_or_anything_rahasia(
             assert word.lower() not in lowered, f"{word!r} in {name}"
     # The scan did read real content: the published answers are there.
     assert any(b"Jalan sudah ditambal" in body for body in responses.values())
+    # The plain ticket's place (no address of its own) is shown, by Open311 and /jawaban.
+    assert sum(b"Desa/Kel. Mombi" in body for body in responses.values()) >= 3
 
 
 @pytest.fixture

@@ -254,3 +254,40 @@ def test_medians_are_exact_over_many_spans_and_agree_with_plain_sql(may):
     assert d.median_samples["verify"] % 2 == 1 and d.median_samples["forward"] % 2 == 0
     if dialect == "postgresql":
         assert may.scalar(text(settings)) == before
+
+
+def test_a_condition_from_the_edge_is_summed_live_and_agrees_with_the_summary(may):
+    """Scope.where (a kecamatan, from analytics) is not in the summary table: the figures
+    are then summed live from the tickets, and agree with the summary's exactly."""
+    from dataclasses import fields
+
+    supervisor = _user(may, "supervisor")
+    summed = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    live = build(may, supervisor, Scope(MAY.date_from, MAY.date_to,
+                                        where=(Ticket.id.is_not(None),)), tz=TZ, now=NOW)
+    for f in fields(summed):
+        if f.name != "scope":
+            assert getattr(live, f.name) == getattr(summed, f.name), f.name
+    assert live.total == 5 and live.medians == {"verify": 65.5, "forward": 73.0,
+                                                "answer": 134.0}
+
+
+def test_a_condition_narrows_every_figure_and_keeps_the_other_filters(may):
+    supervisor = _user(may, "supervisor")
+    t2, t3 = (may.scalars(select(Ticket).where(Ticket.created_at == at)).one()
+              for at in (wib(11, 8), wib(8, 16)))
+    only = (Ticket.id.in_([t2.id, t3.id]),)
+    d = build(may, supervisor, Scope(MAY.date_from, MAY.date_to, where=only), tz=TZ, now=NOW)
+    assert d.total == 2 and sum(d.received[Channel.PHONE]) == 1
+    assert dict(d.by_category) == {"Jalan dan jembatan": 1, "Layanan kesehatan": 1}
+    assert d.medians == {"verify": 81.5, "forward": 81.5, "answer": 126.0}
+    assert d.verify_overdue_now == 0 and d.followup_overdue_now == 1  # T3
+    assert dict(d.backlog_status).get(Status.IN_PROGRESS) == 1
+    phone = build(may, supervisor, Scope(MAY.date_from, MAY.date_to, channel=Channel.PHONE,
+                                         where=only), tz=TZ, now=NOW)
+    assert phone.total == 1 and [r.pokja.split(" (")[0] for r in phone.sla] == [
+        "Pokja Kesehatan"]
+    # A pokja's own scope still applies: PUPR sees T3, not DINKES's T2.
+    pupr = build(may, _user(may, "pokja"), Scope(MAY.date_from, MAY.date_to, where=only),
+                 tz=TZ, now=NOW)
+    assert pupr.total == 1
