@@ -97,7 +97,7 @@ bench-dashboard: venv services
 
 ## Routing suggestion: top-1/top-2 accuracy on the labelled set, time per ticket.
 bench-analytics: venv
-	$(PY) -m benchmarks.analytics
+	$(PY) -m benchmarks.text_analytics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

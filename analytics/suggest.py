@@ -4,7 +4,7 @@ A linear model over TF-IDF features of word unigrams and bigrams and of characte
 2- to 5-grams within words (``char_wb``). Character n-grams carry the model over what
 the recogniser and hurried typists do to words ("pukesmas", "smpah", "jln", "berlobang")
 and over Indonesian affixes ("diperbaiki", "perbaikan"); the word features carry
-phrases ("air pdam", "lampu pju"). ``benchmarks/analytics.py`` measured the
+phrases ("air pdam", "lampu pju"). ``benchmarks/text_analytics.py`` measured the
 alternatives (docs/analytics.md); logistic regression was the most accurate and gives
 probabilities directly, which are the confidence the console shows.
 

@@ -1,4 +1,4 @@
-"""Early-warning figures for ``benchmarks/analytics.py``: precision and recall of the demo
+"""Early-warning figures for ``benchmarks/text_analytics.py``: precision and recall of the demo
 keyword groups (``analytics/demo.py``) on the labelled set's ``alert_group`` column, per
 group and overall, on the texts as written and on a copy with recognition-style
 one-letter misspellings of the matched key words; and time per ticket.
@@ -121,7 +121,7 @@ def _pct(x: float | None) -> str:
 
 
 def report(rows: Sequence[dict[str, str]], *, show_errors: bool = False) -> None:
-    """Print the section (markdown tables) for ``benchmarks.analytics``."""
+    """Print the section (markdown tables) for ``benchmarks.text_analytics``."""
     if not rows or "alert_group" not in rows[0]:
         print("\n(no alert_group column: early-warning figures skipped)")
         return

@@ -59,6 +59,8 @@ def export_monthly(month: str, out: Path) -> None:
     """Laporan bulanan pengelolaan pengaduan as XLSX."""
     from exports import monthly
 
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("must end in .xlsx", param_hint="--out")
     first = _checked(lambda: monthly.parse_month(month))
     runtime = app_runtime()
     with runtime.transaction() as session:
@@ -83,6 +85,8 @@ def export_tickets(status: str, category_id: str, pokja_id: str, date_from: str,
     from exports.tickets_csv import tickets_csv
     from tickets.lifecycle import TO_VERIFY
 
+    if out.suffix.lower() != ".csv":
+        raise click.BadParameter("must end in .csv", param_hint="--out")
     f = _checked(lambda: filters({"status": status, "category_id": category_id,
                                   "pokja_id": pokja_id, "date_from": date_from,
                                   "date_to": date_to, "q": q}, TO_VERIFY))

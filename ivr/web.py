@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ivr.config import IvrConfig
 from twilio_edge import twilio_ids
-from twilio_edge.security import is_signed
+from twilio_edge.security import require_signature
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -26,8 +26,7 @@ def _require_twilio_signature() -> None:
     if request.endpoint == "ivr.prompt_audio":
         return  # Twilio fetches <Play> audio with a plain GET.
     config = cfg()
-    if not is_signed(request, config.auth_token, config.public_base_url):
-        abort(403)
+    require_signature(request, config.auth_token, config.public_base_url)
 
 
 def call_sid() -> str:

@@ -12,7 +12,7 @@ from notify import outbox
 from tickets import conversations
 from tickets.reference import hotline_settings
 from twilio_edge import twilio_ids
-from twilio_edge.security import is_signed
+from twilio_edge.security import require_signature
 
 bp = Blueprint("messaging", __name__, url_prefix="/messaging")
 
@@ -28,8 +28,7 @@ def db() -> Session:
 @bp.before_request
 def _require_twilio_signature() -> None:
     config = cfg()
-    if not is_signed(request, config.auth_token, config.public_base_url):
-        abort(403)
+    require_signature(request, config.auth_token, config.public_base_url)
 
 
 def _twiml(text: str) -> Response:

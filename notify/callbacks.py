@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy.orm import Session
 
 from notify import outbox
-from twilio_edge.security import is_signed
+from twilio_edge.security import require_signature
 
 bp = Blueprint("notify", __name__, url_prefix="/notify")
 
@@ -29,8 +29,7 @@ def init_app(app: Flask, config: CallbackConfig) -> None:
 @bp.post("/status")
 def status() -> Response:
     config: CallbackConfig = current_app.extensions["notify"]
-    if not is_signed(request, config.auth_token, config.public_base_url):
-        abort(403)
+    require_signature(request, config.auth_token, config.public_base_url)
     form = request.form
     provider_id = form.get("MessageSid") or form.get("CallSid")
     state = form.get("MessageStatus") or form.get("CallStatus") or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Request
+from flask import Request, Response, abort
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 
@@ -30,3 +30,10 @@ def is_signed(request: Request, auth_token: str, public_base_url: str | None) ->
     if hmac.compare_digest(expected.encode(), signature.encode()):
         return True
     return bool(validator.validate(url, params, signature, algorithm))
+
+
+def require_signature(request: Request, auth_token: str, public_base_url: str | None) -> None:
+    """End the request with 403 and a plain Indonesian reason unless Twilio signed it."""
+    if not is_signed(request, auth_token, public_base_url):
+        abort(Response("Permintaan ditolak: tanda tangan Twilio (X-Twilio-Signature) tidak "
+                       "ada atau tidak sah.\n", 403, mimetype="text/plain"))

@@ -46,6 +46,10 @@ def test_the_cli_writes_the_monthly_report_the_queue_and_the_lapor_export(
     bad = runner.invoke(cli, ["export", "monthly", "--month", "11-2026",
                               "--out", str(tmp_path / "x.xlsx")])
     assert bad.exit_code != 0 and "TTTT-BB" in bad.output
+    for command, wrong in (["monthly", "--month", month], "m.txt"), (["tickets"], "t.xlsx"):
+        bad = runner.invoke(cli, ["export", *command, "--out", str(tmp_path / wrong)])
+        assert bad.exit_code != 0 and "must end in" in bad.output
+        assert not (tmp_path / wrong).exists()
 
 
 def test_without_smtp_the_monthly_report_waits_in_the_outbox_held(app, db):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks import warning
-from benchmarks.analytics import LABELLED, load
+from benchmarks.text_analytics import LABELLED, load
 
 
 def test_misspell_is_deterministic_and_one_letter_per_key_word() -> None:

@@ -58,7 +58,7 @@ def test_a_saved_model_loads_to_the_same_answers(model):
 
 
 def test_the_seed_model_routes_most_of_the_labelled_set_right(model):
-    # Pooled over 300+ texts with a wide margin: measured 96.8 % (benchmarks/analytics.py).
+    # Pooled over 300+ texts with a wide margin: measured 96.8 % (benchmarks/text_analytics.py).
     with LABELLED.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     ranks = model.rank_many(r["text"] for r in rows)

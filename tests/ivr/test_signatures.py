@@ -19,7 +19,7 @@ def _calls(db) -> int:
 def test_an_unsigned_request_gets_403_and_writes_nothing(live_server, db):
     response = requests.post(f"{live_server}/ivr/call-status",
                              data={**CALL, "CallStatus": "completed"}, timeout=5)
-    assert response.status_code == 403
+    assert response.status_code == 403 and "tanda tangan Twilio" in response.text
     assert _calls(db) == 0
 
 

@@ -7,8 +7,8 @@ per-message latency. Media are left out: their download and transcription run on
 queues, never in the request.
 
 Rerun:
-    PYTHONPATH=. python -m benchmarks.messaging                 # 200 conversations
-    PYTHONPATH=. python -m benchmarks.messaging --conversations 50
+    PYTHONPATH=. python -m benchmarks.conversations                 # 200 conversations
+    PYTHONPATH=. python -m benchmarks.conversations --conversations 50
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ Measured:
 
 Rerun:
     make bench-analytics
-    .venv/bin/python -m benchmarks.analytics [--set other.csv] [--kinds logreg,svm,nb]
+    .venv/bin/python -m benchmarks.text_analytics [--set other.csv] [--kinds logreg,svm,nb]
         [--errors]   (also list the early-warning misses and false alarms)
 
 Any CSV with ``text`` and ``category`` columns can be scored with ``--set``.
@@ -126,7 +126,7 @@ def main() -> None:
     print(f"median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms per ticket; "
           f"model blob {len(blob) / 1024:.0f} kB, loaded in {load_ms:.0f} ms")
     warning.report(rows, show_errors=args.errors)
-    print("\nRerun: make bench-analytics  (or .venv/bin/python -m benchmarks.analytics "
+    print("\nRerun: make bench-analytics  (or .venv/bin/python -m benchmarks.text_analytics "
           f"--set {args.set} --kinds {args.kinds})")
 
 
