@@ -9,7 +9,6 @@ file is named by the server (``msg-<id>``) under RECORDINGS_DIR, with its sha256
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from tickets import audio_check, events, message_filing
 from tickets.clock import utcnow
 from tickets.message_models import Attachment, AttachmentKind, AttachmentStatus
-from tickets.recordings import _inside
+from tickets.recordings import inside, write_durably
 
 DOWNLOAD_LEASE = timedelta(minutes=1)
 # A voice note is short (WhatsApp records minutes at most); its lease outlasts the
@@ -97,14 +96,7 @@ def store(session: Session, attachment_id: int, data: bytes, declared: str | Non
     found, duration = classify(attachment.kind, data, declared)
     created = attachment.created_at or utcnow()
     relative = Path(f"{created:%Y/%m}") / f"msg-{attachment.id}{found.extension}"
-    target = _inside(media_dir, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    write_durably(media_dir, relative, data)
     attachment.path = relative.as_posix()
     attachment.content_type = found.content_type
     attachment.sha256 = hashlib.sha256(data).hexdigest()
@@ -160,7 +152,7 @@ def stored_path(media_dir: Path, attachment: Attachment) -> Path | None:
     if attachment.status is not AttachmentStatus.STORED or not attachment.path:
         return None
     try:
-        return _inside(media_dir, Path(attachment.path))
+        return inside(media_dir, Path(attachment.path))
     except ValueError:
         return None
 

@@ -36,13 +36,25 @@ def max_recording_bytes(record_max_seconds: int) -> int:
                ) + _HEADER_MARGIN
 
 
-def _inside(recordings_dir: Path, relative: Path) -> Path:
-    """``recordings_dir / relative``, refusing any path that resolves outside it."""
-    root = recordings_dir.resolve()
+def inside(base_dir: Path, relative: Path) -> Path:
+    """``base_dir / relative``, refusing any path that resolves outside it."""
+    root = base_dir.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root) or target == root:
-        raise ValueError(f"recording path {relative} is outside the recordings folder")
+        raise ValueError(f"stored file path {relative} is outside its folder")
     return target
+
+
+def write_durably(base_dir: Path, relative: Path, data: bytes) -> None:
+    """Write ``data`` to ``base_dir / relative``: all of it or nothing (fsync, then rename)."""
+    target = inside(base_dir, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
 
 
 def get_recording(session: Session, recording_id: int) -> Recording:
@@ -69,14 +81,7 @@ def store_recording(
     # Named by the server (ticket number, row id), never by RecordingSid or the URL.
     name = f"{recording.ticket.number}-{recording.id}{info.format.extension}"
     relative = Path(f"{created:%Y/%m}") / name
-    target = _inside(recordings_dir, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    write_durably(recordings_dir, relative, data)
 
     recording.path = relative.as_posix()
     recording.content_type = info.format.content_type
@@ -159,7 +164,7 @@ def recording_path(recordings_dir: Path, recording: Recording) -> Path | None:
     if recording.status is not RecordingStatus.STORED or not recording.path:
         return None
     try:
-        return _inside(recordings_dir, Path(recording.path))
+        return inside(recordings_dir, Path(recording.path))
     except ValueError:
         return None
 
