@@ -33,7 +33,7 @@ test: deps venv models services
 test-speech-isa: venv models services
 	$(speech-isa-passes)
 
-SPEECH_ISA_TESTS := tests/speech tests/test_pipeline.py
+SPEECH_ISA_TESTS := tests/speech tests/media/test_pipeline.py
 comma := ,
 has_cpu_flag = $(shell grep -qsw $(1) /proc/cpuinfo && echo y)
 OTHER_GEMM := CT2_USE_MKL=$(if $(shell grep -qs GenuineIntel /proc/cpuinfo && echo y),0,1)

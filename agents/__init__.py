@@ -25,7 +25,6 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         dashboard,  # /dasbor
         exports,  # the downloads
         insights,  # early warning, places, duplicates
-        lapor_fields,  # the ticket page's LAPOR! form
         messages,  # the attachment route
         outbox,
         pokja,

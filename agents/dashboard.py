@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from agents import charts, insights
 from agents.web import bp, cfg, db, roles, user
-from tickets import dashboard
+from reporting import dashboard
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.models import Category, Channel, Pokja, Role, Status

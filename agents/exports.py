@@ -9,9 +9,9 @@ from flask import Response, render_template, request
 
 from agents import forms, insights
 from agents.web import bp, cfg, db, roles, user
-from exports import lapor, monthly, sheets, tickets_csv
+from reporting import lapor, monthly, sheets, tickets_csv
+from reporting.dashboard import VIEWERS
 from tickets.clock import to_local, utcnow
-from tickets.dashboard import VIEWERS
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Role

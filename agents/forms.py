@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from portal.publishing import PublicText
 from tickets.errors import InvalidInput, StaleTicket
 from tickets.models import Channel, Status
-from tickets.publishing import PublicText
 from tickets.queue import Filters
 from tickets.workflow import DeskComplaint, Verification
 

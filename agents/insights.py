@@ -148,7 +148,7 @@ def queue_conditions(args: Form) -> tuple[Any, ...]:
 
 
 def kecamatan_conditions(args: Form) -> tuple[Any, ...]:
-    """The dashboard's kecamatan filter (``tickets.dashboard.Scope.where``)."""
+    """The dashboard's kecamatan filter (``reporting.dashboard.Scope.where``)."""
     return flags.conditions(None, forms.optional_int(args, "kecamatan_id",
                                                      "Kecamatan tidak dikenal."))
 

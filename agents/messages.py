@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, user
-from tickets.attachments import stored_path, stored_type
+from media.attachments import stored_path, stored_type
+from messaging.models import Attachment, AttachmentKind, AttachmentStatus
+from messaging.serialize import attachments_of, messages_of
 from tickets.errors import PermissionDenied
-from tickets.message_models import Attachment, AttachmentKind, AttachmentStatus
-from tickets.message_serialize import attachments_of, messages_of
 from tickets.models import Ticket
 from tickets.permissions import can_see_reporter, viewable_ticket
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from agents import outbox_views
+from agents import outbox_rows
 from agents.auth import safe_next
 from agents.web import bp, db, roles, user
 from notify import outbox
@@ -15,22 +15,22 @@ from tickets.models import Role
 
 
 @bp.get("/pesan")
-@roles(*outbox_views.OUTBOX_ROLES)
+@roles(*outbox_rows.OUTBOX_ROLES)
 def outbox_page() -> tuple[str, int]:
     errors: dict[str, str] = {}
     args = request.args
     try:
-        f = outbox_views.MessageFilters.parse(args.get("status"), args.get("channel"))
-        page = outbox_views.list_messages(db(), user(), f, after=args.get("after"))
+        f = outbox_rows.MessageFilters.parse(args.get("status"), args.get("channel"))
+        page = outbox_rows.list_messages(db(), user(), f, after=args.get("after"))
     except InvalidInput as exc:
         errors[exc.field] = exc.message
-        page = outbox_views.list_messages(db(), user(), outbox_views.MessageFilters())
+        page = outbox_rows.list_messages(db(), user(), outbox_rows.MessageFilters())
     kept = {k: v for k, v in args.items() if k in ("status", "channel") and v}
     return render_template(
         "agents/outbox.html", page=page, errors=errors, args=kept,
-        held=outbox_views.held_reasons(db(), user()), statuses=list(OutboxStatus),
-        status_labels=outbox_views.STATUS_LABELS, channels=outbox.CHANNELS,
-        channel_labels=outbox_views.CHANNEL_LABELS, can_open_tickets=user().role is not Role.ADMIN,
+        held=outbox_rows.held_reasons(db(), user()), statuses=list(OutboxStatus),
+        status_labels=outbox_rows.STATUS_LABELS, channels=outbox.CHANNELS,
+        channel_labels=outbox_rows.CHANNEL_LABELS, can_open_tickets=user().role is not Role.ADMIN,
     ), 422 if errors else 200
 
 
@@ -38,7 +38,7 @@ def outbox_page() -> tuple[str, int]:
 def retry_message(outbox_id: int) -> Response:
     back = safe_next(request.form.get("next")) or url_for("agents.outbox_page")
     try:
-        outbox_views.retry(db(), user(), outbox_id)
+        outbox_rows.retry(db(), user(), outbox_id)
     except IllegalTransition as exc:
         db().rollback()
         flash(exc.message, "error")

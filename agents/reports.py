@@ -9,11 +9,11 @@ from flask import render_template, request
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
 from analytics.suggestions import acceptance
+from feedback.satisfaction import escalated_tickets, satisfaction_by_pokja
+from reporting.reports import summary
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.models import Role
-from tickets.reports import summary
-from tickets.satisfaction import escalated_tickets, satisfaction_by_pokja
 
 # The satisfaction table covers this many days up to today unless a range is chosen.
 DEFAULT_DAYS = 30

@@ -9,14 +9,20 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from agents import forms, insights, outbox_views
+from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
 from agents.web import bp, cfg, db, user
 from analytics.suggestions import Suggestion, for_display
-from tickets import feedback_notes, feedback_views, followup, publishing, workflow
+from feedback import display
+from media import reopening_notes
+from media.recordings import recording_path, retry_download, stored_format
+from portal import publishing
+from reporting.lapor_fields import LaporFields, save_lapor_fields
+from tickets import followup, workflow
 from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
 from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
+from tickets.names import CLASSIFICATION_LABELS
 from tickets.permissions import (
     DESK_ROLES,
     can_see_reporter,
@@ -24,7 +30,6 @@ from tickets.permissions import (
     sees_status_note,
     viewable_ticket,
 )
-from tickets.recordings import recording_path, retry_download, stored_format
 
 LOW_CONFIDENCE = 0.6
 
@@ -60,10 +65,10 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
           form: Any = None, conflict: str | None = None) -> tuple[str, int]:
     agent = user()
     shows_reporter = can_see_reporter(agent, ticket)
-    notes = feedback_notes.note_recording_ids(db(), ticket)  # shown with their reopening
+    notes = reopening_notes.note_recording_ids(db(), ticket)  # shown with their reopening
     recordings = ([r for r in ticket.recordings if r.path and r.id not in notes]
                   if shows_reporter else [])
-    reporter_feedback = feedback_views.for_ticket(db(), agent, ticket)
+    reporter_feedback = display.for_ticket(db(), agent, ticket)
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
     suggestion = (for_display(db(), ticket)
@@ -82,7 +87,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         reject_reasons=[r for r in RejectReason if r is not RejectReason.DUPLICATE],
         is_desk=agent.role in DESK_ROLES,
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
-        messages=outbox_views.for_ticket(db(), agent, ticket),
+        messages=outbox_rows.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
         **insights.ticket_context(agent, ticket, _words(ticket) if shows_reporter else []),
@@ -154,6 +159,9 @@ ACTIONS: dict[str, Action] = {
     "cabut-publikasi": lambda n, f: publishing.unpublish(db(), user(), n, **_kw(f)),
     "unduh-ulang": lambda n, f: retry_download(
         db(), user(), n, forms.optional_int(f, "recording_id") or 0, **_kw(f)),
+    "lapor": lambda n, f: save_lapor_fields(
+        db(), user(), n, LaporFields(f.get("classification", ""), f.get("title", ""),
+                                     f.get("lapor_tracking_id", "")), **_kw(f)),
 }
 
 DONE = {
@@ -167,7 +175,13 @@ DONE = {
     "publikasikan": "Ringkasan dan jawaban dipublikasikan.",
     "cabut-publikasi": "Publikasi dicabut.",
     "unduh-ulang": "Rekaman dijadwalkan untuk diunduh ulang.",
+    "lapor": "Data LAPOR! disimpan.",
 }
+
+
+@bp.app_context_processor
+def _lapor_labels() -> dict[str, Any]:
+    return {"CLASSIFICATION_LABELS": CLASSIFICATION_LABELS}
 
 
 @bp.post("/tiket/<number>/<action>")

@@ -243,7 +243,7 @@ def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | 
 
 def labels(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
     """The known place of each of ``ticket_ids`` that has one, as :func:`label` writes it
-    (``tickets.public.PlaceLabels``: what Open311 and /jawaban show without an address)."""
+    (``portal.services.PlaceLabels``: what Open311 and /jawaban show without an address)."""
     if not ticket_ids:
         return {}
     out = {}

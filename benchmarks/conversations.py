@@ -21,11 +21,11 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
+from devtools.chat_simulator import ticket_number
 from hotline.app import create_app
 from hotline.demo import seed_demo
 from hotline.migrate import upgrade
 from hotline.settings import load_settings
-from messaging.simulator import ticket_number
 
 SCRIPT = ("Halo", "1", "1", "2", "Jalan di depan SD Sukamaju berlubang.",
           "Sudah dua minggu.", "Mohon diperbaiki.", "SELESAI")

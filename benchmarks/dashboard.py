@@ -3,7 +3,7 @@
 Seeds a PostgreSQL database of its own with one INSERT .. SELECT FROM generate_series
 (three years of tickets, about one every 95 seconds, across the demo's channels,
 categories and pokja, with realistic decisions, deadlines and a small open backlog),
-builds the dashboard's summary table once (``tickets.rollup.refresh_all``: the bulk
+builds the dashboard's summary table once (``reporting.rollup.refresh_all``: the bulk
 INSERT bypassed the ORM that marks changed days), then signs in as the demo supervisor
 through the Flask test client and times
 ``GET /console/dasbor?preset=...`` (the whole request: every query and the SVG).
@@ -41,9 +41,9 @@ from hotline.app import create_app
 from hotline.demo import DEMO_PASSWORD, seed_demo
 from hotline.migrate import upgrade
 from hotline.settings import load_settings
-from tickets.dashboard import PRESETS
+from reporting.dashboard import PRESETS
+from reporting.rollup import refresh_all
 from tickets.models import Ticket
-from tickets.rollup import refresh_all
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 DB_NAME = "suarawarga_bench_dashboard"

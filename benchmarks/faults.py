@@ -5,7 +5,7 @@
 
 Starts what docker-compose.yml runs, on loopback only: gunicorn with gunicorn.conf.py
 (3 workers x 1 thread), a Celery worker for the ``speech`` queue (concurrency 1,
-prefetch 1), one for ``default`` (concurrency 2), Celery beat (``hotline.sweep`` every
+prefetch 1), one for ``default`` (concurrency 2), Celery beat (``media.sweep`` every
 30 s), a redis-server of its own on a free port (append-only file on, as in compose; a
 server of its own so that it can be stopped without touching the machine's shared Redis)
 and a fresh PostgreSQL database, dropped afterwards. HOTLINE_ENV stays development only
@@ -13,8 +13,8 @@ because production fetches recordings from an https TWILIO_API_BASE, and the rec
 here are served over plain http on loopback (TWILIO_API_BASE points at that server); the
 rest is production's: PostgreSQL, Redis, gunicorn.conf.py, one process per role. One call
 is placed first to warm up (the speech worker loads its model on its first task). Then, for
-each fault in turn, --calls simulated calls (ivr/simulator.py, signed as Twilio signs,
-the recordings served by one loopback ivr.peer.RecordingPeer as Twilio's media URLs):
+each fault in turn, --calls simulated calls (devtools/call_simulator.py, signed as Twilio signs,
+the recordings served by one loopback devtools.recording_peer.RecordingPeer as Twilio's media URLs):
 
   kill    the speech worker's whole process group (the Celery main process and its pool
           child) is SIGKILLed while it transcribes a call of this batch, and started
@@ -261,11 +261,11 @@ class Bench:
         import psycopg
         import redis
 
+        from devtools.recording_peer import RecordingPeer
         from hotline.demo import seed_demo
         from hotline.migrate import upgrade
         from hotline.runtime import build_runtime
         from hotline.settings import load_settings
-        from ivr.peer import RecordingPeer
         from tickets.db import make_engine
 
         args = self.args
@@ -370,7 +370,7 @@ class Bench:
     # --- calls ---------------------------------------------------------------------------
 
     def simulator(self, keys: list[str], audio: Path | None) -> Any:
-        from ivr.simulator import CallSimulator
+        from devtools.call_simulator import CallSimulator
 
         self.call_counter += 1
         sim = CallSimulator(
@@ -394,7 +394,7 @@ class Bench:
     def place(sim: Any, out: Outcome) -> None:
         import requests
 
-        from ivr.simulator import CallError
+        from devtools.call_simulator import CallError
 
         try:
             result = sim.run(wait_for_download=0)

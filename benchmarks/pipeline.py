@@ -107,11 +107,11 @@ def main() -> int:
     import redis
     from sqlalchemy import select
 
+    from devtools.call_simulator import CallSimulator
     from hotline.demo import seed_demo
     from hotline.migrate import upgrade
     from hotline.runtime import build_runtime
     from hotline.settings import load_settings
-    from ivr.simulator import CallSimulator
     from tickets.models import Ticket, Transcript, TranscriptionStatus
 
     tmp = Path(tempfile.mkdtemp(prefix="sw-pipeline-"))

@@ -24,12 +24,12 @@ from werkzeug.wrappers import Response
 import agents
 import ivr
 import messaging
-import open311
-import publicsite
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings, load_settings
 from notify import callbacks as notify_callbacks
+from portal import open311
+from portal import site as public_site
 from tickets.db import is_transient
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,9 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
 
 def _request_retrain() -> None:
-    from hotline import suggest_tasks
+    from analytics import tasks
 
-    suggest_tasks.retrain.delay()
+    tasks.retrain.delay()
 
 
 # The console loads only its own CSS, script and recordings: no inline script or style,
@@ -212,7 +212,7 @@ def _public_edges(app: Flask, runtime: Runtime) -> None:
     is one (every gunicorn worker together), else in each process's memory."""
     settings = runtime.settings
     storage = settings.public.ratelimit_storage(settings.redis_url)
-    publicsite.init_app(app, publicsite.PublicConfig(
+    public_site.init_app(app, public_site.PublicConfig(
         db=request_session, timezone=settings.timezone,
         hotline_defaults=settings.hotline_defaults(),
         hotline_number=settings.public.hotline_number,

@@ -11,7 +11,7 @@ from celery.schedules import crontab
 
 from hotline.runtime import Runtime
 
-# Rescues work nobody holds within about a lease plus this (tickets/work.py).
+# Rescues work nobody holds within about a lease plus this (media/work.py).
 SWEEP_EVERY = timedelta(seconds=30)
 OUTBOX_SWEEP_EVERY = timedelta(minutes=1)
 HOURLY = timedelta(hours=1)
@@ -61,12 +61,14 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
         broker_connection_timeout=2,
         timezone="UTC",
         beat_schedule={
-            "sweep": {"task": "hotline.sweep", "schedule": SWEEP_EVERY},
+            "media-sweep": {"task": "media.sweep", "schedule": SWEEP_EVERY},
+            "messaging-sweep": {"task": "messaging.sweep", "schedule": SWEEP_EVERY},
+            "feedback-auto-close": {"task": "feedback.auto_close", "schedule": HOURLY},
             "notify-sweep": {"task": "notify.sweep", "schedule": OUTBOX_SWEEP_EVERY},
             "notify-sla-warnings": {"task": "notify.sla_warnings", "schedule": HOURLY},
             "notify-digest": {"task": "notify.digest", "schedule": HOURLY},
-            "exports-monthly-report": {"task": "exports.monthly_report", "schedule": HOURLY},
-            "dashboard-refresh": {"task": "exports.dashboard_refresh", "schedule": HOURLY},
+            "exports-monthly-report": {"task": "reporting.monthly_report", "schedule": HOURLY},
+            "dashboard-refresh": {"task": "reporting.dashboard_refresh", "schedule": HOURLY},
             "suggest-sweep": {"task": "suggest.sweep", "schedule": SUGGEST_SWEEP_EVERY},
             "suggest-retrain": {"task": "suggest.retrain", "schedule": SUGGEST_RETRAIN_AT},
         },
@@ -77,19 +79,17 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     # the entry point, never rebuilt from the environment inside a worker.
     app.hotline_runtime = runtime  # type: ignore[attr-defined]
     app.set_default()
-    from hotline import (  # noqa: F401  (registers the tasks)
-        export_tasks,
-        messaging_tasks,
-        notify_tasks,
-        suggest_tasks,
-        tasks,
-    )
+    from analytics import tasks as analytics_tasks
+    from feedback import tasks as feedback_tasks
+    from media import tasks as media_tasks
+    from messaging import tasks as messaging_tasks
+    from notify import tasks as notify_tasks
+    from reporting import tasks as reporting_tasks  # noqa: F401  (registers the tasks)
 
     # Work for the queues, sent once the publishing transaction has committed.
-    tasks.subscribe(runtime.dispatcher)
-    notify_tasks.subscribe(runtime.dispatcher)
-    messaging_tasks.subscribe(runtime.dispatcher)
-    suggest_tasks.subscribe(runtime.dispatcher)
+    for domain in (media_tasks, messaging_tasks, notify_tasks, analytics_tasks,
+                   feedback_tasks):
+        domain.subscribe(runtime.dispatcher)
     return app
 
 

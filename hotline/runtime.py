@@ -15,12 +15,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from analytics.listener import Listener
-from hotline.settings import Settings
+from feedback import replies
+from feedback.replies import FeedbackPolicy
+from hotline import schema  # noqa: F401  (every table, before a mapper is used)
+from hotline.settings import DEV_ACCOUNT_SID, Settings
+from messaging import conversations, filing
+from messaging.conversations import ConversationPolicy
+from notify import providers
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
-from tickets import db, events, message_filing, rollup
-from tickets.conversations import ConversationPolicy
-from tickets.feedback import FeedbackPolicy
+from reporting import rollup
+from tickets import db, events
 from tickets.reference import hotline_settings
 
 
@@ -35,6 +40,7 @@ class Runtime:
     # The reporter's "is it fixed?" (the status line and, through messaging, replies).
     feedback: FeedbackPolicy
     conversation_policy: ConversationPolicy
+    notify_config: providers.NotifyConfig
 
     def session(self) -> Session:
         return self.sessionmaker()
@@ -45,6 +51,26 @@ class Runtime:
         registered with ``tickets.db.after_commit``."""
         with db.transaction(self.sessionmaker) as session:
             yield session
+
+
+def notify_config(settings: Settings) -> providers.NotifyConfig:
+    n = settings.notify
+    return providers.NotifyConfig(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        api_base=settings.twilio_api_base,
+        # The development credentials must never reach the real Twilio.
+        twilio_ready=settings.twilio_api_base is not None
+        or settings.twilio_account_sid != DEV_ACCOUNT_SID,
+        sms_from=n.twilio_sms_from,
+        whatsapp_from=n.twilio_whatsapp_from,
+        smtp_host=n.smtp_host, smtp_port=n.smtp_port, smtp_user=n.smtp_user,
+        smtp_password=n.smtp_password, smtp_starttls=n.smtp_starttls, mail_from=n.mail_from,
+        public_base_url=settings.public_base_url,
+        whatsapp_template_sid=settings.messaging.whatsapp_template_sid,
+        whatsapp_template_variable=settings.messaging.whatsapp_template_variable,
+        tts_language=settings.tts_language, tts_voice=settings.tts_voice,
+    )
 
 
 def notify_policy(settings: Settings) -> NotifyPolicy:
@@ -87,15 +113,17 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = db.make_engine(settings.database_url)
     dispatcher = events.Dispatcher()
     catalog = Catalog.load()
-    composer = Composer(notify_policy(settings), catalog)
+    composer = Composer(notify_policy(settings), catalog, conversations.last_inbound)
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
     feedback = feedback_policy(settings)
-    # A ticket postponed for more information asks its reporter (tickets.message_filing).
-    dispatcher.subscribe(events.StatusChanged, message_filing.postponed)
+    # A ticket postponed for more information asks its reporter (messaging.filing).
+    dispatcher.subscribe(events.StatusChanged, filing.postponed)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
+    # A ticket reopened past the limit is the supervisors' (feedback.replies).
+    dispatcher.subscribe(events.PokjaActing, replies.require_not_escalated)
     maker = db.make_sessionmaker(engine, dispatcher)
     rollup.track(maker)  # the dashboard's summary learns which days changed
     return Runtime(settings, engine, maker, dispatcher, catalog, composer, feedback,
-                   conversation_policy(settings))
+                   conversation_policy(settings), notify_config(settings))

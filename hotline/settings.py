@@ -20,7 +20,7 @@ from accounts.passwords import MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH_PRODUCTI
 from hotline.settings_messaging import MessagingSettings, messaging_settings
 from hotline.settings_public import PublicSettings, public_settings
 from tickets.contacts import is_mailbox, to_e164
-from tickets.hours import OfficeHours
+from tickets.sla import OfficeHours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"

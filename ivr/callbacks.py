@@ -1,6 +1,6 @@
 """Twilio's callbacks about a call (recording ready, call ended) and prompt audio.
 
-Each hands one step to the call-state service (:mod:`tickets.calls`), which files the
+Each hands one step to the call-state service (:mod:`ivr.calls`), which files the
 complaint whatever order they arrive in. Unknown ids still get 2xx, so Twilio stops
 retrying.
 """
@@ -11,9 +11,9 @@ from pathlib import Path
 
 from flask import Response, request, send_from_directory
 
+from ivr import calls
 from ivr.twilio_form import recording_ref
 from ivr.web import bp, caller, cfg, db
-from tickets import calls
 
 ENDED = ("completed", "busy", "failed", "no-answer", "canceled")
 

@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from feedback.replies import FeedbackPolicy
 from ivr.cache import TtlValue
 from prompts import Catalog
-from tickets.feedback import FeedbackPolicy
 
 
 class MenuCategory(NamedTuple):

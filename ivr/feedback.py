@@ -2,8 +2,8 @@
 
 ``_choose_status`` (ivr/views.py) offers the ``fixed`` menu to the reporter of an
 answered ticket. **1** closes the ticket and asks for a rating (``rate`` menu, 1..5);
-**2** reopens it (``tickets.feedback.reopen``) and records the explanation, which is
-stored and transcribed like a complaint (``tickets.feedback_notes``). Wrong or no keys
+**2** reopens it (``feedback.replies.reopen``) and records the explanation, which is
+stored and transcribed like a complaint (``media.reopening_notes``). Wrong or no keys
 repeat a menu as the others do. Every step checks again, on the server, that the
 caller is the reporter of the ticket carried in the URL.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 from flask import Response, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from feedback import replies
+from feedback.models import FeedbackChannel
 from ivr.twilio_form import recording_ref
 from ivr.views import (
     CHOICES,
@@ -26,9 +28,9 @@ from ivr.views import (
     _speaker,
 )
 from ivr.web import bp, call_sid, cfg, db
-from tickets import feedback, feedback_notes, services
+from media import reopening_notes
+from tickets import services
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
-from tickets.feedback_models import FeedbackChannel
 from tickets.models import Ticket
 
 
@@ -46,13 +48,13 @@ def _choose_fixed(digits: str, attempt: int) -> VoiceResponse | None:
         return _goodbye(VoiceResponse())
     if digits == "1":
         try:  # a retried "1" finds the ticket it closed
-            feedback.confirm_fixed(db(), ticket, channel=FeedbackChannel.PHONE,
+            replies.confirm_fixed(db(), ticket, channel=FeedbackChannel.PHONE,
                                    tz=cfg().timezone)
         except IllegalTransition:  # answered no more (reopened, or closed by the sweep)
             return _goodbye(VoiceResponse())
         return _ask(VoiceResponse(), "rate", 0, None, ticket=ticket.number)
     try:  # a retried "2" of this call returns the reopening it made
-        feedback.reopen(db(), ticket, channel=FeedbackChannel.PHONE, policy=cfg().feedback,
+        replies.reopen(db(), ticket, channel=FeedbackChannel.PHONE, policy=cfg().feedback,
                         call_sid=call_sid())
     except IllegalTransition:  # answered no more (closed or reopened meanwhile)
         return _goodbye(VoiceResponse())
@@ -66,7 +68,7 @@ def _choose_rate(digits: str, attempt: int) -> VoiceResponse | None:
     if ticket is None:
         return _goodbye(VoiceResponse())
     try:
-        feedback.rate(db(), ticket, digits)
+        replies.rate(db(), ticket, digits)
     except InvalidInput:
         return None  # asked again, as any wrong key
     except IllegalTransition:  # the reporter never said it is fixed (a crafted request)
@@ -119,7 +121,7 @@ def _attach() -> bool:
         ticket = services.ticket_by_number(db(), _carried().get("ticket", ""))
     except NotFound:
         return True  # nothing to attach to; say goodbye rather than ask again
-    feedback_notes.attach_recording(db(), ticket, call_sid(), recording)
+    reopening_notes.attach_recording(db(), ticket, call_sid(), recording)
     return True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tickets.calls import RecordingRef
+from media.recordings import RecordingRef
 from twilio_edge.twilio_ids import InvalidTwilioValue, recording_sid, recording_url
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 from flask import Response, abort, g, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from feedback import replies
+from ivr import calls
 from ivr.config import MenuCategory
 from ivr.speaker import Speaker
 from ivr.twilio_form import recording_ref
 from ivr.web import bp, call_sid, caller, cfg, db
-from tickets import calls, feedback, services
+from tickets import services
 from tickets.clock import utcnow
 from tickets.errors import NotFound
-from tickets.hours import TZ_NAMES, OfficeHours
 from tickets.models import Status, Ticket
 from tickets.reference import hotline_settings, ivr_categories
+from tickets.sla import TZ_NAMES, OfficeHours
 
 MAX_ATTEMPTS = 3
 STATUS_DIGITS_TIMEOUT = 15
@@ -263,7 +265,7 @@ def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
     g.ivr_status_number = report.number
-    if report.status is Status.ANSWERED and feedback.asks_if_fixed(
+    if report.status is Status.ANSWERED and replies.asks_if_fixed(
             services.ticket_by_number(db(), report.number), request.form.get("From")):
         # "Is it fixed?" (ivr/feedback.py): only the reporter, only after the answer.
         return _ask(resp, "fixed", 0, None, ticket=report.number)

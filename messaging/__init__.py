@@ -1,7 +1,7 @@
 """Twilio Messaging adapter (SMS and WhatsApp): webhook form in, TwiML out.
 
 ``POST /messaging/inbound`` takes every inbound message, checks it (signature, SIDs,
-addresses, media URLs), hands it to :mod:`tickets.conversations` and answers with a
+addresses, media URLs), hands it to :mod:`messaging.conversations` and answers with a
 ``<Message>`` built by twilio's ``MessagingResponse``. ``POST /messaging/status``
 takes delivery-status callbacks of outbound messages. No business rules live here.
 """

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from messaging.conversations import ConversationPolicy
 from prompts import Catalog
-from tickets.conversations import ConversationPolicy
 
 
 @dataclass(frozen=True)

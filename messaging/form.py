@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from messaging.conversations import Inbound, Media
 from tickets.contacts import caller_number
-from tickets.conversations import Inbound, Media
 from twilio_edge import twilio_ids
 
 MAX_MEDIA_FIELDS = 10  # Twilio sends at most 10 media per message

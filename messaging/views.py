@@ -6,10 +6,9 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy.orm import Session
 from twilio.twiml.messaging_response import MessagingResponse
 
-from messaging import form
+from messaging import conversations, form
 from messaging.config import MessagingConfig
 from notify import outbox
-from tickets import conversations
 from tickets.reference import hotline_settings
 from twilio_edge import twilio_ids
 from twilio_edge.security import require_signature

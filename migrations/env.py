@@ -5,12 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import accounts.models  # noqa: F401  (each registers its tables)
-import analytics.models  # noqa: F401
-import analytics.suggest_models  # noqa: F401
-import notify.models  # noqa: F401
-import tickets.feedback_models  # noqa: F401
-import tickets.models  # noqa: F401
+import hotline.schema  # noqa: F401  (registers every package's tables)
 from tickets.db import Base
 
 config = context.config

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from tickets.message_models import Conversation
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 HELD_OUTSIDE_WINDOW = ("di luar jendela 24 jam WhatsApp, templat WhatsApp belum "
@@ -37,14 +33,14 @@ def can_take_sms(phone: str) -> bool:
         phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def in_window(session: Session, phone: str, now: datetime) -> bool:
-    last = session.scalar(select(Conversation.last_inbound_at).where(
-        Conversation.address == f"whatsapp:{phone}"))
-    return last is not None and now - last < WHATSAPP_WINDOW
+def in_window(last_inbound: datetime | None, now: datetime) -> bool:
+    """Within WhatsApp's customer-service window: the citizen wrote less than 24 h ago."""
+    return last_inbound is not None and now - last_inbound < WHATSAPP_WINDOW
 
 
-def whatsapp_route(session: Session, phone: str, now: datetime, *, template: bool) -> Route:
-    if in_window(session, phone, now):
+def whatsapp_route(phone: str, last_inbound: datetime | None, now: datetime, *,
+                   template: bool) -> Route:
+    if in_window(last_inbound, now):
         return Route("whatsapp")
     if template:
         return Route("wa_template")

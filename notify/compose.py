@@ -21,7 +21,7 @@ Privacy rules, decided here once:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,9 +29,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
+from feedback import replies
 from notify import channels, outbox
 from prompts import Catalog
-from tickets import feedback, sla
+from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.events import ContactOptedOut, ReporterNotice, StatusChanged
 from tickets.lifecycle import AT_POKJA
@@ -41,6 +42,8 @@ from tickets.reference import hotline_settings
 from tickets.services import RejectionNotice, rejection_notice
 
 S = Status
+# When an address (``whatsapp:+62…``) last wrote to us, if ever.
+LastInbound = Callable[[Session, str], datetime | None]
 CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed",
                  S.REJECTED: "rejected"}
 
@@ -89,9 +92,13 @@ def overdue_tickets(session: Session, now: datetime) -> list[Ticket]:
 class Composer:
     """Writes the outbox rows, publishing :class:`notify.outbox.MessageQueued` for each."""
 
-    def __init__(self, policy: NotifyPolicy, catalog: Catalog) -> None:
+    def __init__(self, policy: NotifyPolicy, catalog: Catalog,
+                 last_inbound: LastInbound) -> None:
         self.policy = policy
         self.catalog = catalog
+        # When a WhatsApp address last wrote to us (messaging's conversations, passed in
+        # by the composition root): the 24-hour window of free-form replies.
+        self.last_inbound = last_inbound
 
     def _text(self, key: str, **values: object) -> str:
         return self.catalog.text(key, **values)
@@ -163,8 +170,9 @@ class Composer:
         """A message to a reporter who wrote by message, on the channel they used."""
         route = channels.Route("sms")
         if channel == "whatsapp":
-            route = channels.whatsapp_route(session, phone, utcnow(),
-                                            template=self.policy.whatsapp_template)
+            route = channels.whatsapp_route(
+                phone, self.last_inbound(session, f"whatsapp:{phone}"), utcnow(),
+                template=self.policy.whatsapp_template)
         # One key per event and recipient, whichever channel it took: never sent twice.
         self._add(session, channel=route.channel, recipient=phone, body=body, event=event,
                   key=key, ticket_id=ticket_id,
@@ -270,7 +278,7 @@ class Composer:
     def _alert_reopened(self, session: Session, ticket: Ticket, event: str) -> None:
         """The reporter says it is not fixed: the pokja is told, or past the reopen limit
         the supervisors (by e-mail); keyed on the reopening, so each is told once."""
-        reopening = feedback.latest_reopening(session, ticket)
+        reopening = replies.latest_reopening(session, ticket)
         if reopening is None:
             return
         agency = self._agency(session)

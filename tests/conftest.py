@@ -18,13 +18,13 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from devtools.call_simulator import CallResult, CallSimulator
+from devtools.recording_peer import RecordingPeer
 from hotline.app import create_app
 from hotline.demo import seed_demo
 from hotline.migrate import upgrade
 from hotline.runtime import Runtime
 from hotline.settings import Settings, load_settings
-from ivr.peer import RecordingPeer
-from ivr.simulator import CallResult, CallSimulator
 from tickets.db import Base, make_engine
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")

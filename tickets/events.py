@@ -96,6 +96,17 @@ class ReporterNotice:
 Listener = Callable[[Session, Any], None]
 
 
+@dataclass(frozen=True)
+class PokjaActing:
+    """A pokja user is about to act on a ticket (answer, progress, hand back). Published
+    before the write; a listener that forbids it raises ``PermissionDenied`` (feedback:
+    a ticket reopened past the limit is the supervisors' to handle)."""
+
+    ticket_id: int
+    user_id: int | None
+    role: str
+
+
 class Dispatcher:
     def __init__(self) -> None:
         self._listeners: dict[type, list[Listener]] = defaultdict(list)

@@ -1,10 +1,10 @@
-"""The pokja's follow-up (tindak lanjut); publishing the answer is tickets.publishing."""
+"""The pokja's follow-up (tindak lanjut); publishing the answer is portal.publishing."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, feedback
+from tickets import concurrency, events
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_POKJA, Actor, Principal, record_event, transition
 from tickets.models import Role, Status, Ticket
@@ -18,7 +18,7 @@ def _followup_ticket(session: Session, user: Principal, number: str, version: in
     require_role(user, Role.POKJA, Role.SUPERVISOR)
     ticket = viewable_ticket(session, user, number)
     require_pokja_of(user, ticket)
-    feedback.require_not_escalated(session, user, ticket)
+    events.publish(session, events.PokjaActing(ticket.id, user.id, str(user.role)))
     concurrency.check_version(session, ticket, version, tz)
     return ticket
 

@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tickets import events, sla, workcal
+from tickets import events, sla
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
 from tickets.models import Role, Status, Ticket, TicketEvent
@@ -33,7 +33,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.FORWARDED: frozenset({S.IN_PROGRESS, S.ANSWERED, S.AWAITING_VERIFICATION}),
     S.IN_PROGRESS: frozenset({S.ANSWERED, S.AWAITING_VERIFICATION}),
     # The reporter replies to an answer: the pokja works on it again; or the reporter
-    # says it is not fixed (tickets.feedback): reopened, the follow-up clock restarts.
+    # says it is not fixed (feedback.replies): reopened, the follow-up clock restarts.
     S.ANSWERED: frozenset({S.CLOSED, S.IN_PROGRESS, S.REOPENED}),
     # A reopened ticket is worked and answered again like a forwarded one.
     S.REOPENED: frozenset({S.IN_PROGRESS, S.ANSWERED, S.AWAITING_VERIFICATION}),
@@ -151,10 +151,10 @@ def transition(
     received = ticket.created_at or now
     if current in AT_DESK and target in (S.FORWARDED, S.REJECTED) and ticket.verified_at is None:
         ticket.verified_at = now  # the call centre's first decision (dashboard: time to verify)
-        ticket.verify_work_seconds = workcal.work_seconds(received, now, tz)
+        ticket.verify_work_seconds = sla.work_seconds(received, now, tz)
     if target is S.FORWARDED:
         ticket.forwarded_at = now
-        ticket.forward_work_seconds = workcal.work_seconds(received, now, tz)
+        ticket.forward_work_seconds = sla.work_seconds(received, now, tz)
         ticket.followup_due_at = sla.due_after(now, sla.FOLLOWUP_DAYS, tz)
     elif target is S.REOPENED:
         # Not fixed: the pokja's follow-up clock starts again from the reopening.
@@ -164,7 +164,7 @@ def transition(
     elif target is S.ANSWERED:
         ticket.answered_at = now
         if ticket.forwarded_at is not None:
-            ticket.answer_work_seconds = workcal.work_seconds(ticket.forwarded_at, now, tz)
+            ticket.answer_work_seconds = sla.work_seconds(ticket.forwarded_at, now, tz)
     elif target in ENDED:
         ticket.closed_at = now
     event = record_event(

@@ -33,7 +33,7 @@ class Status(enum.StrEnum):
     FORWARDED = "forwarded"
     IN_PROGRESS = "in_progress"
     ANSWERED = "answered"
-    # The reporter said the answer did not fix it: back at the pokja (tickets.feedback).
+    # The reporter said the answer did not fix it: back at the pokja (feedback.replies).
     REOPENED = "reopened"
     CLOSED = "closed"
     REJECTED = "rejected"
@@ -50,7 +50,7 @@ class Channel(enum.StrEnum):
     PHONE_AGENT = "phone_agent"  # a caller an operator spoke to
     WALK_IN = "walk_in"
     SMS_WA = "sms_wa"        # a message an operator typed in at the desk (older data)
-    WHATSAPP = "whatsapp"    # the citizen wrote on WhatsApp (tickets.conversations)
+    WHATSAPP = "whatsapp"    # the citizen wrote on WhatsApp (messaging.conversations)
     SMS = "sms"              # the citizen wrote by SMS
     WEB = "web"
     OPEN311 = "open311"  # filed by another app through the Open311 GeoReport v2 API
@@ -158,7 +158,7 @@ class Ticket(Base):
     answer_published: Mapped[bool] = mapped_column(Boolean, default=False)
     # What the public site and Open311 show of the complaint: written by the call centre
     # for the public (never the transcript), published together with the answer
-    # (tickets.publishing; migration 0011).
+    # (portal.publishing; migration 0011).
     public_summary: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -193,7 +193,7 @@ class Ticket(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     lapor_tracking_id: Mapped[str | None] = mapped_column(String(64), index=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Working seconds (tickets.workcal) from received to verified and to forwarded, and
+    # Working seconds (tickets.sla) from received to verified and to forwarded, and
     # from forwarded to answered, stamped by the transition: the dashboard's medians read
     # them instead of working out a calendar for a million rows.
     verify_work_seconds: Mapped[int | None] = mapped_column(Integer)
@@ -242,7 +242,7 @@ class Recording(Base):
     stored_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Who works on this recording now (its download, then its transcription) and until
     # when: claimed with a conditional UPDATE, so a sweep and a retry never work it twice,
-    # and a worker killed mid-job frees it when the lease runs out (tickets.work).
+    # and a worker killed mid-job frees it when the lease runs out (media.work).
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     transcribe_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -314,13 +314,13 @@ Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
 # The public answers page walks published answers newest first.
 Index("ix_tickets_published", Ticket.answer_published, Ticket.published_at)
-# The dashboard's aggregates over a date range (tickets.dashboard) read only this index on
+# The dashboard's aggregates over a date range (reporting.dashboard) read only this index on
 # PostgreSQL (an index-only scan), not the wide ticket rows.
 Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category_id,
       Ticket.pokja_id, Ticket.status)
 
 
-# The dashboard's summary (tickets.rollup): one row per local day, channel, category,
+# The dashboard's summary (reporting.rollup): one row per local day, channel, category,
 # pokja and status, refreshed from the tickets of the days marked dirty since.
 SPANS = JSON().with_variant(ARRAY(Integer), "postgresql")
 
@@ -352,8 +352,3 @@ class DashboardDirty(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
-
-
-# The conversation models (messages, attachments) live beside these; importing them here
-# registers their tables with the metadata wherever the ticket models are loaded.
-from tickets import message_models as _message_models  # noqa: E402,F401

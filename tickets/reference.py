@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from tickets.contacts import email_address, phone_field
 from tickets.errors import InvalidInput, NotFound
-from tickets.hours import OfficeHours
 from tickets.models import Category, HotlineSetting, Pokja, Role
 from tickets.permissions import Principal, require_role
+from tickets.sla import OfficeHours
 
 # Keys of the hotline settings an admin may change in the console; the
 # environment supplies the defaults.

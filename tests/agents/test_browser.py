@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from hotline.demo import DEMO_PASSWORD
+from media.transcripts import store_transcript
 from tickets.models import Status, Ticket
-from tickets.transcripts import store_transcript
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

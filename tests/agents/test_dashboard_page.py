@@ -158,8 +158,8 @@ def test_a_pokja_cannot_change_the_lapor_fields(pokja, three):
 
 
 def test_the_reporters_rating_reaches_the_satisfaction_chart(supervisor, pokja2, three, db):
-    from tickets.feedback import confirm_fixed, rate
-    from tickets.feedback_models import FeedbackChannel
+    from feedback.models import FeedbackChannel
+    from feedback.replies import confirm_fixed, rate
 
     answered = reload(db, three[1])
     confirm_fixed(db, answered, channel=FeedbackChannel.PHONE, tz="Asia/Jakarta")

@@ -10,14 +10,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from feedback import replies
+from feedback.models import FeedbackChannel, Reopening
+from feedback.replies import FeedbackPolicy
+from media import reopening_notes
+from media.recordings import RecordingRef
+from media.transcripts import store_transcript
 from tests.agents.conftest import reload
 from tests.conftest import make_test_env
-from tickets import feedback, feedback_notes
-from tickets.calls import RecordingRef
-from tickets.feedback import FeedbackPolicy
-from tickets.feedback_models import FeedbackChannel, Reopening
 from tickets.models import Status, TranscriptionStatus
-from tickets.transcripts import store_transcript
 
 TZ = "Asia/Jakarta"
 CALL = "CA" + "3" * 32
@@ -30,10 +31,10 @@ def reopened(db, make_ticket, peer, complaint_wav):
     """An answered ticket reopened on the phone, its explanation recorded (downloaded from
     the loopback peer by the eager task) and transcribed."""
     ticket = make_ticket(Status.ANSWERED)
-    feedback.reopen(db, ticket, channel=FeedbackChannel.PHONE,
+    replies.reopen(db, ticket, channel=FeedbackChannel.PHONE,
                     policy=FeedbackPolicy(2, TZ), call_sid=CALL)
     url = peer.add(NOTE_SID, complaint_wav)
-    note = feedback_notes.attach_recording(db, ticket, CALL, RecordingRef(NOTE_SID, url, 3))
+    note = reopening_notes.attach_recording(db, ticket, CALL, RecordingRef(NOTE_SID, url, 3))
     db.commit()
     db.refresh(note)
     note.transcription_status = TranscriptionStatus.PENDING  # no speech engine in tests
@@ -81,7 +82,7 @@ def test_the_pokja_answers_a_reopened_ticket_again(pokja, reopened, db):
 def test_an_escalated_ticket_is_the_supervisors_and_not_the_pokjas(
         pokja, supervisor, make_ticket, db):
     ticket = make_ticket(Status.ANSWERED)
-    feedback.reopen(db, ticket, channel=FeedbackChannel.SMS, policy=FeedbackPolicy(0, TZ),
+    replies.reopen(db, ticket, channel=FeedbackChannel.SMS, policy=FeedbackPolicy(0, TZ),
                     note="Masih rusak.")
     db.commit()
     page = pokja.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
@@ -100,8 +101,8 @@ def test_an_escalated_ticket_is_the_supervisors_and_not_the_pokjas(
 
 def test_the_rating_shows_on_the_ticket(operator, make_ticket, db):
     ticket = make_ticket(Status.ANSWERED)
-    feedback.confirm_fixed(db, ticket, channel=FeedbackChannel.SMS, tz=TZ)
-    feedback.rate(db, ticket, 5)
+    replies.confirm_fixed(db, ticket, channel=FeedbackChannel.SMS, tz=TZ)
+    replies.rate(db, ticket, 5)
     db.commit()
     page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
     assert 'id="rating"' in page and "5 dari 5" in page and "Selesai" in page

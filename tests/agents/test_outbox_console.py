@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agents import outbox_views
+from agents import outbox_rows
+from devtools.notify_peer import TwilioRestPeer
 from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
 from notify.models import OutboxMessage, OutboxStatus
-from notify.peer import TwilioRestPeer
 from tests.agents.conftest import user_named
 from tickets.clock import utcnow
 from tickets.models import Status, TicketEvent
@@ -89,7 +89,7 @@ def test_failed_messages_come_first_and_every_message_appears_once_across_pages(
     agent = user_named(db, "supervisor")
     seen, after = [], None
     while True:
-        page = outbox_views.list_messages(db, agent, outbox_views.MessageFilters(), after=after,
+        page = outbox_rows.list_messages(db, agent, outbox_rows.MessageFilters(), after=after,
                                           limit=2)
         seen += page.messages
         if not (after := page.next_cursor):
@@ -109,7 +109,7 @@ def test_the_admin_sees_an_anonim_callers_number_masked_even_in_the_error(admin,
     add_row(db, status=OS.FAILED, ticket_id=ticket.id, key="anon",
             note=f"Twilio 400 kode 21211: The 'To' number {CALLER} is not a valid phone number.")
     page = admin.get("/console/pesan").get_data(as_text=True)
-    assert "kode 21211" in page and outbox_views.MASKED in page
+    assert "kode 21211" in page and outbox_rows.MASKED in page
     assert "6281234567890" not in page
 
 
@@ -251,4 +251,4 @@ def test_a_new_pokja_user_gets_an_email_that_pokja_alerts_then_use(admin, db):
     response = admin.post("/console/admin/pengguna", {**base, "email": "staf@pupr.example.id"})
     assert response.status_code == 302
     assert user_named(db, "pupr2").email == "staf@pupr.example.id"
-    assert "staf@pupr.example.id" in outbox_views.pokja_addresses(db, pokja_id)
+    assert "staf@pupr.example.id" in outbox_rows.pokja_addresses(db, pokja_id)

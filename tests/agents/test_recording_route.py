@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from media.recordings import store_recording
 from tests.agents.conftest import recorded_phone_ticket
 from tests.audio_samples import HTML, encode, wav_bytes
 from tickets.models import RecordingStatus
-from tickets.recordings import store_recording
 
 
 def _phone_ticket(db):  # type: ignore[no-untyped-def]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from media.recordings import store_recording
+from media.transcripts import store_transcript
 from tests.agents.conftest import recorded_phone_ticket, reload
 from tickets.models import (
     Channel,
@@ -16,8 +18,6 @@ from tickets.models import (
     TicketEvent,
     TranscriptionStatus,
 )
-from tickets.recordings import store_recording
-from tickets.transcripts import store_transcript
 
 WORDS = [
     {"word": "Jalan", "start": 0.0, "end": 0.4, "confidence": 0.95},

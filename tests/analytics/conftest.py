@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from hotline.runtime import Runtime
-from tickets import transcripts
+from media import transcripts
 from tickets.lifecycle import SYSTEM
 from tickets.models import Channel, Recording, Status, Ticket, TranscriptionStatus
 from tickets.services import create_ticket

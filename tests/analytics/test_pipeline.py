@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from analytics import flags
 from analytics.models import TicketAlert
+from media import transcripts
 from notify.models import OutboxMessage
 from tests.analytics.conftest import ticket_of
-from tickets import transcripts
 from tickets.models import Recording
 
 
@@ -104,9 +104,9 @@ def test_a_rahasia_ticket_alert_does_not_quote_its_words(phoned, db, runtime):
 
 
 def test_the_reporters_explanation_when_reopening_is_matched_too(phoned, db, runtime):
-    from tickets import feedback
-    from tickets.feedback import FeedbackPolicy
-    from tickets.feedback_models import FeedbackChannel
+    from feedback import replies
+    from feedback.models import FeedbackChannel
+    from feedback.replies import FeedbackPolicy
     from tickets.lifecycle import SYSTEM, transition
     from tickets.models import Status
 
@@ -115,7 +115,7 @@ def test_the_reporters_explanation_when_reopening_is_matched_too(phoned, db, run
         ticket = ticket_of(session, number)
         for status in (Status.FORWARDED, Status.ANSWERED):
             transition(session, ticket, status, SYSTEM, tz="Asia/Jakarta")
-        feedback.reopen(session, ticket, channel=FeedbackChannel.SMS,
+        replies.reopen(session, ticket, channel=FeedbackChannel.SMS,
                         policy=FeedbackPolicy(2, "Asia/Jakarta"),
                         note="Belum beres, sekarang malah jalan amblas")
     rows = alerts(db, number)

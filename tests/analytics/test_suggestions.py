@@ -9,10 +9,10 @@ from sqlalchemy import select
 from analytics import suggestions
 from analytics.suggest_models import SuggestModel, TicketSuggestion
 from hotline.cli import cli
+from media.transcripts import store_transcript
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Category, Channel, Pokja, Recording, Status, TranscriptionStatus
 from tickets.services import create_ticket
-from tickets.transcripts import store_transcript
 
 TZ = "Asia/Jakarta"
 
@@ -117,7 +117,7 @@ def test_the_sweep_suggests_for_desk_tickets_typed_without_a_task(app, db):
                           status=Status.RECORDED)
     db.commit()
     assert suggestions.pending_ticket_ids(db) == [typed.id]
-    from hotline.suggest_tasks import sweep
+    from analytics.tasks import sweep
 
     assert sweep.delay().get() == 1
     db.expire_all()

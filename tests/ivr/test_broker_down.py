@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hotline.app import create_app
 from hotline.demo import seed_demo
 from hotline.settings import Settings
-from tickets import work
+from media import work
 from tickets.clock import utcnow
 from tickets.models import Recording, RecordingStatus, Ticket
 

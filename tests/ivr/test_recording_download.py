@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hotline.tasks import download_recording
-from ivr.peer import RecordingPeer
-from ivr.recordings import DownloadError, FetchPolicy, download
+from devtools.recording_peer import RecordingPeer
+from ivr import calls
+from media.recordings import RecordingRef
+from media.tasks import download_recording
 from tests.audio_samples import HTML, encode, header_only_wav, wav_bytes
-from tickets import calls
 from tickets.events import SESSION_KEY, Dispatcher
 from tickets.models import Call, Recording, RecordingStatus, Status, Ticket, TranscriptionStatus
+from twilio_edge.recordings import DownloadError, FetchPolicy, download
 
 FILE = ("1", "1", "2", "1")  # complaint, first category, not anonymous, submit
 ACCOUNT = "AC" + "0" * 32
@@ -60,7 +61,7 @@ def _file_recording(db, url: str, sid: str, *, duration: int | None = None) -> R
     with db.begin():
         db.info[SESSION_KEY] = Dispatcher()
         calls.recording_made(db, call_sid, "+628111", "+62215550112",
-                             calls.RecordingRef(sid, url, duration), tz="Asia/Jakarta")
+                             RecordingRef(sid, url, duration), tz="Asia/Jakarta")
         filed = calls.confirmed(db, call_sid, tz="Asia/Jakarta")
         assert filed is not None and filed.created
         recording = db.get(Recording, filed.recording_id)

@@ -63,7 +63,7 @@ def test_every_callback_endpoint_checks_the_signature(live_server):
 
 
 def test_the_call_simulator_without_signature_is_refused(place_call):
-    from ivr.simulator import CallError
+    from devtools.call_simulator import CallError
 
     with pytest.raises(CallError, match="403"):
         place_call("1", sign=False)

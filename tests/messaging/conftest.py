@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from devtools.chat_simulator import ChatSimulator, MediaPeer
 from hotline.settings import Settings
-from messaging.simulator import ChatSimulator, MediaPeer
 from tests.agents.conftest import agent, operator, pokja  # noqa: F401  (console sessions)
 from tests.notify.conftest import mailbox, twilio  # noqa: F401  (the loopback peers)
 

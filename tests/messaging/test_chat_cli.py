@@ -8,8 +8,8 @@ import re
 from sqlalchemy import select
 
 from hotline.cli import cli
+from messaging.models import Attachment
 from tests.audio_samples import encode, wav_bytes
-from tickets.message_models import Attachment
 from tickets.models import Ticket
 
 

@@ -9,10 +9,10 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Attachment
 from tests.audio_samples import encode, wav_bytes
 from tickets.lifecycle import SYSTEM, transition
-from tickets.message_models import Attachment
 from tickets.models import Status, Ticket
 
 

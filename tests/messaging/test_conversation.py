@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from messaging.simulator import ticket_number
-from tickets.message_models import Conversation, InboundMessage
+from devtools.chat_simulator import ticket_number
+from messaging.models import Conversation, InboundMessage
 from tickets.models import Category, Channel, Status, Ticket
 
 TEXT = "Jalan di depan SD Sukamaju rusak parah dan berlubang sejak bulan lalu."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
 from notify.models import OutboxMessage
 from tickets.models import Ticket
 

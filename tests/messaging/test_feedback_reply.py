@@ -1,6 +1,6 @@
 """The answer of a ticket filed by message asks "is it fixed?" on the reporter's channel;
-their 1/2 reply reaches tickets.feedback through the conversation's one dispatch of
-replies to a pending question (tickets.conversations.answer_pending)."""
+their 1/2 reply reaches feedback.replies through the conversation's one dispatch of
+replies to a pending question (messaging.conversations.answer_pending)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Conversation
 from notify.models import OutboxMessage
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, transition
-from tickets.message_models import Conversation
 from tickets.models import Status, Ticket
 
 

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from messaging import conversations, filing
+from messaging.models import Conversation
 from notify.models import OutboxMessage
-from tickets import conversations, message_filing
-from tickets.message_models import Conversation
 from tickets.models import Channel, Status, Ticket
 
 T0 = datetime(2026, 3, 2, 2, 0)
@@ -49,10 +49,10 @@ def _tickets(db) -> list[Ticket]:
 
 def test_the_sweep_files_an_idle_conversation_with_content(db, policy):
     last = _write(db, policy, "Lampu jalan padam di desa Sukamaju.")
-    assert message_filing.expire_idle(db, policy, now=last + timedelta(minutes=29)) == 0
+    assert filing.expire_idle(db, policy, now=last + timedelta(minutes=29)) == 0
     db.commit()
     assert _tickets(db) == []
-    assert message_filing.expire_idle(db, policy, now=last + timedelta(minutes=31)) == 1
+    assert filing.expire_idle(db, policy, now=last + timedelta(minutes=31)) == 1
     db.commit()
     [ticket] = _tickets(db)
     assert ticket.channel is Channel.WHATSAPP and ticket.status is Status.AWAITING_VERIFICATION
@@ -61,12 +61,12 @@ def test_the_sweep_files_an_idle_conversation_with_content(db, policy):
     assert ticket.number in told.body and told.recipient == PHONE
     assert db.scalars(select(Conversation)).one().state == "new"
     # A second sweep finds nothing more to do.
-    assert message_filing.expire_idle(db, policy, now=last + timedelta(hours=2)) == 0
+    assert filing.expire_idle(db, policy, now=last + timedelta(hours=2)) == 0
 
 
 def test_an_idle_conversation_without_content_simply_expires(db, policy):
     last = _write(db, policy)
-    assert message_filing.expire_idle(db, policy, now=last + timedelta(minutes=31)) == 0
+    assert filing.expire_idle(db, policy, now=last + timedelta(minutes=31)) == 0
     db.commit()
     assert _tickets(db) == []
     assert db.scalars(select(Conversation)).one().state == "new"
@@ -85,11 +85,11 @@ def test_writing_again_after_the_idle_time_files_first_and_greets(db, policy):
 def test_the_idle_time_is_configurable(db, app, env_overrides):
     policy = app.extensions["hotline"].conversation_policy
     last = _write(db, policy, "Pohon tumbang menutup jalan.")
-    assert message_filing.expire_idle(db, policy, now=last + timedelta(minutes=6)) == 1
+    assert filing.expire_idle(db, policy, now=last + timedelta(minutes=6)) == 1
 
 
 def test_the_beat_sweep_runs_the_expiry(db, policy):
-    from hotline.tasks import sweep
+    from messaging.tasks import sweep
 
     _write(db, policy, "Saluran air tersumbat.")  # at T0, long ago by the real clock
     result = sweep.apply().get()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Attachment, AttachmentStatus
 from notify.models import OutboxMessage
 from tests.audio_samples import HTML, encode
 from tests.conftest import espeak_wav
-from tickets.message_models import Attachment, AttachmentStatus
 from tickets.models import Status, Ticket, TranscriptionStatus
 
 TEXT = "Sampah menumpuk di pasar Cibeber."
@@ -170,7 +170,7 @@ def test_in_development_a_local_client_may_serve_media_from_any_loopback_path(
     development allow-list admits loopback, as for `hotline call`'s recordings)."""
     from http.server import BaseHTTPRequestHandler
 
-    from twilio_edge.loopback import LoopbackServer
+    from devtools.loopback import LoopbackServer
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Attachment, InboundMessage
 from tests.notify.conftest import notify_env
 from tickets import services
 from tickets.lifecycle import SYSTEM, transition
-from tickets.message_models import Attachment, InboundMessage
 from tickets.models import Channel, Status, Ticket, TicketEvent
 
 MOBILE = "+6281234567890"
@@ -80,7 +80,7 @@ def test_a_phone_caller_is_asked_by_sms_and_may_answer_with_a_voice_note(
     assert attachment.ticket_id == ticket.id and attachment.kind.value == "audio"
 
     # Once transcribed (here SPEECH_ENGINE=none: done by hand), its words join the history.
-    from tickets import attachments
+    from media import attachments
 
     attachment.transcript_status = "pending"
     attachments.transcribed(db, attachment.id, "di dusun Karanganyar", tz="Asia/Jakarta")

@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Conversation
 from notify.models import OutboxMessage, OutboxStatus
 from tests.notify.conftest import notify_env
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, transition
-from tickets.message_models import Conversation
 from tickets.models import Status, Ticket
 
 MOBILE = "+6281234567890"
@@ -108,7 +108,7 @@ def test_outside_the_window_a_landline_without_a_template_is_held(citizen, db, t
 def test_an_sms_ticket_is_answered_by_sms_once(citizen, db, twilio):
     ticket = _file(citizen, db)
     _forward(db, ticket)
-    from hotline.notify_tasks import sweep
+    from notify.tasks import sweep
 
     sweep.apply()
     sent = twilio.sent(to=MOBILE)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Attachment
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
 from tests.audio_samples import encode
 from tests.conftest import espeak_wav
-from tickets.message_models import Attachment
 from tickets.models import Status, Ticket, TranscriptionStatus
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]

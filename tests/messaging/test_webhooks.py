@@ -6,9 +6,9 @@ from __future__ import annotations
 import requests
 from sqlalchemy import func, select
 
-from messaging.simulator import ticket_number
+from devtools.chat_simulator import ticket_number
+from messaging.models import Conversation, InboundMessage
 from notify.models import OutboxMessage, OutboxStatus
-from tickets.message_models import Conversation, InboundMessage
 from tickets.models import Ticket
 
 

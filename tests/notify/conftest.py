@@ -15,10 +15,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from devtools.notify_peer import TwilioRestPeer
 from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
 from notify.compose import Composer
 from notify.models import OutboxMessage, OutboxStatus
-from notify.peer import TwilioRestPeer
 from tickets import services
 from tickets.lifecycle import SYSTEM
 from tickets.models import Category, Channel, Pokja, Status, Ticket

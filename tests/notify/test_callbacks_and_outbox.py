@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from hotline import notify_tasks
 from hotline.cli import cli
-from notify import outbox, providers
+from hotline.runtime import notify_config
+from notify import outbox, providers, tasks
 from notify.models import OutboxMessage, OutboxStatus
 from tickets.clock import utcnow
 from tickets.models import Status
@@ -105,7 +105,7 @@ def test_held_messages_go_out_once_the_channel_is_configured(db, move, twilio):
                          status=OutboxStatus.HELD, last_error="Twilio belum dikonfigurasi",
                          attempts=0, next_attempt_at=utcnow(), created_at=utcnow()))
     db.commit()
-    assert notify_tasks.sweep()["released"] == 1
+    assert tasks.sweep()["released"] == 1
     assert [m["body"] for m in twilio.sent(to=CALLER)] == ["Tes"]
 
 
@@ -124,8 +124,8 @@ def _crash_mid_send(db, channel: str, *, provider_had_it: bool) -> OutboxMessage
     if provider_had_it:
         message = outbox.Outgoing(row.id, channel, row.recipient, row.subject, row.body, 1,
                                   now, now)
-        settings = notify_tasks.deliver.app.hotline_runtime.settings
-        providers.deliver(message, notify_tasks.notify_config(settings))
+        settings = tasks.deliver.app.hotline_runtime.settings
+        providers.deliver(message, notify_config(settings))
     # Older than NOTIFY_STALE_SENDING_SECONDS: its worker is surely gone.
     db.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
                .values(claimed_at=utcnow() - timedelta(minutes=15)))
@@ -138,7 +138,7 @@ def test_the_reconciler_finds_a_message_the_provider_accepted(db, move, twilio, 
     move(make_ticket(db), S.FORWARDED)
     before = len(twilio.accepted)
     row = _crash_mid_send(db, channel, provider_had_it=True)
-    assert notify_tasks.sweep()["reconciled"] == 1
+    assert tasks.sweep()["reconciled"] == 1
     after = rows(db, id=row.id)[0]
     assert after.status is OutboxStatus.SENT
     assert after.provider_id == twilio.accepted[-1]["sid"]
@@ -148,7 +148,7 @@ def test_the_reconciler_finds_a_message_the_provider_accepted(db, move, twilio, 
 def test_the_reconciler_resends_what_the_provider_never_had(db, move, twilio):
     move(make_ticket(db, whatsapp=None), S.FORWARDED)
     row = _crash_mid_send(db, "sms", provider_had_it=False)
-    assert notify_tasks.sweep()["resent"] == 1
+    assert tasks.sweep()["resent"] == 1
     assert rows(db, id=row.id)[0].status is OutboxStatus.SENT
     assert [m["body"] for m in twilio.sent(to=CALLER)].count("Uji rekonsiliasi sms") == 1
 
@@ -156,7 +156,7 @@ def test_the_reconciler_resends_what_the_provider_never_had(db, move, twilio):
 def test_an_interrupted_email_is_never_resent_blindly(db, move, mailbox):
     move(make_ticket(db, whatsapp=None), S.FORWARDED)
     row = _crash_mid_send(db, "email", provider_had_it=True)
-    assert notify_tasks.sweep()["unknown"] == 1
+    assert tasks.sweep()["unknown"] == 1
     after = rows(db, id=row.id)[0]
     assert after.status is OutboxStatus.FAILED and "tidak diketahui" in (after.last_error or "")
     assert len(mailbox.messages) == 2  # the first delivery and the crashed one; no third
@@ -168,7 +168,7 @@ def test_a_sending_row_that_is_not_stale_is_left_to_its_worker(db, move, twilio)
     db.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
                .values(status=OutboxStatus.SENDING, claimed_at=utcnow()))
     db.commit()
-    counts = notify_tasks.sweep()
+    counts = tasks.sweep()
     assert counts["reconciled"] == counts["resent"] == 0
     assert rows(db, id=row.id)[0].status is OutboxStatus.SENDING
 

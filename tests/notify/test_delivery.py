@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from hotline import notify_tasks
-from notify import outbox
+from notify import outbox, tasks
 from notify.models import OutboxMessage, OutboxStatus
 from tickets.clock import utcnow
 from tickets.models import Status
@@ -64,8 +63,8 @@ def test_answered_and_closed_each_give_the_caller_one_more_sms(db, move, twilio,
 
     # Running the tasks and the sweep again sends nothing twice.
     for row in rows(db):
-        assert notify_tasks.deliver(row.id) == "skipped"
-    notify_tasks.sweep()
+        assert tasks.deliver(row.id) == "skipped"
+    tasks.sweep()
     assert len(twilio.sent()) == 3 and len(mailbox.messages) == 1
 
 
@@ -86,16 +85,16 @@ def test_a_provider_down_then_back_gives_a_retried_and_delivered_message(db, mov
     assert "503" in (sms.last_error or "")
     first_wait = sms.next_attempt_at - utcnow()
     assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
-    assert notify_tasks.sweep()["requeued"] == 0  # not due yet: nothing happens
+    assert tasks.sweep()["requeued"] == 0  # not due yet: nothing happens
 
     _make_due(db)
-    notify_tasks.sweep()
+    tasks.sweep()
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.PENDING and sms.attempts == 2
     assert sms.next_attempt_at - utcnow() > first_wait  # exponential backoff
 
     _make_due(db)
-    notify_tasks.sweep()
+    tasks.sweep()
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.SENT and sms.attempts == 3 and sms.last_error is None
     assert len(twilio.sent(to=CALLER)) == 1
@@ -113,7 +112,7 @@ def test_an_invalid_number_stops_the_retries_and_shows_in_the_failed_list(db, mo
     assert failed_ids(db) == [sms.id]
     assert [r.channel for r in outbox.messages_for_ticket(db, ticket.id)] == ["sms", "email"]
     _make_due(db)
-    notify_tasks.sweep()
+    tasks.sweep()
     assert len([r for r in twilio.requests if r[0] == "POST"]) == 1
 
 
@@ -122,10 +121,10 @@ def test_a_provider_error_is_logged_and_stored_without_the_phone_number(db, move
     number = "+6281298765432"
     twilio.reject(number, code=21211)  # "The 'To' number +62... is not a valid phone number."
     ticket = make_ticket(db, phone=number, whatsapp=None)
-    with caplog.at_level(logging.WARNING, logger="hotline.notify_tasks"):
+    with caplog.at_level(logging.WARNING, logger="notify.tasks"):
         move(ticket, S.FORWARDED)
 
-    (record,) = [r for r in caplog.records if r.name == "hotline.notify_tasks"]
+    (record,) = [r for r in caplog.records if r.name == "notify.tasks"]
     line = record.getMessage()
     assert "The 'To' number +62812****5432 is not a valid phone number" in line
     assert number not in line and number[1:] not in line
@@ -145,7 +144,7 @@ def test_transient_errors_until_the_attempts_run_out_leave_a_dead_message(db, mo
     ticket = make_ticket(db, whatsapp=None)
     move(ticket, S.FORWARDED)
     _make_due(db)
-    notify_tasks.sweep()
+    tasks.sweep()
     (sms,) = rows(db, channel="sms")
     assert sms.status is OutboxStatus.DEAD and sms.attempts == 2
     assert sms.id in failed_ids(db)

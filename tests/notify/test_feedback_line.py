@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tickets.feedback_models import FeedbackChannel, Reopening, TicketRating
+from feedback.models import FeedbackChannel, Reopening, TicketRating
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
 
 from .conftest import POKJA_WA, make_ticket, rows

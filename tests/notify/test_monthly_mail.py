@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import User
-from exports.mailing import first_working_day, send_monthly_report
 from hotline.celery_app import HOURLY
 from notify.models import OutboxStatus
+from reporting.mailing import first_working_day, send_monthly_report
 from tickets.models import Role
 
 from .conftest import make_ticket, rows
@@ -55,23 +55,23 @@ def test_the_report_goes_out_once_with_the_xlsx_attached(db, supervisor_mail, ma
 
 
 def test_the_report_is_scheduled_hourly_by_beat(app):
-    from hotline import export_tasks
+    from reporting import tasks
 
-    schedule = export_tasks.monthly_report.app.conf.beat_schedule
-    assert schedule["exports-monthly-report"] == {"task": "exports.monthly_report",
+    schedule = tasks.monthly_report.app.conf.beat_schedule
+    assert schedule["exports-monthly-report"] == {"task": "reporting.monthly_report",
                                                   "schedule": HOURLY}
-    assert schedule["dashboard-refresh"]["task"] == "exports.dashboard_refresh"
+    assert schedule["dashboard-refresh"]["task"] == "reporting.dashboard_refresh"
 
 
 def test_the_hourly_refresh_summarises_every_marked_day(db):
     from sqlalchemy import func, select
 
-    from hotline import export_tasks
+    from reporting import tasks
     from tickets.models import DashboardDay, DashboardDirty
 
     make_ticket(db)
     assert db.scalar(select(func.count()).select_from(DashboardDirty)) >= 1
-    assert export_tasks.dashboard_refresh() >= 1
+    assert tasks.dashboard_refresh() >= 1
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(DashboardDirty)) == 0
     assert db.scalar(select(func.sum(DashboardDay.received))) == 1

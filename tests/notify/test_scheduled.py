@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import User
-from hotline import notify_tasks
+from notify import tasks
 from tickets.clock import local_date_text, utcnow
 from tickets.models import Role, Status
 
@@ -31,7 +31,7 @@ def test_the_pokja_is_warned_once_when_the_deadline_is_a_working_day_away(
     mailbox.messages.clear()
     twilio.accepted.clear()
 
-    assert notify_tasks.sla_warnings() == 2  # one e-mail, one WhatsApp
+    assert tasks.sla_warnings() == 2  # one e-mail, one WhatsApp
     assert composer.warn_sla_lapsing(db) == 0  # only once per ticket and kind
     (mail,) = mailbox.messages
     assert ticket.number in mail["Subject"] and "segera berakhir" in mail["Subject"]
@@ -65,8 +65,8 @@ def test_supervisors_get_one_daily_digest_of_overdue_tickets(
     on_time = _forwarded(db, move, timedelta(days=3), whatsapp=None, phone=None)
     mailbox.messages.clear()
 
-    assert notify_tasks.digest() == 1
-    assert notify_tasks.digest() == 0  # once per day
+    assert tasks.digest() == 1
+    assert tasks.digest() == 0  # once per day
     (mail,) = mailbox.to("pimpinan@pemkab.example.id")
     text = mail.get_payload(decode=True).decode()
     assert "1 pengaduan melewati batas waktu" in mail["Subject"]

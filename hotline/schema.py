@@ -1,0 +1,19 @@
+"""Every package's tables: importing this module registers them all with the metadata.
+
+Each package declares its models on ``tickets.db.Base``; a process that reads or migrates
+the database (the app, the worker, the CLI, Alembic) imports this once, so a mapper
+that names another package's class by string (``relationship("Attachment")``) finds it.
+"""
+
+from accounts import models as accounts_models
+from analytics import models as analytics_models
+from analytics import suggest_models
+from feedback import models as feedback_models
+from messaging import models as messaging_models
+from notify import models as notify_models
+from tickets import models as ticket_models
+from tickets.db import Base
+
+MODULES = (ticket_models, accounts_models, messaging_models, feedback_models, notify_models,
+           analytics_models, suggest_models)
+metadata = Base.metadata

@@ -1,0 +1,82 @@
+"""``/jawaban``: the published answers (search, category filter, pages), one answer, and
+an Atom feed. Only the public summary and the answer of a published, non-rahasia ticket
+are ever read here (``portal.services``)."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from flask import abort, current_app, request, url_for
+from werkzeug.wrappers import Response
+
+from analytics import places
+from portal.services import answer_categories, published_answer, published_answers
+from portal.site.web import bp, db, hotline, page
+from tickets import numbering
+from tickets.clock import utcnow
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+
+
+def _int(name: str, default: int | None, lo: int = 1, hi: int = 100_000) -> int | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/jawaban")
+def answers() -> tuple[str, int]:
+    q = (request.args.get("q") or "").strip()[:100]
+    category_id = _int("kategori", None)
+    page_no = _int("halaman", 1) or 1
+    items, more = published_answers(db(), text=q, category_id=category_id, page=page_no,
+                                    places=places.labels)
+    return page("jawaban.html", items=items, more=more, q=q, category_id=category_id,
+                categories=answer_categories(db()), page_no=page_no)
+
+
+@bp.get("/jawaban/<number>")
+def answer(number: str) -> tuple[str, int]:
+    found = published_answer(db(), number, places.labels) if numbering.is_valid(number) else None
+    if found is None:
+        abort(404)
+    return page("jawaban_satu.html", a=found)
+
+
+def _iso(at) -> str:  # type: ignore[no-untyped-def]
+    return at.isoformat(timespec="seconds") + "Z"
+
+
+@bp.get("/jawaban.atom")
+def feed() -> Response:
+    items, _ = published_answers(db(), per_page=FEED_SIZE, places=places.labels)
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(root, f"{{{ATOM}}}title").text = f"Jawaban pengaduan - {hotline()['agency']}"
+    ET.SubElement(root, f"{{{ATOM}}}id").text = url_for("public.feed", _external=True)
+    ET.SubElement(root, f"{{{ATOM}}}updated").text = _iso(
+        items[0].published_at if items else utcnow())
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self",
+                  href=url_for("public.feed", _external=True))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate",
+                  href=url_for("public.answers", _external=True))
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = hotline()["agency"]
+    for a in items:
+        link = url_for("public.answer", number=a.number, _external=True)
+        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = (
+            f"Tiket {a.number}" + (f" - {a.category}" if a.category else ""))
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(a.published_at)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = a.summary
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = (
+            f"Pengaduan: {a.summary}\n\nJawaban: {a.answer}")
+    body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode"
+                                                                   ).encode()
+    return current_app.response_class(body, mimetype="application/atom+xml")

@@ -1,0 +1,365 @@
+"""The supervisors' dashboard: the figures over a date range, by aggregate SQL.
+
+Every figure is a GROUP BY over the range's tickets (or, for "now" figures, over the
+open ones), so a year of a province's tickets is never loaded into Python. The
+definitions the report page shares (overdue) live in ``reporting.reports``; working
+days and hours in ``tickets.sla``.
+
+Definitions, for tickets received (created) in the range:
+- verified on time: the call centre's first decision (``verified_at``: forwarded or
+  rejected) at or before ``verify_due_at`` (3 working days); counted once decided or
+  once the deadline has passed undecided;
+- answered on time: ``answered_at`` at or before ``followup_due_at`` (5 working days after
+  forwarding); counted once answered or once the deadline has passed unanswered;
+- overdue now, backlog: open tickets as they stand now (the range does not apply);
+- medians: working hours from received to verified, received to forwarded, forwarded
+  to answered (stamped on the ticket by the lifecycle, ``tickets.sla``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from feedback.satisfaction import PokjaSatisfaction, satisfaction_by_pokja
+from reporting import rollup
+from reporting.reports import followup_overdue, verify_overdue
+from tickets.clock import to_local, utcnow
+from tickets.lifecycle import AT_DESK, AT_POKJA, SEEN_BY_POKJA, Principal
+from tickets.models import Category, Channel, DashboardDay, Pokja, Role, Status, Ticket
+from tickets.permissions import require_role
+from tickets.queue import _local_midnight_utc
+from tickets.sla import WorkCalendar, as_date, local_day_sql, working_days_age
+
+PRESETS = {
+    "30hari": "30 hari terakhir",
+    "bulan-ini": "Bulan ini",
+    "bulan-lalu": "Bulan lalu",
+    "tahun-ini": "Tahun ini",
+}
+AGE_BUCKETS = (("0-3 hari kerja", 0, 3), ("4-5 hari kerja", 4, 5),
+               ("6-10 hari kerja", 6, 10), ("> 10 hari kerja", 11, None))
+OPEN = AT_DESK | AT_POKJA
+NO_POKJA = "(belum ditentukan)"
+NO_CATEGORY = "(tanpa kategori)"
+WEEKLY_AFTER_DAYS = 62
+VIEWERS = (Role.SUPERVISOR, Role.ADMIN, Role.POKJA)
+
+
+def preset_range(name: str, today: date) -> tuple[date, date]:
+    """The dates (inclusive) of a preset, as of the office's ``today``."""
+    if name == "bulan-ini":
+        return today.replace(day=1), today
+    if name == "bulan-lalu":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if name == "tahun-ini":
+        return today.replace(month=1, day=1), today
+    return today - timedelta(days=29), today
+
+
+@dataclass(frozen=True)
+class Scope:
+    date_from: date
+    date_to: date
+    channel: Channel | None = None
+    category_id: int | None = None
+    pokja_id: int | None = None
+    # Further conditions on Ticket from the edges (analytics' kecamatan). The summary
+    # table does not know them: a scope with any is summed live from the tickets.
+    where: tuple[Any, ...] = ()
+
+
+@dataclass
+class PokjaSla:
+    pokja: str
+    verify_total: int = 0
+    verify_ok: int = 0
+    answer_total: int = 0
+    answer_ok: int = 0
+    verify_overdue_now: int = 0
+    followup_overdue_now: int = 0
+
+    @property
+    def verify_share(self) -> float | None:
+        return self.verify_ok / self.verify_total if self.verify_total else None
+
+    @property
+    def answer_share(self) -> float | None:
+        return self.answer_ok / self.answer_total if self.answer_total else None
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    weekly: bool
+    periods: list[date]
+    received: dict[Channel, list[int]]
+    total: int
+    by_category: list[tuple[str, int]]
+    sla: list[PokjaSla]
+    backlog_age: list[tuple[str, int]]
+    backlog_status: list[tuple[Status, int]]
+    medians: dict[str, float | None]
+    median_samples: dict[str, int] = field(default_factory=dict)
+    # The reporters' verdicts (feedback.satisfaction): ratings and reopenings in the range.
+    satisfaction: list[PokjaSatisfaction] = field(default_factory=list)
+
+    @property
+    def verify_overdue_now(self) -> int:
+        return sum(p.verify_overdue_now for p in self.sla)
+
+    @property
+    def followup_overdue_now(self) -> int:
+        return sum(p.followup_overdue_now for p in self.sla)
+
+
+def effective_scope(user: Principal, scope: Scope) -> Scope:
+    """A pokja user's figures are its own pokja's, whatever the request asked for."""
+    require_role(user, *VIEWERS)
+    if user.role is Role.POKJA:
+        return replace(scope, pokja_id=user.pokja_id if user.pokja_id is not None else -1)
+    return scope
+
+
+def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if scope.channel is not None:
+        conds.append(Ticket.channel == scope.channel)
+    if scope.category_id is not None:
+        conds.append(Ticket.category_id == scope.category_id)
+    if scope.pokja_id is not None:
+        conds.append(Ticket.pokja_id == scope.pokja_id)
+    if user.role is Role.POKJA:
+        # What a pokja may see at all (tickets.permissions.can_view).
+        conds.append(Ticket.status.in_(SEEN_BY_POKJA))
+    conds.extend(scope.where)
+    return conds
+
+
+def range_condition(scope: Scope, tz: str) -> ColumnElement[bool]:
+    """Received in the range: local midnight of ``date_from`` up to that after ``date_to``."""
+    return and_(Ticket.created_at >= _local_midnight_utc(scope.date_from, tz),
+                Ticket.created_at < _local_midnight_utc(scope.date_to + timedelta(days=1), tz))
+
+
+def _names(session: Session) -> tuple[dict[int | None, str], dict[int | None, str]]:
+    pokjas: dict[int | None, str] = {None: NO_POKJA}
+    pokjas.update(session.execute(select(Pokja.id, Pokja.name)).all())
+    categories: dict[int | None, str] = {None: NO_CATEGORY}
+    categories.update(session.execute(select(Category.id, Category.name)).all())
+    return pokjas, categories
+
+
+# PostgreSQL settings for the dashboard's statements (restored after them, so the rest
+# of the request's transaction runs as configured):
+# - work_mem: the medians sort every span in the range; the default 4 MB spills a
+#   year's ~300,000 spans to an on-disk merge sort; two years' fit in 64 MB (per sort);
+# - plan_cache_mode: psycopg prepares a statement run five times and PostgreSQL then
+#   reuses a generic plan, blind to the range: after a few 30-day views a year's view
+#   walked 300,000 index entries by date instead of the few open tickets by status.
+PG_SETTINGS = {"work_mem": "64MB", "plan_cache_mode": "force_custom_plan"}
+
+
+@contextmanager
+def _pg_settings(session: Session, dialect: str) -> Iterator[None]:
+    if dialect != "postgresql":
+        yield
+        return
+    previous = {name: session.scalar(select(func.current_setting(name)))
+                for name in PG_SETTINGS}
+    for name, value in PG_SETTINGS.items():
+        session.execute(select(func.set_config(name, value, True)))
+    yield
+    # Not in a finally: after a failed statement the transaction is aborted (a rollback
+    # ends ``set_config(..., true)`` anyway) and a restoring statement would mask the error.
+    for name, old in previous.items():
+        session.execute(select(func.set_config(name, old, True)))
+
+
+def build(session: Session, user: Principal, scope: Scope, *, tz: str,
+          now: datetime | None = None) -> Dashboard:
+    """The dashboard's figures for ``scope`` as ``user`` may see them."""
+    scope = effective_scope(user, scope)
+    with _pg_settings(session, session.get_bind().dialect.name):
+        return _build(session, user, scope, tz=tz, now=now)
+
+
+def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
+           now: datetime | None) -> Dashboard:
+    now = now or utcnow()
+    today = to_local(now, tz).date()
+    dialect = session.get_bind().dialect.name
+    conds = filters_for(user, scope)
+    in_range = [range_condition(scope, tz), *conds]
+    pokja_names, category_names = _names(session)
+
+    if scope.where:
+        # The same rows as the summary's, from the range's tickets that match: exact,
+        # and quick for a month (docs/dashboard.md: a year takes seconds).
+        src: Any = rollup.summary_select(dialect, tz, *in_range).subquery()
+        summary = []
+    else:
+        rollup.refresh(session, scope.date_from, scope.date_to, tz=tz)
+        src = DashboardDay.__table__
+        summary = [src.c.day >= scope.date_from, src.c.day <= scope.date_to,
+                   *summary_filters(user, scope)]
+    D = src.c  # noqa: N806
+
+    weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
+    periods = _periods(scope, weekly)
+    index = {p: i for i, p in enumerate(periods)}
+    received: dict[Channel, list[int]] = {c: [0] * len(periods) for c in Channel}
+    for raw_day, channel, n in session.execute(
+            select(D.day, D.channel, func.sum(D.received))
+            .where(*summary).group_by(D.day, D.channel)):
+        d = as_date(raw_day)
+        period = d - timedelta(days=d.weekday()) if weekly else d
+        if period in index:
+            received[Channel(channel)][index[period]] += int(n)
+
+    by_category = [(category_names.get(cid, NO_CATEGORY), int(n)) for cid, n in session.execute(
+        select(D.category_id, func.sum(D.received)).where(*summary)
+        .group_by(D.category_id))]
+    by_category.sort(key=lambda row: (-row[1], row[0]))
+
+    sla_rows = _sla(session, D, summary, in_range, conds, now, pokja_names)
+    backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
+    medians, samples = _medians(session, D, summary, dialect)
+    # Per pokja and range only: ratings and reopenings carry no channel or category.
+    satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
+                    if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
+    return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
+                     by_category, sla_rows, backlog_age, backlog_status, medians, samples,
+                     satisfaction)
+
+
+def summary_filters(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
+    """:func:`filters_for`, on the summary table."""
+    D = DashboardDay  # noqa: N806
+    conds: list[ColumnElement[bool]] = []
+    if scope.channel is not None:
+        conds.append(D.channel == scope.channel.value)
+    if scope.category_id is not None:
+        conds.append(D.category_id == scope.category_id)
+    if scope.pokja_id is not None:
+        conds.append(D.pokja_id == scope.pokja_id)
+    if user.role is Role.POKJA:
+        conds.append(D.status.in_([s.value for s in SEEN_BY_POKJA]))
+    return conds
+
+
+def _periods(scope: Scope, weekly: bool) -> list[date]:
+    start = scope.date_from
+    if weekly:
+        start -= timedelta(days=start.weekday())
+    step = timedelta(days=7 if weekly else 1)
+    out = []
+    while start <= scope.date_to:
+        out.append(start)
+        start += step
+    return out
+
+
+def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
+         in_range: list[ColumnElement[bool]], conds: list[ColumnElement[bool]],
+         now: datetime, names: dict[int | None, str]) -> list[PokjaSla]:
+    rows: dict[int | None, PokjaSla] = {}
+
+    def row(pid: int | None) -> PokjaSla:
+        return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
+
+    for pid, verified, verified_ok, answered, answered_ok in session.execute(
+            select(D.pokja_id, func.sum(D.verified), func.sum(D.verified_ok),
+                   func.sum(D.answered), func.sum(D.answered_ok))
+            .where(*summary).group_by(D.pokja_id)):
+        r = row(pid)
+        r.verify_total, r.verify_ok = int(verified or 0), int(verified_ok or 0)
+        r.answer_total, r.answer_ok = int(answered or 0), int(answered_ok or 0)
+    # Counted too once their deadline has passed, which the summary cannot know: the
+    # range's tickets still undecided, or forwarded and unanswered (all of them open).
+    Cond = tuple[ColumnElement[bool], ...]  # noqa: N806
+    undecided: Cond = (Ticket.status.in_(AT_DESK), Ticket.verified_at.is_(None),
+                       Ticket.verify_due_at < now)
+    unanswered: Cond = (Ticket.status.in_(AT_POKJA), Ticket.forwarded_at.is_not(None),
+                        Ticket.answered_at.is_(None), Ticket.followup_due_at < now)
+    checks: list[tuple[Cond, str]] = [
+        (undecided, "verify_total"), (unanswered, "answer_total"),
+        (verify_overdue(now), "verify_overdue_now"),
+        (followup_overdue(now), "followup_overdue_now")]
+    for cond, attr in checks[:2]:
+        for pid, n in session.execute(select(Ticket.pokja_id, func.count())
+                                      .where(*cond, *in_range).group_by(Ticket.pokja_id)):
+            r = row(pid)
+            setattr(r, attr, getattr(r, attr) + n)
+    for cond, attr in checks[2:]:
+        for pid, n in session.execute(
+                select(Ticket.pokja_id, func.count()).where(*cond, *conds)
+                .group_by(Ticket.pokja_id)):
+            setattr(row(pid), attr, n)
+    return sorted(rows.values(), key=lambda r: (r.pokja == NO_POKJA, r.pokja))
+
+
+def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialect: str,
+             today: date) -> tuple[list[tuple[str, int]], list[tuple[Status, int]]]:
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    by_day: dict[date, int] = defaultdict(int)
+    by_status: dict[Status, int] = defaultdict(int)
+    for status, raw_day, n in session.execute(
+            select(Ticket.status, day, func.count()).where(Ticket.status.in_(OPEN), *conds)
+            .group_by(Ticket.status, day)):
+        by_day[as_date(raw_day)] += n
+        by_status[Status(status)] += n
+    ages = [0] * len(AGE_BUCKETS)
+    if by_day:
+        calendar = WorkCalendar(min(min(by_day), today), max(max(by_day), today))
+        for d, n in by_day.items():
+            age = working_days_age(d, today, calendar)
+            for i, (_, low, high) in enumerate(AGE_BUCKETS):
+                if age >= low and (high is None or age <= high):
+                    ages[i] += n
+                    break
+            else:
+                ages[0] += n  # received "after" today's local date: a clock skew, age 0
+    return ([(label, ages[i]) for i, (label, _, _) in enumerate(AGE_BUCKETS)],
+            [(s, by_status.get(s, 0)) for s in Status if s in OPEN])
+
+
+MEASURES = ("verify", "forward", "answer")
+
+
+def _medians(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
+             dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
+    """Median working hours per measure over every ticket's span in the summary (the
+    lifecycle stamps them: ``tickets.sla.work_seconds``). PostgreSQL unnests the
+    arrays into percentile_cont (the mean of the middle two, as ``statistics.median``),
+    sorting in memory (:data:`PG_SETTINGS`); SQLite reads the lists."""
+    medians: dict[str, float | None] = {}
+    samples: dict[str, int] = {}
+    found: dict[str, tuple[float | None, int]] = {}
+    if dialect == "postgresql":
+        for m in MEASURES:
+            spans_q = select(func.unnest(D[f"{m}_spans"]).label("v")).where(*summary).subquery()
+            med, n = session.execute(
+                select(func.percentile_cont(0.5).within_group(spans_q.c.v),
+                       func.count(spans_q.c.v))).one()
+            found[m] = (med, n)
+    else:
+        for m in MEASURES:
+            spans = sorted(v for lists in session.scalars(select(D[f"{m}_spans"])
+                                                          .where(*summary))
+                           for v in lists or ())
+            found[m] = (statistics.median(spans) if spans else None, len(spans))
+    for m, (med, n) in found.items():
+        medians[m] = None if med is None else round(float(med) / 3600, 1)
+        samples[m] = int(n or 0)
+    return medians, samples

@@ -1,0 +1,165 @@
+"""The dashboard's summary table: the range figures without reading a year of tickets.
+
+``dashboard_days`` holds, per local day, channel, category, pokja and status, what the
+dashboard sums (received, verified and answered with and without delay) and each
+ticket's working-time spans (so medians stay exact). It is never edited by hand:
+
+- every flush that adds or changes a ticket marks the UTC date the ticket was received
+  on (``dashboard_dirty``; :func:`track` subscribes :func:`mark_dirty` on the session
+  factory in the composition root), in the same transaction as the change;
+- the dashboard first :func:`refresh` es the days in its range that are marked: their
+  rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and exactly
+  the marks it read are removed (a change committed meanwhile keeps its own mark).
+
+Refreshes are serialised on PostgreSQL by a transaction-scoped advisory lock; SQLite
+serialises writers anyway. What depends on the clock (a deadline that has passed
+since) is not in the summary: ``reporting.dashboard`` reads it live from the open tickets.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+
+from tickets.models import DashboardDay, DashboardDirty, Ticket
+from tickets.sla import local_day_sql, offset_seconds
+
+LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
+
+
+def mark_dirty(session: Session, _context: object, _instances: object) -> None:
+    """before_flush: mark the received dates of the tickets this flush writes."""
+    days: set[date] = set()
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, Ticket):
+            continue
+        if obj.created_at is not None:
+            days.add(obj.created_at.date())
+        # A received time moved (only tests and imports do that): its old day too.
+        for old in inspect(obj).attrs.created_at.history.deleted or ():
+            if isinstance(old, datetime):
+                days.add(old.date())
+    for day in days:
+        session.add(DashboardDirty(day=day))
+
+
+def track(maker: sessionmaker[Session]) -> None:
+    from sqlalchemy import event
+
+    event.listen(maker, "before_flush", mark_dirty)
+
+
+def _local_days(utc_day: date, tz: str) -> set[date]:
+    offset = timedelta(seconds=offset_seconds(tz))
+    start = datetime.combine(utc_day, time(0, 0))
+    return {(start + offset).date(), (start + timedelta(days=1, microseconds=-1)
+                                      + offset).date()}
+
+
+def _spans(column: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        return func.array_remove(func.array_agg(column), None)
+    return func.json_group_array(column).filter(column.is_not(None))
+
+
+def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+COLUMNS = ("day", "channel", "category_id", "pokja_id", "status", "received", "verified",
+           "verified_ok", "answered", "answered_ok", "verify_spans", "forward_spans",
+           "answer_spans")
+
+
+def summary_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The summary's rows (``COLUMNS``) of the tickets ``where`` selects, grouped as
+    ``dashboard_days`` is: what :func:`refresh` stores, and what the dashboard reads live
+    when a filter the summary does not know (a kecamatan) applies."""
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
+                    Ticket.answered_at.is_not(None))
+    columns = (
+        day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status,
+        func.count(), _count_if(Ticket.verified_at.is_not(None)),
+        _count_if(Ticket.verified_at <= Ticket.verify_due_at), _count_if(answered),
+        _count_if(and_(answered, Ticket.answered_at <= Ticket.followup_due_at)),
+        _spans(Ticket.verify_work_seconds, dialect),
+        _spans(Ticket.forward_work_seconds, dialect),
+        _spans(Ticket.answer_work_seconds, dialect))
+    return (select(*[type_coerce(c, DashboardDay.__table__.c[name].type).label(name)
+                     for c, name in zip(columns, COLUMNS, strict=True)])
+            .where(*where)
+            .group_by(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status))
+
+
+def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
+    """Rebuild the summary of the marked days between ``first`` and ``last`` (local
+    dates); the number of local days rebuilt."""
+    dialect = session.get_bind().dialect.name
+    window = (DashboardDirty.day >= first - timedelta(days=1),
+              DashboardDirty.day <= last + timedelta(days=1))
+    if session.scalar(select(DashboardDirty.id).where(*window).limit(1)) is None:
+        return 0
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    marks = session.execute(select(DashboardDirty.id, DashboardDirty.day).where(*window)).all()
+    if not marks:
+        return 0  # another refresh did it while this one waited for the lock
+    days: set[date] = set()
+    for _, utc_day in marks:
+        days |= _local_days(utc_day, tz)
+    ordered = sorted(days)
+    session.execute(delete(DashboardDay).where(DashboardDay.day.in_(ordered)))
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    offset = timedelta(seconds=offset_seconds(tz))
+    lower = datetime.combine(ordered[0], time(0, 0)) - offset
+    upper = datetime.combine(ordered[-1] + timedelta(days=1), time(0, 0)) - offset
+    source = summary_select(
+        dialect, tz, Ticket.created_at >= lower, Ticket.created_at < upper,
+        day.in_([d if dialect == "postgresql" else d.isoformat() for d in ordered]))
+    session.execute(insert(DashboardDay).from_select(list(COLUMNS), source))
+    session.execute(delete(DashboardDirty).where(
+        DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))
+    session.flush()
+    return len(ordered)
+
+
+def refresh_marked(session: Session, *, tz: str) -> int:
+    """Rebuild every marked day, whatever its date (the hourly beat task: days nobody
+    views do not collect marks, and the first view after a quiet spell is quick)."""
+    first, last = session.execute(select(func.min(DashboardDirty.day),
+                                         func.max(DashboardDirty.day))).one()
+    if first is None or last is None:
+        return 0
+    return refresh(session, first, last, tz=tz)
+
+
+def refresh_all(session: Session, *, tz: str) -> int:
+    """Mark and rebuild every day (after a bulk import that bypassed the ORM)."""
+    bounds = session.execute(select(func.min(Ticket.created_at),
+                                    func.max(Ticket.created_at))).one()
+    if bounds[0] is None:
+        return 0
+    day = bounds[0].date()
+    while day <= bounds[1].date():
+        session.add(DashboardDirty(day=day))
+        day += timedelta(days=1)
+    session.flush()
+    offset = timedelta(seconds=offset_seconds(tz))
+    return refresh(session, (bounds[0] + offset).date(), (bounds[1] + offset).date(), tz=tz)
+

@@ -1,0 +1,32 @@
+"""Scheduled work for the dashboard and the exports: the monthly report e-mailed to
+supervisors (``reporting.mailing``) and the dashboard's summary kept current
+(``reporting.rollup``)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from jobs import HotlineTask
+from tickets.reference import hotline_settings
+
+
+@shared_task(bind=True, base=HotlineTask, name="reporting.monthly_report")
+def monthly_report(self: HotlineTask) -> int:
+    """Hourly; writes last month's report into the outbox once, from the first working
+    day of the month on (exactly once per supervisor and month: the outbox key)."""
+    from reporting.mailing import send_monthly_report
+
+    settings = self.runtime.settings
+    with self.transaction() as session:
+        agency = hotline_settings(session, settings.hotline_defaults()).get("agency_name")
+        return send_monthly_report(session, tz=settings.timezone,
+                                   agency=agency or "Layanan Pengaduan Masyarakat")
+
+
+@shared_task(bind=True, base=HotlineTask, name="reporting.dashboard_refresh")
+def dashboard_refresh(self: HotlineTask) -> int:
+    """Hourly; rebuilds the summary of every day whose tickets changed since."""
+    from reporting.rollup import refresh_marked
+
+    with self.transaction() as session:
+        return refresh_marked(session, tz=self.runtime.settings.timezone)

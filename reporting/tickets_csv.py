@@ -1,0 +1,58 @@
+"""The queue as CSV, with the queue's own filters and permissions (``tickets.queue``).
+
+Every page of the listing is walked by its keyset cursor, so the export is exactly what
+the console shows page after page; a pokja gets its own inbox, without the reporter of
+an anonim ticket (``tickets.permissions.can_see_reporter``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from reporting.sheets import Cell, csv_bytes
+from tickets.clock import to_local
+from tickets.lifecycle import Principal
+from tickets.models import Classification, Status, Ticket
+from tickets.names import CHANNEL_LABELS, CLASSIFICATION_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from tickets.permissions import can_see_reporter
+from tickets.queue import Filters, list_tickets
+
+HEADER = ("Nomor tiket", "Diterima", "Status", "Saluran", "Kategori", "Pokja", "Prioritas",
+          "Batas verifikasi", "Batas tindak lanjut", "Anonim", "Rahasia", "Nama pelapor",
+          "Telepon pelapor", "Lokasi", "Klasifikasi", "Judul", "ID pelacakan LAPOR!",
+          "Uraian")
+PAGE = 500
+
+
+def _when(value: object, tz: str) -> str:
+    return to_local(value, tz).strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else ""
+
+
+def _row(user: Principal, t: Ticket, tz: str) -> tuple[Cell, ...]:
+    shows = can_see_reporter(user, t)
+    return (t.number, _when(t.created_at, tz), STATUS_LABELS[Status(t.status)],
+            CHANNEL_LABELS[t.channel], t.category.name if t.category else "",
+            t.pokja.name if t.pokja else "", PRIORITY_LABELS.get(t.priority, ""),
+            _when(t.verify_due_at, tz), _when(t.followup_due_at, tz),
+            "Ya" if t.anonim else "Tidak", "Ya" if t.rahasia else "Tidak",
+            (t.reporter_name or "") if shows else "", (t.reporter_phone or "") if shows else "",
+            t.location or "", CLASSIFICATION_LABELS[Classification(t.classification)],
+            t.title or "", t.lapor_tracking_id or "", t.description or "")
+
+
+def rows(session: Session, user: Principal, f: Filters, *, tz: str) -> Iterator[tuple[Cell, ...]]:
+    after: str | None = None
+    while True:
+        page = list_tickets(session, user, f, tz=tz, after=after, limit=PAGE)
+        for ticket in page.tickets:
+            yield _row(user, ticket, tz)
+        if page.next_cursor is None:
+            return
+        after = page.next_cursor
+
+
+def tickets_csv(session: Session, user: Principal, f: Filters, *, tz: str) -> bytes:
+    return csv_bytes(HEADER, rows(session, user, f, tz=tz))
