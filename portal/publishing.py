@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tickets import concurrency
-from tickets.clock import utcnow
+from tickets.clock import iso_utc, utcnow
 from tickets.errors import InvalidInput, PermissionDenied
 from tickets.lifecycle import WITH_ANSWER, Actor, Principal, record_event
 from tickets.models import Ticket
@@ -44,8 +44,7 @@ def public_fields(ticket: Ticket) -> dict[str, object]:
     return {
         "published": is_public(ticket),
         "public_summary": ticket.public_summary,
-        "published_at": ticket.published_at.isoformat(timespec="seconds") + "Z"
-        if ticket.published_at else None,
+        "published_at": iso_utc(ticket.published_at),
         "address": ticket.address,
     }
 
