@@ -16,14 +16,13 @@ from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Role
 from tickets.permissions import DESK_ROLES
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 
 MAX_EXPORT_DAYS = 366
 
 
 def _agency() -> str:
-    name = hotline_settings(db(), cfg().hotline_defaults).get("agency_name")
-    return name or "Layanan Pengaduan Masyarakat"
+    return agency_name(hotline_settings(db(), cfg().hotline_defaults))
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:

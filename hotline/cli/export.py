@@ -28,10 +28,9 @@ class CommandLine:
 
 
 def _agency(session) -> str:  # type: ignore[no-untyped-def]
-    from tickets.reference import hotline_settings
+    from tickets.reference import agency_name, hotline_settings
 
-    name = hotline_settings(session, app_runtime().settings.hotline_defaults()).get("agency_name")
-    return name or "Layanan Pengaduan Masyarakat"
+    return agency_name(hotline_settings(session, app_runtime().settings.hotline_defaults()))
 
 
 def _write(out: Path, data: bytes, what: str) -> None:
