@@ -8,7 +8,7 @@ from datetime import date
 from flask import render_template, request
 from sqlalchemy import select
 
-from agents import charts, insights
+from agents import charts, forms, insights
 from agents.web import bp, cfg, db, roles, user
 from reporting import dashboard
 from tickets.clock import to_local, utcnow
@@ -19,16 +19,6 @@ from tickets.names import CHANNEL_LABELS, STATUS_LABELS
 MEASURE_LABELS = {"verify": "Diterima → diverifikasi", "forward": "Diterima → diteruskan",
                   "answer": "Diteruskan → dijawab"}
 MAX_DAYS = 731
-
-
-def _date(args: Mapping[str, str], name: str) -> date | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(name, "Tanggal harus berformat TTTT-BB-HH.") from None
 
 
 def _int(args: Mapping[str, str], name: str) -> int | None:
@@ -46,19 +36,14 @@ def scope_from(args: Mapping[str, str], today: date) -> dashboard.Scope:
     if preset not in dashboard.PRESETS:
         raise InvalidInput("preset", "Rentang waktu tidak dikenal.")
     start, end = dashboard.preset_range(preset, today)
-    given_from, given_to = _date(args, "date_from"), _date(args, "date_to")
+    given_from = forms.parse_date(args.get("date_from"), "date_from")
+    given_to = forms.parse_date(args.get("date_to"), "date_to")
     if given_from or given_to:
         start, end = given_from or start, given_to or end
-    if end < start:
-        raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+    forms.check_range(start, end)
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("date_from", "Rentang waktu paling panjang dua tahun.")
-    raw_channel = (args.get("channel") or "").strip()
-    try:
-        channel = Channel(raw_channel) if raw_channel else None
-    except ValueError:
-        raise InvalidInput("channel", "Saluran tidak dikenal.") from None
-    return dashboard.Scope(start, end, channel, _int(args, "category_id"),
+    return dashboard.Scope(start, end, forms.channel(args), _int(args, "category_id"),
                            _int(args, "pokja_id"), where=insights.kecamatan_conditions(args))
 
 

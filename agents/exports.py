@@ -16,14 +16,13 @@ from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Role
 from tickets.permissions import DESK_ROLES
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 
 MAX_EXPORT_DAYS = 366
 
 
 def _agency() -> str:
-    name = hotline_settings(db(), cfg().hotline_defaults).get("agency_name")
-    return name or "Layanan Pengaduan Masyarakat"
+    return agency_name(hotline_settings(db(), cfg().hotline_defaults))
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
@@ -69,10 +68,9 @@ def queue_csv() -> Response | tuple[str, int]:
 
 def _range() -> tuple[date, date]:
     today = to_local(utcnow(), cfg().timezone).date()
-    start = forms._date(request.args, "date_from") or today.replace(day=1)
-    end = forms._date(request.args, "date_to") or today
-    if end < start:
-        raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+    start = forms.parse_date(request.args.get("date_from"), "date_from") or today.replace(day=1)
+    end = forms.parse_date(request.args.get("date_to"), "date_to") or today
+    forms.check_range(start, end)
     if end - start > timedelta(days=MAX_EXPORT_DAYS):
         raise InvalidInput("date_from", "Rentang ekspor paling panjang satu tahun.")
     return start, end

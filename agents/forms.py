@@ -33,17 +33,25 @@ def checkbox(form: Form, name: str) -> bool:
     return form.get(name) in ("1", "on", "true", "y")
 
 
-def _date(form: Form, name: str) -> date | None:
-    raw = (form.get(name) or "").strip()
+def parse_date(raw: str | None, field: str) -> date | None:
+    """A ``YYYY-MM-DD`` date (what a date input sends), None when empty: every date a
+    console form, the dashboard, an export link or the CLI is given is read here."""
+    raw = (raw or "").strip()
     if not raw:
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(name, "Tanggal harus berformat TTTT-BB-HH.") from None
+        raise InvalidInput(field, "Tanggal harus berformat TTTT-BB-HH.") from None
 
 
-def _channel(args: Form) -> Channel | None:
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse a range that ends before it starts (an open end is no range to check)."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+
+
+def channel(args: Form) -> Channel | None:
     raw = (args.get("channel") or "").strip()
     try:
         return Channel(raw) if raw else None
@@ -66,13 +74,12 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
         statuses=statuses,
         category_id=optional_int(args, "category_id"),
         pokja_id=optional_int(args, "pokja_id"),
-        date_from=_date(args, "date_from"),
-        date_to=_date(args, "date_to"),
+        date_from=parse_date(args.get("date_from"), "date_from"),
+        date_to=parse_date(args.get("date_to"), "date_to"),
         text=(args.get("q") or "").strip()[:100],
-        channel=_channel(args),
+        channel=channel(args),
     )
-    if f.date_from and f.date_to and f.date_to < f.date_from:
-        raise InvalidInput("date_to", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+    check_range(f.date_from, f.date_to)
     return f
 
 

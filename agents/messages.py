@@ -13,14 +13,14 @@ from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, user
 from media.attachments import stored_path, stored_type
-from messaging.models import Attachment, AttachmentKind, AttachmentStatus
+from media.transcripts import shown_words
+from messaging.models import AttachmentKind, AttachmentStatus
 from messaging.serialize import attachments_of, messages_of
 from tickets.errors import PermissionDenied
 from tickets.models import Ticket
 from tickets.permissions import can_see_reporter, viewable_ticket
 
 ROLE_LABELS = {"content": "Isi pengaduan", "reply": "Jawaban atas permintaan informasi"}
-LOW_CONFIDENCE = 0.6
 
 
 @dataclass
@@ -42,17 +42,6 @@ class ShownMessage:
     attachments: list[ShownAttachment]
 
 
-def _words(attachment: Attachment) -> list[dict[str, Any]]:
-    words = []
-    for w in attachment.transcript_words or []:
-        try:
-            words.append({"word": str(w.get("word", "")), "start": float(w.get("start", 0.0)),
-                          "low": float(w.get("confidence", 1.0)) < LOW_CONFIDENCE})
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return words
-
-
 def thread(session: Session, ticket: Ticket) -> list[ShownMessage]:
     """What the reporter wrote about ``ticket``, in order, with the attachments."""
     shown = []
@@ -60,7 +49,8 @@ def thread(session: Session, ticket: Ticket) -> list[ShownMessage]:
         shown.append(ShownMessage(
             message.received_at, ROLE_LABELS.get(message.role, message.role), message.body,
             [ShownAttachment(a.id, a.kind.value, a.status is AttachmentStatus.STORED,
-                             a.transcript, a.transcript_status, a.error, _words(a))
+                             a.transcript, a.transcript_status, a.error,
+                             shown_words(a.transcript_words))
              for a in message.attachments if a.ticket_id == ticket.id]))
     return shown
 

@@ -8,14 +8,15 @@ from werkzeug.wrappers import Response
 from agents import outbox_rows
 from agents.auth import safe_next
 from agents.web import bp, db, roles, user
-from notify import outbox
+from notify import outbox, services
 from notify.models import OutboxStatus
+from notify.names import CHANNEL_LABELS, STATUS_LABELS
 from tickets.errors import IllegalTransition, InvalidInput
 from tickets.models import Role
 
 
 @bp.get("/pesan")
-@roles(*outbox_rows.OUTBOX_ROLES)
+@roles(*services.OUTBOX_ROLES)
 def outbox_page() -> tuple[str, int]:
     errors: dict[str, str] = {}
     args = request.args
@@ -28,9 +29,9 @@ def outbox_page() -> tuple[str, int]:
     kept = {k: v for k, v in args.items() if k in ("status", "channel") and v}
     return render_template(
         "agents/outbox.html", page=page, errors=errors, args=kept,
-        held=outbox_rows.held_reasons(db(), user()), statuses=list(OutboxStatus),
-        status_labels=outbox_rows.STATUS_LABELS, channels=outbox.CHANNELS,
-        channel_labels=outbox_rows.CHANNEL_LABELS, can_open_tickets=user().role is not Role.ADMIN,
+        held=services.held_reasons(db(), user()), statuses=list(OutboxStatus),
+        status_labels=STATUS_LABELS, channels=outbox.CHANNELS,
+        channel_labels=CHANNEL_LABELS, can_open_tickets=user().role is not Role.ADMIN,
     ), 422 if errors else 200
 
 
@@ -38,7 +39,7 @@ def outbox_page() -> tuple[str, int]:
 def retry_message(outbox_id: int) -> Response:
     back = safe_next(request.form.get("next")) or url_for("agents.outbox_page")
     try:
-        outbox_rows.retry(db(), user(), outbox_id)
+        services.retry(db(), user(), outbox_id)
     except IllegalTransition as exc:
         db().rollback()
         flash(exc.message, "error")

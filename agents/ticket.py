@@ -16,6 +16,7 @@ from analytics.suggestions import Suggestion, for_display
 from feedback import display
 from media import reopening_notes
 from media.recordings import recording_path, retry_download, stored_format
+from media.transcripts import shown_words
 from portal import publishing
 from reporting.lapor_fields import LaporFields, save_lapor_fields
 from tickets import followup, workflow
@@ -30,22 +31,6 @@ from tickets.permissions import (
     sees_status_note,
     viewable_ticket,
 )
-
-LOW_CONFIDENCE = 0.6
-
-
-def _words(ticket: Ticket) -> list[dict[str, Any]]:
-    transcript = ticket.transcript
-    if transcript is None:
-        return []
-    words = []
-    for w in transcript.words or []:
-        try:
-            words.append({"word": str(w.get("word", "")), "start": float(w.get("start", 0.0)),
-                          "low": float(w.get("confidence", 1.0)) < LOW_CONFIDENCE})
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return words
 
 
 def _preselect(ticket: Ticket, suggestion: Suggestion | None) -> dict[str, Any]:
@@ -90,7 +75,8 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         messages=outbox_rows.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
-        **insights.ticket_context(agent, ticket, _words(ticket) if shows_reporter else []),
+        **insights.ticket_context(agent, ticket, shown_words(ticket.transcript.words)
+                                  if shows_reporter and ticket.transcript else []),
     ), 409 if conflict else 422 if errors else 200
 
 

@@ -25,8 +25,8 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
 from accounts.models import User
-from agents import outbox_rows
 from agents.config import AgentsConfig
+from notify import services as notify_services
 from tickets import sla
 from tickets.clock import to_local, utcnow
 from tickets.errors import NotFound, PermissionDenied
@@ -127,7 +127,7 @@ def _labels() -> dict[str, Any]:
 def _failed_messages() -> int | None:
     # Called by the nav only, so pages without a signed-in user never query.
     agent = g.get("agent_user")
-    return outbox_rows.failed_count(db(), agent) if agent is not None else None
+    return notify_services.failed_count(db(), agent) if agent is not None else None
 
 
 def _error(status: int, message: str) -> tuple[str, int]:

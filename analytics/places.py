@@ -26,7 +26,7 @@ from tickets.clock import utcnow
 from tickets.errors import IllegalTransition, InvalidInput
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event
 from tickets.models import Role, Ticket
-from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.permissions import desk_ticket, require_role
 
 KEC_CUES = frozenset({"kecamatan", "kec", "distrik"})
 DESA_CUES = frozenset({"desa", "kelurahan", "kel", "kampung", "dusun", "lingkungan", "dsn"})
@@ -259,9 +259,7 @@ def labels(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
 def set_location(session: Session, user: Principal, number: str, kecamatan_id: int | None,
                  desa_id: int | None, *, version: int | None, tz: str) -> Ticket:
     """The operator corrects (or clears) the place; the location text follows it."""
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     if ticket.status not in EDITABLE_AT_DESK:
         raise IllegalTransition(f"Lokasi tiket {ticket.number} tidak dapat diubah lagi.")
     desa = session.get(Place, desa_id) if desa_id else None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from feedback.models import FeedbackChannel, Reopening
 from feedback.replies import is_escalated, rating_of, reopenings
+from tickets.clock import iso_utc
 from tickets.lifecycle import Principal
 from tickets.models import Recording, RecordingStatus, Ticket, TranscriptionStatus
 from tickets.permissions import can_see_reporter
@@ -71,10 +72,6 @@ def for_ticket(session: Session, user: Principal, ticket: Ticket) -> FeedbackVie
         escalated=is_escalated(session, ticket))
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
-
-
 def feedback_dict(session: Session, ticket: Ticket) -> dict[str, Any]:
     """The keys ``hotline tickets show --json`` adds: the rating and the reopenings, each
     with its explanation (typed or recorded) and the recording's transcript."""
@@ -82,10 +79,10 @@ def feedback_dict(session: Session, ticket: Ticket) -> dict[str, Any]:
     return {
         "rating": None if rating is None else {
             "value": rating.rating, "channel": rating.channel.value,
-            "fixed_at": _iso(rating.confirmed_at), "rated_at": _iso(rating.rated_at)},
+            "fixed_at": iso_utc(rating.confirmed_at), "rated_at": iso_utc(rating.rated_at)},
         "escalated": is_escalated(session, ticket),
         "reopenings": [{
-            "seq": r.seq, "at": _iso(r.at), "channel": r.channel.value,
+            "seq": r.seq, "at": iso_utc(r.at), "channel": r.channel.value,
             "escalated": r.escalated, "note": r.note,
             "recording": None if r.recording is None else {
                 "sid": r.recording.recording_sid, "status": r.recording.status.value,

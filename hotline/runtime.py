@@ -26,7 +26,7 @@ from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
 from reporting import rollup
 from tickets import db, events
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 
 
 @dataclass
@@ -102,7 +102,7 @@ def analytics_listener(settings: Settings) -> Listener:
     policy = notify_policy(settings)
 
     def agency(session: Session) -> str:
-        return hotline_settings(session, policy.hotline_defaults).get("agency_name") or ""
+        return agency_name(hotline_settings(session, policy.hotline_defaults))
 
     return Listener(policy.console_url, agency)
 

@@ -20,7 +20,7 @@ from tickets import services
 from tickets.clock import utcnow
 from tickets.errors import NotFound
 from tickets.models import Status, Ticket
-from tickets.reference import hotline_settings, ivr_categories
+from tickets.reference import agency_name, hotline_settings, ivr_categories
 from tickets.sla import TZ_NAMES, OfficeHours
 
 MAX_ATTEMPTS = 3
@@ -118,7 +118,7 @@ def voice() -> Response:
     choice) and at the latest from the call-status callback when it ends."""
     call_sid()
     resp = VoiceResponse()
-    _speaker().say(resp, "greeting", agency=_settings()["agency_name"])
+    _speaker().say(resp, "greeting", agency=agency_name(_settings()))
     return _twiml(_ask(resp, "main", 0, None))
 
 

@@ -21,7 +21,7 @@ from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
 from tickets.lifecycle import SYSTEM, Actor, Principal, record_event, transition
 from tickets.models import Recording, RecordingStatus, Status, TranscriptionStatus
-from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.permissions import desk_ticket
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,7 @@ def retry_download(session: Session, user: Principal, number: str, recording_id:
                    version: int, tz: str) -> Recording:
     """An operator fetches a recording again after its download failed for good (a long
     outage at Twilio or here): it is pending again and queued once this commits."""
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     recording = next((r for r in ticket.recordings if r.id == recording_id), None)
     if recording is None or recording.status is not RecordingStatus.FAILED:
         raise IllegalTransition("Hanya rekaman yang gagal diunduh yang dapat diunduh ulang.")

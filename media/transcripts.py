@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +18,25 @@ from tickets.models import (
     Transcript,
     TranscriptionStatus,
 )
+
+# A word the engine was less sure of than this is marked for the operator to check.
+LOW_CONFIDENCE = 0.6
+
+
+def shown_words(stored: Iterable[Any] | None) -> list[dict[str, Any]]:
+    """A stored transcript's words (speech's ``Word.to_dict()`` kept as JSON on a ticket's
+    transcript or a voice note) as the console marks them: ``word``, ``start`` (seconds)
+    and ``low`` (below :data:`LOW_CONFIDENCE`). An entry that is not such a word (a row
+    written by an older engine, JSON edited by hand) is left out rather than failing the
+    page."""
+    words = []
+    for w in stored or []:
+        try:
+            words.append({"word": str(w.get("word", "")), "start": float(w.get("start", 0.0)),
+                          "low": float(w.get("confidence", 1.0)) < LOW_CONFIDENCE})
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return words
 
 
 def _ready_for_verification(session: Session, ticket: Ticket, note: str, tz: str) -> None:

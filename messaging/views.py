@@ -9,7 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from messaging import conversations, form
 from messaging.config import MessagingConfig
 from notify import outbox
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 from twilio_edge import twilio_ids
 from twilio_edge.security import require_signature
 
@@ -38,7 +38,7 @@ def _twiml(text: str) -> Response:
 
 
 def render(config: MessagingConfig, session: Session, replies: list[conversations.Say]) -> str:
-    agency = hotline_settings(session, config.hotline_defaults).get("agency_name") or ""
+    agency = agency_name(hotline_settings(session, config.hotline_defaults))
     text = ""
     for key, values in replies:
         line = config.catalog.text(key, **{"agency": agency, **values})

@@ -7,6 +7,8 @@
 - :mod:`notify.providers`: Twilio SMS, voice and WhatsApp, and SMTP, behind one
   ``deliver()`` whose errors say whether to retry.
 - :mod:`notify.callbacks`: Twilio's signed delivery-status callbacks.
+- :mod:`notify.services`: who may read which message and who may send one again (the
+  console's outbox views ask here); :mod:`notify.names` the Indonesian labels.
 
 It imports ``tickets`` and ``accounts``; neither imports it.
 """

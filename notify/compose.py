@@ -38,7 +38,7 @@ from tickets.events import ContactOptedOut, ReporterNotice, StatusChanged
 from tickets.lifecycle import AT_POKJA
 from tickets.models import Channel, Role, Status, Ticket
 from tickets.names import STATUS_LABELS
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 from tickets.services import RejectionNotice, rejection_notice
 
 S = Status
@@ -107,8 +107,7 @@ class Composer:
         return local_date_text(at, self.policy.timezone)
 
     def _agency(self, session: Session) -> str:
-        name = hotline_settings(session, self.policy.hotline_defaults).get("agency_name")
-        return name or "Layanan Pengaduan Masyarakat"
+        return agency_name(hotline_settings(session, self.policy.hotline_defaults))
 
     def _add(self, session: Session, **row: object) -> bool:
         return outbox.add(session, **row) is not None  # type: ignore[arg-type]

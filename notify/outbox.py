@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from notify.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from tickets import events
-from tickets.clock import utcnow
+from tickets.clock import iso_utc, utcnow
 from tickets.db import insert_ignore
 from tickets.errors import NotFound
 
@@ -305,9 +305,8 @@ def as_dict(row: OutboxMessage) -> dict[str, object]:
         "id": row.id, "channel": row.channel, "recipient": row.recipient,
         "subject": row.subject, "body": row.body, "ticket_id": row.ticket_id,
         "event": row.event, "status": row.status.value, "attempts": row.attempts,
-        "next_attempt_at": row.next_attempt_at.isoformat(timespec="seconds"),
+        "next_attempt_at": iso_utc(row.next_attempt_at),
         "last_error": row.last_error, "provider_id": row.provider_id,
         "provider_status": row.provider_status,
-        "created_at": row.created_at.isoformat(timespec="seconds"),
-        "sent_at": row.sent_at.isoformat(timespec="seconds") if row.sent_at else None,
+        "created_at": iso_utc(row.created_at), "sent_at": iso_utc(row.sent_at),
     }

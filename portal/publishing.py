@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tickets import concurrency
-from tickets.clock import utcnow
+from tickets.clock import iso_utc, utcnow
 from tickets.errors import InvalidInput, PermissionDenied
 from tickets.lifecycle import WITH_ANSWER, Actor, Principal, record_event
 from tickets.models import Ticket
-from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.permissions import desk_ticket
 from tickets.privacy import identifying_problem
 
 MAX_SUMMARY = 2_000
@@ -44,8 +44,7 @@ def public_fields(ticket: Ticket) -> dict[str, object]:
     return {
         "published": is_public(ticket),
         "public_summary": ticket.public_summary,
-        "published_at": ticket.published_at.isoformat(timespec="seconds") + "Z"
-        if ticket.published_at else None,
+        "published_at": iso_utc(ticket.published_at),
         "address": ticket.address,
     }
 
@@ -72,11 +71,9 @@ def _check(ticket: Ticket, text: PublicText) -> tuple[str, str]:
     return summary, address
 
 
-def _desk_ticket(session: Session, user: Principal, number: str, version: int | None,
+def _publishable(session: Session, user: Principal, number: str, version: int | None,
                  tz: str) -> Ticket:
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     if ticket.rahasia:
         raise PermissionDenied("Tiket rahasia tidak pernah dipublikasikan.")
     return ticket
@@ -85,7 +82,7 @@ def _desk_ticket(session: Session, user: Principal, number: str, version: int | 
 def save_public_text(session: Session, user: Principal, number: str, text: PublicText, *,
                      version: int | None, tz: str) -> Ticket:
     """Write or edit the public summary (a published one changes on the site at once)."""
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = _publishable(session, user, number, version, tz)
     summary, address = _check(ticket, text)
     if (summary, address) != (ticket.public_summary or "", ticket.address or ""):
         ticket.public_summary = summary or None
@@ -99,7 +96,7 @@ def publish(session: Session, user: Principal, number: str, text: PublicText, *,
             version: int | None, tz: str) -> Ticket:
     """Save the public text and publish it with the answer of an answered (or closed)
     ticket."""
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = _publishable(session, user, number, version, tz)
     summary, address = _check(ticket, text)
     if ticket.status not in WITH_ANSWER or not ticket.answer:
         raise InvalidInput("publish", "Hanya tiket yang sudah dijawab yang dapat "
@@ -119,9 +116,7 @@ def publish(session: Session, user: Principal, number: str, text: PublicText, *,
 
 def unpublish(session: Session, user: Principal, number: str, *, version: int | None,
               tz: str) -> Ticket:
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     if ticket.answer_published:
         ticket.answer_published = False
         ticket.published_at = None

@@ -26,6 +26,7 @@ from tickets import numbering
 from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSWER
 from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.names import REJECT_LABELS, STATUS_LABELS
+from tickets.services import find_ticket
 
 # The known place of each ticket id (``Desa/Kel. X, Kecamatan Y``), for those that have one.
 PlaceLabels = Callable[[Session, Sequence[int]], Mapping[int, str]]
@@ -118,7 +119,7 @@ def track(session: Session, number: str, hp: str) -> Tracking | None:
     number, hp = number.strip(), hp.strip()
     if not numbering.is_valid(number):
         return None
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+    ticket = find_ticket(session, number)
     if ticket is None:
         return None
     expected = last_four(ticket.reporter_phone)
@@ -181,8 +182,8 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
 
 def published_answer(session: Session, number: str,
                      places: PlaceLabels | None = None) -> PublicAnswer | None:
-    ticket = session.scalar(_published().where(Ticket.number == number.strip()))
-    if ticket is None or not is_public(ticket):
+    ticket = find_ticket(session, number)
+    if ticket is None or not is_public(ticket):  # the conditions of _published()
         return None
     return _answer(ticket, place_labels(session, [ticket], places).get(ticket.id))
 
@@ -229,5 +230,5 @@ def requests(session: Session, q: RequestQuery, now: datetime) -> list[Ticket]:
 
 
 def request_by_number(session: Session, number: str) -> Ticket | None:
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip()))
+    ticket = find_ticket(session, number)
     return None if ticket is None or ticket.rahasia else ticket

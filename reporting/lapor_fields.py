@@ -18,7 +18,7 @@ from tickets.errors import InvalidInput
 from tickets.lifecycle import Actor, Principal, record_event
 from tickets.models import Classification, Ticket
 from tickets.names import CLASSIFICATION_LABELS
-from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.permissions import desk_ticket
 
 MAX_TITLE = 200
 # LAPOR!'s ids are letters, digits and dashes (e.g. "LAP-2026-000123"); 64 is ample.
@@ -52,9 +52,7 @@ def parse(fields: LaporFields) -> tuple[Classification, str | None, str | None]:
 def save_lapor_fields(session: Session, user: Principal, number: str, fields: LaporFields,
                       *, version: int | None, tz: str) -> Ticket:
     """Write the fields with one edit event naming what changed. Desk roles only."""
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     classification, title, tracking = parse(fields)
     changes = []
     if ticket.classification != classification:

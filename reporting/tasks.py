@@ -7,7 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from jobs import HotlineTask
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 
 
 @shared_task(bind=True, base=HotlineTask, name="reporting.monthly_report")
@@ -18,9 +18,8 @@ def monthly_report(self: HotlineTask) -> int:
 
     settings = self.runtime.settings
     with self.transaction() as session:
-        agency = hotline_settings(session, settings.hotline_defaults()).get("agency_name")
-        return send_monthly_report(session, tz=settings.timezone,
-                                   agency=agency or "Layanan Pengaduan Masyarakat")
+        agency = agency_name(hotline_settings(session, settings.hotline_defaults()))
+        return send_monthly_report(session, tz=settings.timezone, agency=agency)
 
 
 @shared_task(bind=True, base=HotlineTask, name="reporting.dashboard_refresh")

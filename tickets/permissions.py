@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from tickets import concurrency
 from tickets.errors import PermissionDenied
 from tickets.lifecycle import AT_DESK, SEEN_BY_POKJA, Principal
 from tickets.models import Role, Status, Ticket, TicketEvent
@@ -42,6 +43,16 @@ def viewable_ticket(session: Session, user: Principal, number: str) -> Ticket:
     ticket = ticket_by_number(session, number)
     if not can_view(user, ticket):
         raise PermissionDenied("Tiket ini bukan wewenang Anda.")
+    return ticket
+
+
+def desk_ticket(session: Session, user: Principal, number: str, version: int | None,
+                tz: str) -> Ticket:
+    """The ticket a call-centre form acts on: ``user`` works the desk and the form was
+    rendered from the ticket's current ``version`` (None: no form, e.g. the CLI)."""
+    require_role(user, *DESK_ROLES)
+    ticket = viewable_ticket(session, user, number)
+    concurrency.check_version(session, ticket, version, tz)
     return ticket
 
 

@@ -19,6 +19,10 @@ from tickets.sla import OfficeHours
 EDITABLE_SETTINGS = (
     "agency_name", "office_hours", "operator_number", "tts_voice", "record_max_seconds",
 )
+# What texts call the agency when no name is set (the console refuses an empty one and
+# AGENCY_NAME has a default, but settings passed in without it must neither crash a call
+# nor send ": pengaduan Anda ..."): it reads in an SMS, an e-mail subject, a report header.
+AGENCY_FALLBACK = "Layanan Pengaduan Masyarakat"
 
 
 def hotline_settings(session: Session, defaults: Mapping[str, str]) -> dict[str, str]:
@@ -27,6 +31,13 @@ def hotline_settings(session: Session, defaults: Mapping[str, str]) -> dict[str,
         if row.key in EDITABLE_SETTINGS:
             merged[row.key] = row.value
     return merged
+
+
+def agency_name(settings: Mapping[str, str]) -> str:
+    """The agency's display name in the merged hotline ``settings``
+    (:func:`hotline_settings`), else :data:`AGENCY_FALLBACK`: every text that names the
+    agency (voice, SMS, WhatsApp, e-mail, reports, the public site, Open311) asks here."""
+    return (settings.get("agency_name") or "").strip() or AGENCY_FALLBACK
 
 
 def set_hotline_setting(session: Session, key: str, value: str) -> None:

@@ -147,19 +147,21 @@ def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Tic
     phone = caller_number(phone)
     if not phone or not numbering.is_valid(number):
         return None
-    try:
-        ticket = ticket_by_number(session, number)
-    except NotFound:
-        return None
-    return ticket if ticket.reporter_phone == phone else None
+    ticket = find_ticket(session, number)
+    return ticket if ticket is not None and ticket.reporter_phone == phone else None
+
+
+def find_ticket(session: Session, number: str) -> Ticket | None:
+    """The ticket ``number`` (spaces around it ignored), None when there is none: for
+    the public edges, which must not tell an unknown number from one they may not show."""
+    return session.scalar(select(Ticket).where(Ticket.number == number.strip()))
 
 
 def ticket_by_number(session: Session, number: str) -> Ticket:
     """The ticket ``number``; NotFound (with an Indonesian message) when there is none."""
-    number = number.strip()
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+    ticket = find_ticket(session, number)
     if ticket is None:
-        raise NotFound(f"Tiket {number} tidak ditemukan.")
+        raise NotFound(f"Tiket {number.strip()} tidak ditemukan.")
     return ticket
 
 

@@ -18,7 +18,7 @@ from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
 from tickets.models import Category, Channel, Pokja, RejectReason, Role, Status, Ticket
 from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
-from tickets.permissions import DESK_ROLES, require_role, viewable_ticket
+from tickets.permissions import DESK_ROLES, desk_ticket, require_role, viewable_ticket
 from tickets.services import create_ticket, ticket_by_number
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE_AGENT, Channel.SMS_WA, Channel.WEB)
@@ -37,15 +37,6 @@ class Verification:
     priority: int = 2
     anonim: bool = False
     rahasia: bool = False
-
-
-def _desk_ticket(session: Session, user: Principal, number: str, version: int | None,
-                 tz: str) -> Ticket:
-    """The ticket, if ``user`` works the desk and the form saw its current version."""
-    require_role(user, *DESK_ROLES)
-    ticket = viewable_ticket(session, user, number)
-    concurrency.check_version(session, ticket, version, tz)
-    return ticket
 
 
 def _editable(ticket: Ticket) -> None:
@@ -108,7 +99,7 @@ def save_verification(session: Session, user: Principal, number: str, v: Verific
 
     The machine transcript on ``Transcript`` is never changed.
     """
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     _apply(session, ticket, Actor.of(user), v)
     concurrency.flush(session, ticket, tz)
     return ticket
@@ -140,7 +131,7 @@ def _forward(session: Session, ticket: Ticket, actor: Actor, v: Verification,
 
 def verify_and_forward(session: Session, user: Principal, number: str, v: Verification,
                        note: str | None = None, *, version: int | None, tz: str) -> Ticket:
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     _forward(session, ticket, Actor.of(user), v, note, tz)
     concurrency.flush(session, ticket, tz)
     return ticket
@@ -149,7 +140,7 @@ def verify_and_forward(session: Session, user: Principal, number: str, v: Verifi
 def postpone(session: Session, user: Principal, number: str, note: str, *,
              version: int | None, tz: str) -> Ticket:
     """Tunda: the complaint needs more information from the reporter."""
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     text = _text(note, "note", "Tuliskan informasi apa yang masih dibutuhkan.")
     transition(session, ticket, Status.POSTPONED, Actor.of(user), text, tz=tz)
     ticket.status_note = text
@@ -160,7 +151,7 @@ def postpone(session: Session, user: Principal, number: str, note: str, *,
 def resume(session: Session, user: Principal, number: str, note: str | None, *,
            version: int | None, tz: str) -> Ticket:
     """The missing information arrived: the ticket waits for verification again."""
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     transition(session, ticket, Status.AWAITING_VERIFICATION, Actor.of(user),
                _text(note, "note") or "Informasi sudah lengkap; diverifikasi ulang.", tz=tz)
     concurrency.flush(session, ticket, tz)
@@ -172,7 +163,7 @@ def reject(session: Session, user: Principal, number: str, reason: str, note: st
     """Tolak. ``note`` is the call centre's own remark; ``reporter_message`` is written for
     the reporter (which agency to turn to, say): the status line speaks it and the SMS
     carries it, unless the ticket is rahasia (:func:`tickets.services.rejection_notice`)."""
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     try:
         why = RejectReason(reason)
     except ValueError:
@@ -197,7 +188,7 @@ def reject(session: Session, user: Principal, number: str, reason: str, note: st
 
 def mark_duplicate(session: Session, user: Principal, number: str, original_number: str,
                    *, version: int | None, tz: str) -> Ticket:
-    ticket = _desk_ticket(session, user, number, version, tz)
+    ticket = desk_ticket(session, user, number, version, tz)
     other = original_number.strip()
     if not other or not numbering.is_valid(other):
         raise InvalidInput("original", "Nomor tiket asli tidak valid.")

@@ -28,10 +28,9 @@ class CommandLine:
 
 
 def _agency(session) -> str:  # type: ignore[no-untyped-def]
-    from tickets.reference import hotline_settings
+    from tickets.reference import agency_name, hotline_settings
 
-    name = hotline_settings(session, app_runtime().settings.hotline_defaults()).get("agency_name")
-    return name or "Layanan Pengaduan Masyarakat"
+    return agency_name(hotline_settings(session, app_runtime().settings.hotline_defaults()))
 
 
 def _write(out: Path, data: bytes, what: str) -> None:
@@ -39,12 +38,29 @@ def _write(out: Path, data: bytes, what: str) -> None:
     click.echo(f"{what}: {out} ({len(data)} bytes)")
 
 
+# The options whose name is not the form field's.
+_OPTIONS = {"date_from": "--from", "date_to": "--to"}
+
+
 def _checked(fn):  # type: ignore[no-untyped-def]
     try:
         return fn()
     except InvalidInput as exc:
-        raise click.BadParameter(exc.message,
-                                 param_hint=f"--{exc.field.replace('_', '-')}") from None
+        hint = _OPTIONS.get(exc.field, f"--{exc.field.replace('_', '-')}")
+        raise click.BadParameter(exc.message, param_hint=hint) from None
+
+
+def _date_range(date_from: str, date_to: str) -> tuple[date, date]:
+    """--from and --to, read as the console reads its date fields."""
+    from agents import forms
+
+    start = _checked(lambda: forms.parse_date(date_from, "date_from"))
+    end = _checked(lambda: forms.parse_date(date_to, "date_to"))
+    if start is None or end is None:
+        raise click.BadParameter("a date is required (YYYY-MM-DD)",
+                                 param_hint="--from" if start is None else "--to")
+    _checked(lambda: forms.check_range(start, end))
+    return start, end
 
 
 @click.group("export", cls=AppGroup)
@@ -97,17 +113,14 @@ def export_tickets(status: str, category_id: str, pokja_id: str, date_from: str,
 
 
 @export.command("lapor")
-@click.option("--from", "date_from", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--to", "date_to", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--from", "date_from", required=True, help="YYYY-MM-DD")
+@click.option("--to", "date_to", required=True, help="YYYY-MM-DD")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def export_lapor(date_from, date_to, out: Path) -> None:  # type: ignore[no-untyped-def]
+def export_lapor(date_from: str, date_to: str, out: Path) -> None:
     """SP4N-LAPOR! export of the tickets received in a date range (.csv or .xlsx by --out)."""
     from reporting import lapor
 
-    start: date = date_from.date()
-    end: date = date_to.date()
-    if end < start:
-        raise click.BadParameter("must not be before --from", param_hint="--to")
+    start, end = _date_range(date_from, date_to)
     runtime = app_runtime()
     tz = runtime.settings.timezone
     with runtime.transaction() as session:

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from accounts import apikeys
 from hotline.cli.common import app_runtime
+from tickets.clock import iso_utc
 from tickets.errors import DomainError
 
 
@@ -56,11 +57,8 @@ def keys_list(as_json: bool) -> None:
     """Every key: label, prefix, created, last used, revoked (never the key)."""
     with app_runtime().session() as session:
         rows = [{"id": k.id, "label": k.label, "prefix": k.prefix,
-                 "created_at": k.created_at.isoformat(timespec="seconds") + "Z",
-                 "last_used_at": k.last_used_at.isoformat(timespec="seconds") + "Z"
-                 if k.last_used_at else None,
-                 "revoked_at": k.revoked_at.isoformat(timespec="seconds") + "Z"
-                 if k.revoked_at else None} for k in apikeys.list_keys(session)]
+                 "created_at": iso_utc(k.created_at), "last_used_at": iso_utc(k.last_used_at),
+                 "revoked_at": iso_utc(k.revoked_at)} for k in apikeys.list_keys(session)]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from media import reopening_notes
+from tickets.clock import iso_utc
 from tickets.models import Ticket
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
 def ticket_as_dict(ticket: Ticket) -> dict[str, Any]:
@@ -30,9 +26,9 @@ def ticket_as_dict(ticket: Ticket) -> dict[str, Any]:
         "pokja": ticket.pokja.name if ticket.pokja else None,
         "anonim": ticket.anonim,
         "rahasia": ticket.rahasia,
-        "created_at": _iso(ticket.created_at),
-        "verify_due_at": _iso(ticket.verify_due_at),
-        "followup_due_at": _iso(ticket.followup_due_at),
+        "created_at": iso_utc(ticket.created_at),
+        "verify_due_at": iso_utc(ticket.verify_due_at),
+        "followup_due_at": iso_utc(ticket.followup_due_at),
         "description": ticket.description,
         "answer": ticket.answer,
         "transcript": {

@@ -18,7 +18,7 @@ from portal.open311.formats import FORMATS, error, respond
 from portal.services import place_labels, request_by_number, requests
 from tickets import numbering
 from tickets.clock import utcnow
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -67,7 +67,7 @@ def _too_many(_exc: TooManyRequests) -> Response:
 @bp.get("/discovery.<fmt>")
 def discovery(fmt: str) -> Response:
     base = cfg().public_base_url or request.url_root.rstrip("/")
-    agency = hotline_settings(db(), cfg().hotline_defaults)["agency_name"]
+    agency = agency_name(hotline_settings(db(), cfg().hotline_defaults))
     contact = agency + (f", telepon {cfg().hotline_number}" if cfg().hotline_number else "")
     data: dict[str, Any] = {
         "changeset": CHANGESET,

@@ -13,7 +13,7 @@ from analytics import places
 from portal.services import answer_categories, published_answer, published_answers
 from portal.site.web import bp, db, hotline, page
 from tickets import numbering
-from tickets.clock import utcnow
+from tickets.clock import iso_utc, utcnow
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -47,10 +47,6 @@ def answer(number: str) -> tuple[str, int]:
     return page("jawaban_satu.html", a=found)
 
 
-def _iso(at) -> str:  # type: ignore[no-untyped-def]
-    return at.isoformat(timespec="seconds") + "Z"
-
-
 @bp.get("/jawaban.atom")
 def feed() -> Response:
     items, _ = published_answers(db(), per_page=FEED_SIZE, places=places.labels)
@@ -58,7 +54,7 @@ def feed() -> Response:
     root = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(root, f"{{{ATOM}}}title").text = f"Jawaban pengaduan - {hotline()['agency']}"
     ET.SubElement(root, f"{{{ATOM}}}id").text = url_for("public.feed", _external=True)
-    ET.SubElement(root, f"{{{ATOM}}}updated").text = _iso(
+    ET.SubElement(root, f"{{{ATOM}}}updated").text = iso_utc(
         items[0].published_at if items else utcnow())
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self",
                   href=url_for("public.feed", _external=True))
@@ -73,7 +69,7 @@ def feed() -> Response:
             f"Tiket {a.number}" + (f" - {a.category}" if a.category else ""))
         ET.SubElement(entry, f"{{{ATOM}}}id").text = link
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(a.published_at)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso_utc(a.published_at)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = a.summary
         ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = (
             f"Pengaduan: {a.summary}\n\nJawaban: {a.answer}")

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from portal.site.config import PublicConfig
 from tickets.clock import to_local, utcnow
 from tickets.contacts import readable_phone
-from tickets.reference import hotline_settings
+from tickets.reference import agency_name, hotline_settings
 from tickets.sla import TZ_NAMES, OfficeHours
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
@@ -38,7 +38,7 @@ def hotline() -> dict[str, Any]:
     hours = OfficeHours.parse(settings["office_hours"])
     zone = TZ_NAMES.get(cfg().timezone, cfg().timezone)
     return {
-        "agency": settings["agency_name"],
+        "agency": agency_name(settings),
         "number": readable_phone(cfg().hotline_number),
         "number_e164": cfg().hotline_number,
         "whatsapp": readable_phone(cfg().whatsapp_number),

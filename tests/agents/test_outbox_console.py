@@ -13,6 +13,7 @@ from sqlalchemy import select
 from agents import outbox_rows
 from devtools.notify_peer import TwilioRestPeer
 from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
+from notify import services as notify_services
 from notify.models import OutboxMessage, OutboxStatus
 from tests.agents.conftest import user_named
 from tickets.clock import utcnow
@@ -251,4 +252,4 @@ def test_a_new_pokja_user_gets_an_email_that_pokja_alerts_then_use(admin, db):
     response = admin.post("/console/admin/pengguna", {**base, "email": "staf@pupr.example.id"})
     assert response.status_code == 302
     assert user_named(db, "pupr2").email == "staf@pupr.example.id"
-    assert "staf@pupr.example.id" in outbox_rows.pokja_addresses(db, pokja_id)
+    assert "staf@pupr.example.id" in notify_services.pokja_addresses(db, pokja_id)

@@ -68,3 +68,16 @@ def test_without_smtp_the_monthly_report_waits_in_the_outbox_held(app, db):
     db.expire_all()
     (row,) = db.query(OutboxMessage).filter_by(event="monthly_report").all()
     assert row.status is OutboxStatus.HELD
+
+
+def test_the_lapor_export_reads_its_dates_as_the_console_does(app, tmp_path):
+    runner = app.test_cli_runner()
+    out = tmp_path / "l.csv"
+    for dates, option, message in (
+            (["--from", "2026-02-30", "--to", "2026-03-01"], "--from", "TTTT-BB-HH"),
+            (["--from", "2026-03-01", "--to", "01-03-2026"], "--to", "TTTT-BB-HH"),
+            (["--from", "2026-03-02", "--to", "2026-03-01"], "--to", "sebelum tanggal awal"),
+            (["--from", "", "--to", "2026-03-01"], "--from", "required")):
+        bad = runner.invoke(cli, ["export", "lapor", *dates, "--out", str(out)])
+        assert bad.exit_code == 2 and message in bad.output and option in bad.output
+        assert not out.exists()

@@ -83,6 +83,9 @@ class TestTheEmbeddedDefault:
         assert result.exit_code == 0, result.output
         listed = json.loads(result.output)
         assert {r["status"] for r in listed} == {"held"}
+        # UTC said as such, as every other timestamp the CLI writes (tickets.clock.iso_utc).
+        assert all(r["created_at"].endswith("Z") and r["next_attempt_at"].endswith("Z")
+                   and r["sent_at"] is None for r in listed)
         assert "Twilio belum dikonfigurasi" in app.test_cli_runner().invoke(
             cli, ["outbox", "list"]).output
 
