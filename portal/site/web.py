@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, render_template, send_from_directory
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, TooManyRequests
 from werkzeug.wrappers import Response
@@ -18,7 +19,8 @@ from tickets.contacts import readable_phone
 from tickets.reference import hotline_settings
 from tickets.sla import TZ_NAMES, OfficeHours
 
-bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
+STATIC = Path(__file__).resolve().parent / "static"
+bp = Blueprint("public", __name__, template_folder="templates", static_folder=STATIC,
                static_url_path="/static/public")
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -136,3 +138,14 @@ def _too_many(_exc: TooManyRequests) -> Response:
 def home() -> tuple[str, int]:
     return page("home.html")
 
+
+# The product's mark. Every layout links it as an SVG icon; a browser that asks for
+# /favicon.ico on its own gets the same file. The address is not versioned, so it is
+# cached for a day rather than for good.
+FAVICON_MAX_AGE = 24 * 3600
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return send_from_directory(STATIC, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=FAVICON_MAX_AGE)

@@ -1,6 +1,6 @@
 """The error pages in a real headless Chromium, on a 390 px phone and a wide screen: each
-side's page fits, nothing is refused by the Content-Security-Policy, and nothing comes
-from another origin."""
+side's page fits, nothing is refused by the Content-Security-Policy, nothing comes from
+another origin, and the favicon is an image Chromium draws."""
 
 from __future__ import annotations
 
@@ -57,5 +57,9 @@ def test_each_sides_error_pages_fit_and_load_only_their_own_files(
     page.click("main >> text=Kembali ke konsol")
     expect(page.locator("h1")).to_have_text("Antrean verifikasi")
 
+    # Opened on its own, the favicon is drawn as the 32 px SVG it is.
+    icon = page.goto(f"{live_server}/favicon.ico")
+    assert icon is not None and icon.status == 200
+    assert page.evaluate("document.documentElement.getBoundingClientRect().width") == 32
     assert refused == [] and other_origins == []
     context.close()
