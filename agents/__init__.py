@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from agents.config import AgentsConfig
-from agents.web import bp
+from agents.web import bp, error_page
 
 csrf = CSRFProtect()
 
@@ -38,4 +38,4 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     app.register_blueprint(bp)
 
 
-__all__ = ["AgentsConfig", "init_app"]
+__all__ = ["AgentsConfig", "error_page", "init_app"]

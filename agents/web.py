@@ -20,8 +20,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import MethodNotAllowed
-from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from accounts.models import User
@@ -61,15 +60,23 @@ def _guard() -> Response | None:
         current_app.extensions["csrf"].protect()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    agent = _session_user()
+    if agent is None:
+        session.clear()
+        return redirect(url_for("agents.login", next=request.full_path.rstrip("?")))
+    g.agent_user = agent
+    return None
+
+
+def _session_user() -> User | None:
+    """The active user the session cookie names, if its session is still current."""
     uid = session.get("uid")
     agent = db().get(User, uid) if isinstance(uid, int) else None
     # A session issued before the user signed out or got a new password carries an
     # older version (accounts.services.end_sessions): it is over.
     if agent is None or not agent.active or session.get("sv") != agent.session_version:
-        session.clear()
-        return redirect(url_for("agents.login", next=request.full_path.rstrip("?")))
-    g.agent_user = agent
-    return None
+        return None
+    return agent
 
 
 def roles(*allowed: Role) -> Callable[[F], F]:
@@ -130,33 +137,64 @@ def _failed_messages() -> int | None:
     return notify_services.failed_count(db(), agent) if agent is not None else None
 
 
-def _error(status: int, message: str) -> tuple[str, int]:
-    return render_template("agents/error.html", status=status, message=message), status
+# What an agent reads for an HTTP error under /console, by status: a title and what to do.
+HTTP_ERRORS = {
+    400: ("Permintaan tidak sah",
+          "Permintaan ini tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
+    403: ("Akses ditolak", "Anda tidak memiliki hak untuk membuka halaman ini."),
+    404: ("Halaman tidak ditemukan",
+          "Halaman yang Anda cari tidak ada. Periksa alamatnya, atau buka halaman lain dari "
+          "menu konsol."),
+    405: ("Metode tidak diizinkan",
+          "Alamat ini tidak menerima permintaan dengan cara tersebut (metode tidak "
+          "diizinkan). Buka halamannya dari menu konsol."),
+    413: ("Kiriman terlalu besar",
+          "Isian atau berkas yang Anda kirim melebihi batas ukuran. Kirim yang lebih kecil."),
+    500: ("Terjadi kesalahan pada server",
+          "Permintaan Anda tidak dapat diselesaikan karena kesalahan di server. Periksa "
+          "apakah perubahan Anda sudah tersimpan sebelum mengulanginya; bila terus terjadi, "
+          "beri tahu admin."),
+}
+OTHER_ERROR = ("Permintaan tidak dapat diproses",
+               "Permintaan ini tidak dapat diproses. Buka halamannya dari menu konsol.")
+
+
+Page = tuple[str, int, dict[str, str]]
+
+
+def _error(status: int, message: str, title: str | None = None,
+           headers: dict[str, str] | None = None, **context: Any) -> Page:
+    page = render_template("agents/error.html", status=status, message=message,
+                           title=title or HTTP_ERRORS.get(status, OTHER_ERROR)[0], **context)
+    return page, status, {"Cache-Control": "no-store", **(headers or {})}
 
 
 @bp.app_errorhandler(CSRFError)
-def _csrf_error(_exc: CSRFError) -> tuple[str, int]:
+def _csrf_error(_exc: CSRFError) -> Page:
     return _error(400, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
 
 
 @bp.errorhandler(PermissionDenied)
-def _denied(exc: PermissionDenied) -> tuple[str, int]:
-    return _error(403, exc.message)
+def _denied(exc: PermissionDenied) -> Page:
+    return _error(403, exc.message, "Akses ditolak")
 
 
 @bp.errorhandler(NotFound)
-def _not_found(exc: NotFound) -> tuple[str, int]:
-    return _error(404, exc.message)
+def _not_found(exc: NotFound) -> Page:
+    return _error(404, exc.message, "Tidak ditemukan")
 
 
-@bp.app_errorhandler(HTTPNotFound)
-def _no_such_page(_exc: HTTPNotFound) -> tuple[str, int]:
-    return _error(404, "Halaman yang Anda cari tidak ada. Periksa alamatnya, atau kembali "
-                       "ke konsol.")
-
-
-@bp.app_errorhandler(MethodNotAllowed)
-def _method_not_allowed(exc: MethodNotAllowed) -> tuple[str, int, dict[str, str]]:
-    page, status = _error(405, "Alamat ini tidak menerima permintaan dengan cara tersebut "
-                               "(metode tidak diizinkan). Buka halamannya dari menu konsol.")
-    return page, status, {"Allow": ", ".join(exc.valid_methods or ())}
+def error_page(exc: HTTPException) -> Page:
+    """Any HTTP error under /console in the console's layout (``hotline.errors``); it
+    never shows what failed."""
+    status = exc.code or 500
+    title, message = HTTP_ERRORS.get(status) or (
+        HTTP_ERRORS[500] if status >= 500 else OTHER_ERROR)
+    allow = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        allow["Allow"] = ", ".join(sorted(exc.valid_methods))
+    # A mistyped address never reached the guard, so the signed-in menu is found here.
+    # A server error's page is drawn without the database, which may be what failed:
+    # no menu (it counts failed messages) and no user.
+    agent = None if status >= 500 else g.get("agent_user") or _session_user()
+    return _error(status, message, title, allow, agent=agent)

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 import agents
 import ivr
 import messaging
+from hotline import errors
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings, load_settings
@@ -31,6 +32,7 @@ from notify import callbacks as notify_callbacks
 from portal import open311
 from portal import site as public_site
 from tickets.db import is_transient
+from twilio_edge.errors import plain_error
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +162,9 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
         settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)
+    errors.init_app(app, fallback=public_site.error_page, sides=(
+        ("/console", agents.error_page), ("/open311", open311.error_document),
+        ("/ivr", plain_error), ("/messaging", plain_error), ("/notify", plain_error)))
     _secure_headers(app, settings)
     return app
 

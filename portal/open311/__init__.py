@@ -17,7 +17,7 @@ from flask_limiter.util import get_remote_address
 
 from accounts.apikeys import key_fingerprint
 from portal.open311.config import Open311Config
-from portal.open311.web import bp
+from portal.open311.web import bp, error_document
 
 
 def _rate_key() -> str:
@@ -36,4 +36,4 @@ def init_app(app: Flask, config: Open311Config) -> None:
     app.register_blueprint(bp)
 
 
-__all__ = ["Open311Config", "init_app"]
+__all__ = ["Open311Config", "error_document", "init_app"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, TooManyRequests
 from werkzeug.wrappers import Response
 
 from accounts.apikeys import authenticate
@@ -46,6 +46,31 @@ def _fmt(fmt: str) -> str:
 
 def _asked_format() -> str:
     return "json" if request.path.endswith(".json") else "xml"
+
+
+# The descriptions of the HTTP errors no route chose itself: an address with no resource,
+# a method the resource does not take, a server error.
+HTTP_ERRORS = {
+    400: "Permintaan tidak sah.",
+    404: "Sumber daya tidak ditemukan. Daftar alamat yang tersedia ada di discovery.xml.",
+    405: "Metode {method} tidak diizinkan untuk alamat ini; yang diizinkan: {allowed}.",
+    413: "Permintaan terlalu besar.",
+    500: "Terjadi kesalahan pada server; coba lagi nanti.",
+}
+
+
+def error_document(exc: HTTPException) -> Response:
+    """Any HTTP error under ``/open311`` in the spec's error format: XML unless the path
+    ends in ``.json``, with the status as the error's code (``hotline.errors``)."""
+    status = exc.code or 500
+    methods = exc.valid_methods if isinstance(exc, MethodNotAllowed) else None
+    allowed = ", ".join(sorted(methods or ()))
+    text = HTTP_ERRORS.get(status, "Permintaan tidak dapat diproses.")
+    response = error(_asked_format(), status, text.format(method=request.method,
+                                                          allowed=allowed))
+    if allowed:
+        response.headers["Allow"] = allowed
+    return response
 
 
 @bp.errorhandler(BadFormat)

@@ -8,7 +8,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from portal.site.config import PublicConfig
-from portal.site.web import bp
+from portal.site.web import bp, error_page
 
 
 def init_app(app: Flask, config: PublicConfig) -> None:
@@ -26,4 +26,4 @@ def init_app(app: Flask, config: PublicConfig) -> None:
     app.register_blueprint(bp)
 
 
-__all__ = ["PublicConfig", "init_app"]
+__all__ = ["PublicConfig", "error_page", "init_app"]

@@ -3,12 +3,14 @@ details, Indonesian dates, error pages and the headers of a public page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template, send_from_directory
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import NotFound, TooManyRequests
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, TooManyRequests
 from werkzeug.wrappers import Response
 
 from portal.site.config import PublicConfig
@@ -17,7 +19,8 @@ from tickets.contacts import readable_phone
 from tickets.reference import agency_name, hotline_settings
 from tickets.sla import TZ_NAMES, OfficeHours
 
-bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
+STATIC = Path(__file__).resolve().parent / "static"
+bp = Blueprint("public", __name__, template_folder="templates", static_folder=STATIC,
                static_url_path="/static/public")
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -33,8 +36,14 @@ def db() -> Session:
 
 
 def hotline() -> dict[str, Any]:
-    """The contact details the site shows, from the console-editable hotline settings."""
-    settings = hotline_settings(db(), cfg().hotline_defaults)
+    """The contact details the site shows, from the console-editable hotline settings
+    (read once per request)."""
+    if "public_hotline" not in g:
+        g.public_hotline = contact_details(hotline_settings(db(), cfg().hotline_defaults))
+    return g.public_hotline  # type: ignore[no-any-return]
+
+
+def contact_details(settings: Mapping[str, str]) -> dict[str, Any]:
     hours = OfficeHours.parse(settings["office_hours"])
     zone = TZ_NAMES.get(cfg().timezone, cfg().timezone)
     return {
@@ -75,17 +84,50 @@ def _public_headers(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(NotFound)
-def _not_found(_exc: NotFound) -> tuple[str, int]:
-    return page("error.html", 404, title="Halaman tidak ditemukan",
-                message="Halaman yang Anda cari tidak ada.")
+# What a citizen reads for an HTTP error, by status: a title and what to do next.
+HTTP_ERRORS = {
+    400: ("Permintaan tidak dapat diproses",
+          "Isian yang Anda kirim tidak dapat kami baca. Muat ulang halaman lalu coba lagi."),
+    404: ("Halaman tidak ditemukan",
+          "Alamat yang Anda buka tidak ada di situs ini. Mungkin tautannya salah ketik, atau "
+          "halamannya sudah tidak tersedia."),
+    405: ("Permintaan tidak dapat diproses",
+          "Halaman ini tidak dapat dibuka dengan cara tersebut (metode tidak diizinkan). "
+          "Buka halamannya dari menu di atas."),
+    413: ("Kiriman terlalu besar",
+          "Isian yang Anda kirim melebihi batas ukuran. Kirim yang lebih kecil."),
+    500: ("Terjadi gangguan",
+          "Maaf, permintaan Anda tidak dapat kami proses karena gangguan di sistem kami. "
+          "Coba lagi beberapa saat lagi."),
+}
+OTHER_ERROR = ("Permintaan tidak dapat diproses",
+               "Permintaan Anda tidak dapat kami proses. Buka halamannya dari menu di atas.")
+
+
+def error_page(exc: HTTPException) -> Response:
+    """Any HTTP error outside the console, Open311 and the webhooks, in the site's own
+    layout (``hotline.errors``); it never shows what failed."""
+    status = exc.code or 500
+    title, message = HTTP_ERRORS.get(status) or (
+        HTTP_ERRORS[500] if status >= 500 else OTHER_ERROR)
+    if status >= 500:
+        # The failure may be the database's: this page is drawn from the configured contact
+        # details alone, so it still renders when every query would fail.
+        g.setdefault("public_hotline", contact_details(cfg().hotline_defaults))
+    body = render_template("public/error.html", title=title, message=message, code=status,
+                           hotline=hotline())
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 @bp.errorhandler(TooManyRequests)
 def _too_many(_exc: TooManyRequests) -> Response:
     # Flask-Limiter adds Retry-After and the X-RateLimit-* headers to this response.
     response = current_app.make_response(page(
-        "error.html", 429, title="Terlalu banyak permintaan",
+        "error.html", 429, code=429, title="Terlalu banyak permintaan",
         message="Anda sudah terlalu sering mencari tiket. Tunggu beberapa menit lalu coba "
                 "lagi."))
     response.headers["Cache-Control"] = "no-store"
@@ -95,3 +137,15 @@ def _too_many(_exc: TooManyRequests) -> Response:
 @bp.get("/")
 def home() -> tuple[str, int]:
     return page("home.html")
+
+
+# The product's mark. Every layout links it as an SVG icon; a browser that asks for
+# /favicon.ico on its own gets the same file. The address is not versioned, so it is
+# cached for a day rather than for good.
+FAVICON_MAX_AGE = 24 * 3600
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return send_from_directory(STATIC, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=FAVICON_MAX_AGE)

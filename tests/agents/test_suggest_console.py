@@ -86,11 +86,12 @@ def test_queue_rows_show_an_excerpt_the_duration_and_the_total(operator, make_ti
 def test_unknown_pages_and_methods_answer_in_indonesian(operator, app):
     missing = operator.get("/console/tidak-ada")
     assert missing.status_code == 404
-    assert "Tidak ditemukan" in missing.get_data(as_text=True)
+    assert "Halaman tidak ditemukan" in missing.get_data(as_text=True)
     assert "Not Found" not in missing.get_data(as_text=True)
     wrong = operator.client.delete("/console/antrean")
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
     body = wrong.get_data(as_text=True)
     assert "Metode tidak diizinkan" in body and "Method Not Allowed" not in body
     anonymous = app.test_client().get("/tidak-ada-sama-sekali")
-    assert anonymous.status_code == 404 and "Tidak ditemukan" in anonymous.get_data(as_text=True)
+    assert anonymous.status_code == 404
+    assert "Halaman tidak ditemukan" in anonymous.get_data(as_text=True)
