@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, user
 from media.attachments import stored_path, stored_type
-from messaging.models import Attachment, AttachmentKind, AttachmentStatus
+from media.models import Attachment, AttachmentKind, AttachmentStatus
 from messaging.serialize import attachments_of, messages_of
 from tickets.errors import PermissionDenied
 from tickets.models import Ticket
