@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, user
 from media.attachments import stored_path, stored_type
+from media.models import AttachmentKind, AttachmentStatus
 from media.transcripts import shown_words
-from messaging.models import AttachmentKind, AttachmentStatus
 from messaging.serialize import attachments_of, messages_of
 from tickets.errors import PermissionDenied
 from tickets.models import Ticket

@@ -1,8 +1,9 @@
 """A chat simulator: plays Twilio's part for SMS and WhatsApp against a running hotline.
 
 It signs every webhook as Twilio does, sends text and local files as media (served
-from a loopback :class:`MediaPeer` at Twilio's media paths, with basic auth), and
-returns the hotline's ``<Message>`` replies. ``hotline chat`` drives it.
+from a loopback :class:`MediaPeer` at Twilio's media paths, with basic auth, failing
+on request as a media host can), and returns the hotline's ``<Message>`` replies.
+``hotline chat`` drives it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -43,23 +45,42 @@ def content_type(path: Path) -> str:
 
 
 @dataclass
+class ServedMedia:
+    path: Path
+    content_type: str
+    # Answer ``fail_status`` this many times first (a media host's bad minutes).
+    fail_first: int = 0
+    fail_status: int = 503
+    # Answer with this status every time (a broken or forbidding media host).
+    always_status: int | None = None
+    hits: int = 0  # every authorised GET, answered or failed
+
+
+@dataclass
 class MediaPeer(LoopbackServer):
     """Serves local files as Twilio message media (``…/Messages/MM…/Media/ME…``)."""
 
     account_sid: str
     auth_token: str | None = None
     host: str = "127.0.0.1"
-    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    files: dict[str, ServedMedia] = field(default_factory=dict)
     fetched: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._serve(_handler_for(self))
 
-    def add(self, message_sid: str, path: Path, ctype: str | None = None) -> str:
+    def add(self, message_sid: str, path: Path, ctype: str | None = None, *,
+            fail_first: int = 0, fail_status: int = 503,
+            always_status: int | None = None) -> str:
         sid = _sid("ME")
-        self.files[sid] = (path, ctype or content_type(path))
+        self.files[sid] = ServedMedia(path, ctype or content_type(path), fail_first,
+                                      fail_status, always_status)
         return (f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages/"
                 f"{message_sid}/Media/{sid}")
+
+    def served(self, url: str) -> ServedMedia:
+        """The file behind a media URL this peer handed out."""
+        return self.files[url.rsplit("/", 1)[-1]]
 
     def all_fetched(self) -> bool:
         return all(self.fetched.get(sid) for sid in self.files)
@@ -87,8 +108,14 @@ def _handler_for(peer: MediaPeer) -> type[BaseHTTPRequestHandler]:
             if served is None:
                 return self._answer(404, b"not found")
             assert m is not None
+            served.hits += 1
+            if served.always_status:
+                return self._answer(served.always_status, b"error")
+            if served.fail_first > 0:
+                served.fail_first -= 1
+                return self._answer(served.fail_status, b"try again later")
             peer.fetched[m["sid"]] = peer.fetched.get(m["sid"], 0) + 1
-            return self._answer(200, served[0].read_bytes(), served[1])
+            return self._answer(200, served.path.read_bytes(), served.content_type)
 
     return Handler
 
@@ -123,7 +150,9 @@ class ChatSimulator:
         self.lock = threading.Lock()
 
     def form(self, text: str = "", media: list[Path] | None = None,
-             message_sid: str | None = None) -> dict[str, str]:
+             message_sid: str | None = None, **serve: Any) -> dict[str, str]:
+        """The webhook's form; ``serve`` goes to :meth:`MediaPeer.add` for each file
+        (``fail_first=3``: the peer answers 503 three times before serving it)."""
         media = media or []
         sid = message_sid or _sid("MM" if media else "SM")
         form = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": self.account_sid,
@@ -136,7 +165,7 @@ class ChatSimulator:
         for index, path in enumerate(media):
             if self.peer is None:
                 raise ValueError("media needs a MediaPeer to serve the files")
-            form[f"MediaUrl{index}"] = self.peer.add(sid, path)
+            form[f"MediaUrl{index}"] = self.peer.add(sid, path, **serve)
             form[f"MediaContentType{index}"] = content_type(path)
         return form
 
@@ -154,8 +183,8 @@ class ChatSimulator:
         return self.http.post(url, data=form, headers=headers, timeout=30)
 
     def send(self, text: str = "", media: list[Path] | None = None, *,
-             message_sid: str | None = None) -> Exchange:
-        return self.send_form(self.form(text, media, message_sid))
+             message_sid: str | None = None, **serve: Any) -> Exchange:
+        return self.send_form(self.form(text, media, message_sid, **serve))
 
     def send_form(self, form: dict[str, str]) -> Exchange:
         """Post a form as it is (tests change a field of :meth:`form` first)."""

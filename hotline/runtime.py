@@ -119,6 +119,10 @@ def build_runtime(settings: Settings) -> Runtime:
     feedback = feedback_policy(settings)
     # A ticket postponed for more information asks its reporter (messaging.filing).
     dispatcher.subscribe(events.StatusChanged, filing.postponed)
+    # The media pipeline is done with a message's attachment (messaging.filing).
+    media_done = filing.MediaListener(settings.timezone)
+    dispatcher.subscribe(events.AttachmentFailed, media_done.failed)
+    dispatcher.subscribe(events.AttachmentResolved, media_done.resolved)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
     # A ticket reopened past the limit is the supervisors' (feedback.replies).

@@ -9,11 +9,12 @@ from accounts import models as accounts_models
 from analytics import models as analytics_models
 from analytics import suggest_models
 from feedback import models as feedback_models
+from media import models as media_models
 from messaging import models as messaging_models
 from notify import models as notify_models
 from tickets import models as ticket_models
 from tickets.db import Base
 
-MODULES = (ticket_models, accounts_models, messaging_models, feedback_models, notify_models,
-           analytics_models, suggest_models)
+MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
+           notify_models, analytics_models, suggest_models)
 metadata = Base.metadata

@@ -88,7 +88,7 @@ def recording_made(session: Session, call_sid: str, from_number: str | None,
     callback). It waits for the caller's confirmation, unless the call already ended."""
     existing = _filed_recording(session, recording.sid)
     if existing is not None:
-        if existing.attempts > 0 and existing.status.value == "pending":
+        if existing.download_attempts > 0 and existing.status.value == "pending":
             # The file is ready now: hurry along a download waiting out a backoff.
             events.publish(session, events.RecordingFiled(existing.id))
         return Filed(existing.ticket.number, existing.id, False)
@@ -182,7 +182,7 @@ def _file(session: Session, call: Call, *, tz: str, note: str | None = None) -> 
     # (the recording callback and the <Record> action at once) adds nothing.
     recording_id = insert_ignore(session, Recording.__table__, {  # type: ignore[arg-type]
         "ticket_id": ticket.id, "recording_sid": sid, "source_url": url,
-        "duration_seconds": duration, "status": "pending", "attempts": 0,
+        "duration_seconds": duration, "status": "pending", "download_attempts": 0,
         "created_at": utcnow()}, ["recording_sid"])
     if recording_id is None:
         existing = _filed_recording(session, sid)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from media import audio_check, reopening_notes
 from media.audio_check import AudioFormat
+from media.policy import Reason
 from tickets import concurrency, events
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
@@ -102,7 +103,6 @@ def store_recording(
     recording.duration_seconds = info.duration_seconds
     recording.status = RecordingStatus.STORED
     recording.stored_at = utcnow()
-    recording.attempts += 1
     recording.error = None
     recording.lease_owner = recording.lease_until = None  # free for its transcription
     session.flush()
@@ -114,14 +114,14 @@ def record_download_failure(
     session: Session, recording_id: int, error: str, *, permanent: bool, tz: str,
     not_audio: bool = False,
 ) -> Recording:
-    """Count a failed download; a permanent one hands the ticket to an agent as it is.
+    """Note a failed download (its claim counted the attempt); a permanent one hands the
+    ticket to an agent as it is.
 
     ``error`` is Indonesian: operators read it on the ticket. ``not_audio``: a body was
     read and holds no sound, so the length Twilio's webhook claimed is dropped."""
     recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
-    recording.attempts += 1
     recording.error = error
     if not_audio:
         recording.duration_seconds = None
@@ -133,7 +133,7 @@ def record_download_failure(
         recording.status = RecordingStatus.FAILED
         ticket = recording.ticket
         ticket.transcription_status = TranscriptionStatus.FAILED
-        ticket.transcription_error = f"Rekaman tidak dapat diunduh: {error}"
+        ticket.transcription_error = f"Rekaman {Reason.NOT_DOWNLOADED.text(detail=error)}"
         if ticket.status is Status.RECORDED:
             transition(session, ticket, Status.AWAITING_VERIFICATION, SYSTEM,
                        "Rekaman gagal diunduh; silakan hubungi pelapor.", tz=tz)
@@ -153,7 +153,7 @@ def retry_download(session: Session, user: Principal, number: str, recording_id:
     if recording is None or recording.status is not RecordingStatus.FAILED:
         raise IllegalTransition("Hanya rekaman yang gagal diunduh yang dapat diunduh ulang.")
     recording.status = RecordingStatus.PENDING
-    recording.attempts, recording.error = 0, None
+    recording.download_attempts, recording.error = 0, None
     recording.lease_owner = recording.lease_until = None
     note = reopening_notes.note_for_recording(session, recording.id)
     if note is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from feedback.models import Reopening
+from media.policy import Reason
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
@@ -63,7 +64,7 @@ def attach_recording(session: Session, ticket: Ticket, call_sid: str,
         return None
     existing = session.scalar(select(Recording).where(Recording.recording_sid == recording.sid))
     if existing is not None:
-        if existing.attempts > 0 and existing.status is RecordingStatus.PENDING:
+        if existing.download_attempts > 0 and existing.status is RecordingStatus.PENDING:
             # The file is ready now: hurry along a download waiting out a backoff.
             events.publish(session, events.RecordingFiled(existing.id))
         return reopening
@@ -71,8 +72,8 @@ def attach_recording(session: Session, ticket: Ticket, call_sid: str,
         return reopening  # one note per reopening
     recording_id = insert_ignore(session, Recording.__table__, {  # type: ignore[arg-type]
         "ticket_id": ticket.id, "recording_sid": recording.sid, "source_url": recording.url,
-        "duration_seconds": recording.duration_seconds, "status": "pending", "attempts": 0,
-        "created_at": utcnow()}, ["recording_sid"])
+        "duration_seconds": recording.duration_seconds, "status": "pending",
+        "download_attempts": 0, "created_at": utcnow()}, ["recording_sid"])
     if recording_id is None:
         return reopening
     reopening.recording_id = recording_id
@@ -124,7 +125,7 @@ def transcription_manual(session: Session, note: Reopening) -> None:
 def download_failed(session: Session, note: Reopening, error: str) -> None:
     """The note could not be downloaded for good: the call centre can call back."""
     note.transcription_status = TS.FAILED
-    note.transcription_error = f"Rekaman tidak dapat diunduh: {error}"
+    note.transcription_error = f"Rekaman {Reason.NOT_DOWNLOADED.text(detail=error)}"
     record_event(session, note.ticket, SYSTEM, "system",
                  f"Rekaman penjelasan pelapor gagal diunduh: {error}", internal=True)
     session.flush()

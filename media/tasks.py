@@ -1,38 +1,39 @@
 """The media pipeline's tasks: fetch a call recording or a message's media, store it,
-transcribe it on the ``speech`` queue, delete it at Twilio, and the sweep that hands on
-work nobody holds. They take ids, run each step in one transaction (:mod:`jobs`), and
-are safe to run twice (leases: media.work, media.attachments)."""
+transcribe it on the ``speech`` queue, delete a recording at Twilio, and the sweep that
+hands on work nobody holds.
+
+Both kinds of media go through one download step and one transcription step
+(:func:`_download`, :func:`_transcribe`) with one lease and retry policy
+(:mod:`media.work`, :mod:`media.policy`); a :class:`Medium` says what differs: where the
+file comes from, how it is kept, where its transcript goes. The tasks take ids, run
+each step in one transaction (:mod:`jobs`), and are safe to run twice.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from celery import shared_task
 from sqlalchemy.orm import Session
 
 from jobs import HotlineTask, TaskRuntime
-from media import attachments, recordings, transcripts, work
+from media import attachments, policy, recordings, transcripts, work
 from media.audio_check import NotAudio
-from messaging.models import Attachment
+from media.models import Attachment
+from media.policy import Reason
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import after_commit
-from tickets.models import Recording, RecordingStatus
+from tickets.models import Recording, RecordingStatus, TranscriptionStatus
 from tickets.reference import hotline_settings
 from twilio_edge import fetch, twilio_ids
 from twilio_edge import recordings as twilio_recordings
 
 log = logging.getLogger(__name__)
-
-DOWNLOAD_RETRIES = 8
-# An empty body (0 bytes, a WAV header without samples) may be a file Twilio has not
-# finished: two quick retries, then it is a failed recording an operator follows up.
-EMPTY_RETRIES = 2
-EMPTY_BACKOFF_SECONDS = 5
-TRANSCRIBE_RETRIES = 4
-DB_RETRIES = 5
 
 
 def _download_filed(session: Session, event: events.RecordingFiled) -> None:
@@ -43,6 +44,14 @@ def _transcribe_stored(session: Session, event: events.RecordingStored) -> None:
     after_commit(session, lambda: transcribe.delay(event.recording_id))
 
 
+def _download_attachment_filed(session: Session, event: events.AttachmentFiled) -> None:
+    after_commit(session, lambda: download_attachment.delay(event.attachment_id))
+
+
+def _transcribe_attachment_stored(session: Session, event: events.AttachmentStored) -> None:
+    after_commit(session, lambda: transcribe_attachment.delay(event.attachment_id))
+
+
 def subscribe(dispatcher: events.Dispatcher) -> None:
     dispatcher.subscribe(events.RecordingFiled, _download_filed)
     dispatcher.subscribe(events.RecordingStored, _transcribe_stored)
@@ -51,8 +60,8 @@ def subscribe(dispatcher: events.Dispatcher) -> None:
 
 
 def fetch_policy(settings: Any) -> twilio_recordings.FetchPolicy:
-    """Recordings come from Twilio's API origin only; in development also from loopback,
-    where the call simulator serves them."""
+    """Media come from Twilio's API origin only; in development also from loopback,
+    where the call and chat simulators serve them."""
     return twilio_recordings.FetchPolicy(
         api_base=settings.twilio_api_base or twilio_recordings.TWILIO_API_BASE,
         allow_loopback=settings.env == "development",
@@ -69,67 +78,224 @@ def _record_max_seconds(session: Session, settings: Any) -> int:
     return max(settings.record_max_seconds, edited)
 
 
-@shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
-             max_retries=DOWNLOAD_RETRIES)
-def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
-    settings = self.runtime.settings
-    owner = self.owner()
-    with self.transaction() as session:
-        if not work.claim_download(session, recording_id, owner):
-            return  # stored already, or another worker has it
-        recording = session.get_one(Recording, recording_id)
-        url = recording.source_url or ""
-        max_bytes = recordings.max_recording_bytes(_record_max_seconds(session, settings))
+# --- what differs between the two kinds of media ------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    """A download as read from its row in the claim's transaction."""
+
+    url: str
+    declared: str | None
+    max_bytes: int
+
+
+class Medium(Protocol):
+    leases: work.Work
+    name: str
+
+    def job(self, session: Session, settings: Any, item_id: int) -> Job: ...
+
+    def fetch_file(self, job: Job, settings: Any) -> fetch.Audio: ...
+
+    def store(self, session: Session, settings: Any, item_id: int, job: Job,
+              body: fetch.Audio) -> None:
+        """Keep the file (publishing the event that queues its transcription), or raise
+        NotAudio / attachments.NotAccepted, writing nothing."""
+
+    def download_failed(self, session: Session, settings: Any, item_id: int, reason: str, *,
+                        permanent: bool, not_usable: bool) -> None: ...
+
+    def stored_file(self, session: Session, settings: Any, item_id: int) -> Path | None:
+        """The stored file whose transcript is due, or None (nothing to do)."""
+
+    def transcribed(self, session: Session, settings: Any, item_id: int,
+                    result: dict[str, Any]) -> None: ...
+
+    def manual(self, session: Session, settings: Any, item_id: int) -> None: ...
+
+    def transcription_failed(self, session: Session, settings: Any, item_id: int,
+                             reason: str) -> None: ...
+
+
+class _Recordings:
+    """A call's recording: its transcript goes to its ticket (or its reopening)."""
+
+    leases = work.RECORDINGS
+    name = "recording"
+
+    def job(self, session: Session, settings: Any, item_id: int) -> Job:
+        recording = session.get_one(Recording, item_id)
+        return Job(recording.source_url or "", None,
+                   recordings.max_recording_bytes(_record_max_seconds(session, settings)))
+
+    def fetch_file(self, job: Job, settings: Any) -> fetch.Audio:
+        return twilio_recordings.download(
+            job.url, settings.twilio_account_sid, settings.twilio_auth_token,
+            policy=fetch_policy(settings), max_bytes=job.max_bytes)
+
+    def store(self, session: Session, settings: Any, item_id: int, job: Job,
+              body: fetch.Audio) -> None:
+        recordings.store_recording(session, item_id, body.data, body.content_type,
+                                   settings.recordings_dir)
+
+    def download_failed(self, session: Session, settings: Any, item_id: int, reason: str, *,
+                        permanent: bool, not_usable: bool) -> None:
+        recordings.record_download_failure(session, item_id, reason, permanent=permanent,
+                                           tz=settings.timezone, not_audio=not_usable)
+
+    def stored_file(self, session: Session, settings: Any, item_id: int) -> Path | None:
+        recording = session.get(Recording, item_id)
+        if recording is None or not transcripts.awaits_transcript(session, item_id):
+            return None
+        return recordings.recording_path(settings.recordings_dir, recording)
+
+    def transcribed(self, session: Session, settings: Any, item_id: int,
+                    result: dict[str, Any]) -> None:
+        transcripts.store_transcript(session, item_id, result, tz=settings.timezone)
+
+    def manual(self, session: Session, settings: Any, item_id: int) -> None:
+        transcripts.mark_transcription_manual(session, item_id, tz=settings.timezone)
+
+    def transcription_failed(self, session: Session, settings: Any, item_id: int,
+                             reason: str) -> None:
+        transcripts.mark_transcription_failed(session, item_id, reason, tz=settings.timezone)
+
+
+class _Attachments:
+    """A message's voice note or photo: its transcript stays on the attachment, and
+    messaging assembles the ticket's text (``AttachmentResolved``)."""
+
+    leases = work.ATTACHMENTS
+    name = "attachment"
+
+    def job(self, session: Session, settings: Any, item_id: int) -> Job:
+        attachment = session.get_one(Attachment, item_id)
+        return Job(attachment.source_url, attachment.declared_type,
+                   settings.messaging.media_max_bytes)
+
+    def fetch_file(self, job: Job, settings: Any) -> fetch.Audio:
+        rules = fetch_policy(settings)
+        try:
+            source = twilio_ids.media_url(job.url, any_path_on_loopback=rules.allow_loopback)
+        except twilio_ids.InvalidTwilioValue as exc:
+            raise fetch.DownloadError(f"alamat lampiran tidak sah ({exc})",
+                                      transient=False) from None
+        return fetch.fetch(source.url, source, settings.twilio_account_sid,
+                           settings.twilio_auth_token, policy=rules, max_bytes=job.max_bytes,
+                           what="lampiran")
+
+    def store(self, session: Session, settings: Any, item_id: int, job: Job,
+              body: fetch.Audio) -> None:
+        # The webhook's declared type says what was accepted; the bytes must agree.
+        attachments.store(session, item_id, body.data, job.declared, settings.recordings_dir)
+
+    def download_failed(self, session: Session, settings: Any, item_id: int, reason: str, *,
+                        permanent: bool, not_usable: bool) -> None:
+        attachments.record_failure(session, item_id, reason, permanent=permanent)
+
+    def stored_file(self, session: Session, settings: Any, item_id: int) -> Path | None:
+        attachment = session.get(Attachment, item_id)
+        if attachment is None or attachment.transcript_status is not TranscriptionStatus.PENDING:
+            return None
+        return attachments.stored_path(settings.recordings_dir, attachment)
+
+    def transcribed(self, session: Session, settings: Any, item_id: int,
+                    result: dict[str, Any]) -> None:
+        attachments.transcribed(session, item_id, str(result.get("text", "")),
+                                words=list(result.get("words", [])))
+
+    def manual(self, session: Session, settings: Any, item_id: int) -> None:
+        attachments.transcribed(session, item_id, None, status=TranscriptionStatus.MANUAL)
+
+    def transcription_failed(self, session: Session, settings: Any, item_id: int,
+                             reason: str) -> None:
+        attachments.transcribed(session, item_id, None, status=TranscriptionStatus.FAILED,
+                                error=reason)
+
+
+RECORDING: Medium = _Recordings()
+ATTACHMENT: Medium = _Attachments()
+
+
+# --- the download step --------------------------------------------------------------------
+
+def _download(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int) -> bool:
+    """One attempt at fetching and keeping ``medium``'s file; True once it is stored."""
+    settings = task.runtime.settings
+    owner = task.owner()
+    with task.transaction() as session:
+        claim = medium.leases.claim_download(session, item_id, owner)
+        if claim is work.Claim.EXHAUSTED:  # its workers died mid-download every time
+            medium.download_failed(session, settings, item_id,
+                                   policy.exhausted(policy.DOWNLOAD), permanent=True,
+                                   not_usable=False)
+            return False
+        if claim is work.Claim.BUSY:
+            return False  # stored already, failed, or another worker has it
+        job = medium.job(session, settings, item_id)
+        attempts = medium.leases.attempts(session, item_id, policy.DOWNLOAD)
     # No database transaction stays open while the download waits on the network.
     try:
-        audio = twilio_recordings.download(
-            url, settings.twilio_account_sid, settings.twilio_auth_token,
-            policy=fetch_policy(settings), max_bytes=max_bytes,
-        )
-    except twilio_recordings.DownloadError as exc:
-        last_try = self.request.retries >= self.max_retries
-        retry = exc.transient and not last_try
-        countdown = self.backoff()
-        with self.transaction() as session:
-            recordings.record_download_failure(
-                session, recording_id, str(exc), permanent=not retry, tz=settings.timezone)
-            if retry:  # the sweep leaves it to this chain while the retry waits
-                work.hold_until(session, recording_id, owner,
-                                utcnow() + timedelta(seconds=countdown) + work.DOWNLOAD_LEASE)
-            else:
-                work.release(session, recording_id, owner)
-        if retry:
-            raise self.retry(countdown=countdown, exc=exc) from exc
-        log.warning("recording %s could not be downloaded: %s", recording_id, exc)
-        return
-    try:
-        with self.transaction() as session:
-            # Publishes RecordingStored: transcription is enqueued once this commits.
-            recordings.store_recording(
-                session, recording_id, audio.data, audio.content_type, settings.recordings_dir
-            )
-    except NotAudio as exc:
-        again = (exc.empty and empty_tries < EMPTY_RETRIES
-                 and self.request.retries < self.max_retries)
-        reason = exc.reason if not exc.empty else (
-            f"{exc.reason}, {empty_tries + 1} kali diunduh")
-        countdown = EMPTY_BACKOFF_SECONDS * (empty_tries + 1)
-        with self.transaction() as session:
-            recordings.record_download_failure(session, recording_id, reason,
-                                               permanent=not again, tz=settings.timezone,
-                                               not_audio=True)
-            if again:
-                work.hold_until(session, recording_id, owner,
-                                utcnow() + timedelta(seconds=countdown) + work.DOWNLOAD_LEASE)
-            else:
-                work.release(session, recording_id, owner)
-        if again:
-            raise self.retry(countdown=countdown, kwargs={"empty_tries": empty_tries + 1},
-                             exc=exc) from exc
-        log.warning("recording %s is not usable audio: %s", recording_id, reason)
-        return
-    if settings.delete_twilio_recordings:
+        with task.heartbeat(f"{medium.name} {item_id}", medium.leases.renewal(item_id, owner),
+                            policy.HEARTBEAT):
+            body = medium.fetch_file(job, settings)
+        with task.transaction() as session:
+            # Publishes *Stored: the transcription is queued once this commits.
+            medium.store(session, settings, item_id, job, body)
+        return True
+    except fetch.DownloadError as exc:
+        left = exc.transient and attempts < policy.DOWNLOAD.max_attempts
+        _download_failed(task, medium, item_id, owner, exc, str(exc), retry=left,
+                         transient=exc.transient, attempts=attempts,
+                         countdown=policy.DOWNLOAD.backoff(attempts),
+                         empty_tries=empty_tries, not_usable=False)
+    except (NotAudio, attachments.NotAccepted) as exc:
+        # Bytes that are not what was promised will not become so, unless they are
+        # empty: a file Twilio has not finished gets two quick retries.
+        again = (exc.empty and empty_tries < policy.EMPTY_RETRIES
+                 and attempts < policy.DOWNLOAD.max_attempts)
+        _download_failed(task, medium, item_id, owner, exc, exc.reason, retry=again,
+                         transient=exc.empty, attempts=attempts,
+                         countdown=policy.EMPTY_BACKOFF_SECONDS * (empty_tries + 1),
+                         empty_tries=empty_tries + 1, not_usable=True)
+    return False
+
+
+def _download_failed(task: HotlineTask, medium: Medium, item_id: int, owner: str,
+                     exc: Exception, detail: str, *, retry: bool, transient: bool,
+                     attempts: int, countdown: int, empty_tries: int,
+                     not_usable: bool) -> None:
+    """Note the failure; retry with the lease held, or give up with the reason."""
+    settings = task.runtime.settings
+    # A transient failure that ran out of tries says how often it was tried.
+    reason = Reason.GAVE_UP.text(detail=detail, n=attempts) if transient and not retry \
+        else detail
+    with task.transaction() as session:
+        medium.download_failed(session, settings, item_id, reason, permanent=not retry,
+                               not_usable=not_usable)
+        if retry:  # the sweep leaves it to this chain while the retry waits
+            medium.leases.hold_until(session, item_id, owner, utcnow()
+                                   + timedelta(seconds=countdown) + policy.LEASE)
+        else:
+            medium.leases.release(session, item_id, owner)
+    if retry:
+        raise task.retry(countdown=countdown, kwargs={"empty_tries": empty_tries},
+                         exc=exc) from exc
+    log.warning("%s %s not kept: %s", medium.name, item_id, reason)
+
+
+@shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
+             max_retries=policy.DOWNLOAD.max_attempts)
+def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
+    if _download(self, RECORDING, recording_id, empty_tries) and (
+            self.runtime.settings.delete_twilio_recordings):
         delete_twilio_recording.delay(recording_id)
+
+
+@shared_task(bind=True, base=HotlineTask, name="hotline.download_attachment",
+             max_retries=policy.DOWNLOAD.max_attempts)
+def download_attachment(self: HotlineTask, attachment_id: int, empty_tries: int = 0) -> None:
+    _download(self, ATTACHMENT, attachment_id, empty_tries)
 
 
 @shared_task(bind=True, base=HotlineTask, name="hotline.delete_twilio_recording",
@@ -149,6 +315,8 @@ def delete_twilio_recording(self: HotlineTask, recording_id: int) -> None:
             raise self.retry(countdown=self.backoff(60), exc=exc) from exc
         log.warning("recording %s could not be deleted from Twilio: %s", recording_id, exc)
 
+
+# --- the transcription step ---------------------------------------------------------------
 
 _ENGINES: dict[int, Any] = {}
 
@@ -171,190 +339,79 @@ def speech_engine(runtime: TaskRuntime) -> Any:
     return engine
 
 
-AUDIO_REASONS = {
-    "empty": "rekaman kosong",
-    "silent": "rekaman tidak berisi suara",
-    "corrupt": "berkas rekaman rusak atau tidak dapat dibaca",
-    "too_long": "rekaman terlalu panjang untuk ditranskripsi otomatis",
-    "unsupported": "format rekaman tidak didukung",
-}
-
-
-EXHAUSTED = "dicoba {n} kali tanpa hasil (pekerja transkripsi berhenti di tengah jalan)"
-
-
-@shared_task(bind=True, base=HotlineTask, name="speech.transcribe",
-             max_retries=TRANSCRIBE_RETRIES, acks_late=True)
-def transcribe(self: HotlineTask, recording_id: int) -> None:
-    settings = self.runtime.settings
-    tz = settings.timezone
-    owner = self.owner()
-    with self.transaction() as session:
-        recording = session.get(Recording, recording_id)
-        if recording is None or not transcripts.awaits_transcript(session, recording_id):
-            return
-        path = recordings.recording_path(settings.recordings_dir, recording)
+def _transcribe(task: HotlineTask, medium: Medium, item_id: int) -> None:
+    """One attempt at transcribing ``medium``'s stored file."""
+    settings = task.runtime.settings
+    owner = task.owner()
+    with task.transaction() as session:
+        path = medium.stored_file(session, settings, item_id)
         if path is None:
-            return  # not downloaded yet; storing it enqueues us again
-        if settings.speech_engine == "none":
-            transcripts.mark_transcription_manual(session, recording_id, tz=tz)
-            return
-        claim = work.claim_transcription(session, recording, owner)
+            return  # transcribed already, or not stored yet (storing it queues us again)
+        claim = medium.leases.claim_transcription(session, item_id, owner)
         if claim is work.Claim.EXHAUSTED:
-            transcripts.mark_transcription_failed(
-                session, recording_id, EXHAUSTED.format(n=work.MAX_TRANSCRIBE_ATTEMPTS), tz=tz)
+            medium.transcription_failed(session, settings, item_id,
+                                        policy.exhausted(policy.TRANSCRIPTION))
             return
         if claim is work.Claim.BUSY:
             return
+        if settings.speech_engine == "none":
+            # No engine configured: an operator listens and types the complaint.
+            medium.manual(session, settings, item_id)
+            medium.leases.release(session, item_id, owner)
+            return
+        attempts = medium.leases.attempts(session, item_id, policy.TRANSCRIPTION)
     import speech
 
     try:
-        with self.heartbeat(f"recording {recording_id}", work.renewal(recording_id, owner),
-                            work.HEARTBEAT):
-            result = speech_engine(self.runtime).transcribe(path)
+        with task.heartbeat(f"{medium.name} {item_id}", medium.leases.renewal(item_id, owner),
+                            policy.HEARTBEAT):
+            result = speech_engine(task.runtime).transcribe(path).to_dict()
     except speech.AudioError as exc:
-        reason = AUDIO_REASONS.get(exc.reason, exc.reason)
-        with self.transaction() as session:
-            transcripts.mark_transcription_failed(session, recording_id, reason, tz=tz)
-            work.release(session, recording_id, owner)
-        return
+        reason = Reason.of_audio(exc.reason)
     except speech.EngineError as exc:
-        if exc.transient and self.request.retries < self.max_retries:
-            countdown = self.backoff(10)
-            with self.transaction() as session:
-                work.hold_until(session, recording_id, owner,
-                                utcnow() + timedelta(seconds=countdown) + work.TRANSCRIBE_LEASE)
-            raise self.retry(countdown=countdown, exc=exc) from exc
-        with self.transaction() as session:
-            transcripts.mark_transcription_failed(
-                session, recording_id, f"mesin transkripsi gagal: {exc}", tz=tz
-            )
-            work.release(session, recording_id, owner)
+        if exc.transient and attempts < policy.TRANSCRIPTION.max_attempts:
+            countdown = policy.TRANSCRIPTION.backoff(attempts)
+            with task.transaction() as session:
+                medium.leases.hold_until(session, item_id, owner, utcnow()
+                                       + timedelta(seconds=countdown) + policy.LEASE)
+            raise task.retry(countdown=countdown, exc=exc) from exc
+        reason = Reason.ENGINE.text(detail=exc)
+    else:
+        with task.transaction() as session:
+            medium.transcribed(session, settings, item_id, result)
+            medium.leases.release(session, item_id, owner)
         return
-    with self.transaction() as session:
-        transcripts.store_transcript(session, recording_id, result.to_dict(), tz=tz)
-        work.release(session, recording_id, owner)
+    with task.transaction() as session:
+        medium.transcription_failed(session, settings, item_id, reason)
+        medium.leases.release(session, item_id, owner)
 
+
+@shared_task(bind=True, base=HotlineTask, name="speech.transcribe",
+             max_retries=policy.TRANSCRIPTION.max_attempts, acks_late=True)
+def transcribe(self: HotlineTask, recording_id: int) -> None:
+    _transcribe(self, RECORDING, recording_id)
+
+
+@shared_task(bind=True, base=HotlineTask, name="speech.transcribe_attachment",
+             max_retries=policy.TRANSCRIPTION.max_attempts, acks_late=True)
+def transcribe_attachment(self: HotlineTask, attachment_id: int) -> None:
+    _transcribe(self, ATTACHMENT, attachment_id)
+
+
+# --- the sweep ----------------------------------------------------------------------------
 
 @shared_task(bind=True, base=HotlineTask, name="media.sweep")
 def sweep(self: HotlineTask) -> dict[str, int]:
     """Hand media work nobody holds to a worker (a lost queue message, a killed worker, a
     broker that was down when the work was queued): recordings and message media."""
     with self.transaction() as session:
-        downloads = work.downloads_to_rescue(session)
-        pending = work.transcriptions_to_rescue(session)
-        media_downloads, voice_notes = attachments.to_rescue(session)
-    for recording_id in downloads:
-        download_recording.delay(recording_id)
-    for recording_id in pending:
-        transcribe.delay(recording_id)
-    for attachment_id in media_downloads:
-        download_attachment.delay(attachment_id)
-    for attachment_id in voice_notes:
-        transcribe_attachment.delay(attachment_id)
-    return {"downloads": len(downloads), "transcripts": len(pending),
-            "media": len(media_downloads), "voice_notes": len(voice_notes)}
-
-
-# Message media: a voice note, a photo.
-MEDIA_DOWNLOAD_RETRIES = 6
-VOICE_NOTE_RETRIES = 3
-
-
-def _download_attachment_filed(session: Session, event: events.AttachmentFiled) -> None:
-    after_commit(session, lambda: download_attachment.delay(event.attachment_id))
-
-
-def _transcribe_attachment_stored(session: Session, event: events.AttachmentStored) -> None:
-    after_commit(session, lambda: transcribe_attachment.delay(event.attachment_id))
-
-
-def _source(url: str, loopback: bool) -> twilio_ids.MediaUrl:
-    try:
-        return twilio_ids.media_url(url, any_path_on_loopback=loopback)
-    except twilio_ids.InvalidTwilioValue as exc:
-        raise fetch.DownloadError(f"alamat lampiran tidak sah ({exc})", transient=False) from None
-
-
-@shared_task(bind=True, base=HotlineTask, name="hotline.download_attachment",
-             max_retries=MEDIA_DOWNLOAD_RETRIES)
-def download_attachment(self: HotlineTask, attachment_id: int) -> None:
-    settings = self.runtime.settings
-    owner = self.owner()
-    policy = fetch_policy(settings)
-    with self.transaction() as session:
-        if not attachments.claim_download(session, attachment_id, owner):
-            return
-        attachment = session.get_one(Attachment, attachment_id)
-        url, declared = attachment.source_url, attachment.declared_type
-    try:
-        source = _source(url, policy.allow_loopback)
-        media = fetch.fetch(source.url, source, settings.twilio_account_sid,
-                            settings.twilio_auth_token, policy=policy,
-                            max_bytes=settings.messaging.media_max_bytes, what="lampiran")
-        with self.transaction() as session:
-            attachments.store(session, attachment_id, media.data, declared,
-                              settings.recordings_dir)
-    except (fetch.DownloadError, attachments.NotAccepted) as exc:
-        transient = isinstance(exc, fetch.DownloadError) and exc.transient
-        retry = transient and self.request.retries < self.max_retries
-        countdown = self.backoff()
-        with self.transaction() as session:
-            attachments.record_failure(session, attachment_id, str(exc), permanent=not retry,
-                                       tz=settings.timezone)
-            if retry:
-                attachments.hold_until(session, attachment_id, owner, utcnow() + timedelta(
-                    seconds=countdown) + attachments.DOWNLOAD_LEASE)
-            else:
-                attachments.release(session, attachment_id, owner)
-        if retry:
-            raise self.retry(countdown=countdown, exc=exc) from exc
-        log.warning("attachment %s not kept: %s", attachment_id, exc)
-
-
-def _transcribe(runtime: TaskRuntime, path: object) -> tuple[str, list[dict[str, object]]]:
-    result = speech_engine(runtime).transcribe(path).to_dict()
-    return str(result.get("text", "")), list(result.get("words", []))
-
-
-@shared_task(bind=True, base=HotlineTask, name="speech.transcribe_attachment",
-             max_retries=VOICE_NOTE_RETRIES, acks_late=True)
-def transcribe_attachment(self: HotlineTask, attachment_id: int) -> None:
-    settings = self.runtime.settings
-    tz = settings.timezone
-    owner = self.owner()
-    with self.transaction() as session:
-        attachment = session.get(Attachment, attachment_id)
-        if attachment is None or attachment.transcript_status != "pending":
-            return
-        path = attachments.stored_path(settings.recordings_dir, attachment)
-        if path is None:
-            return
-        if settings.speech_engine == "none":
-            attachments.transcribed(session, attachment_id, None, tz=tz, status="manual")
-            return
-        claim = attachments.claim_transcription(session, attachment_id, owner)
-        if claim is None:
-            attachments.transcribed(session, attachment_id, None, tz=tz, status="failed",
-                                    error="dicoba berulang kali tanpa hasil")
-            return
-        if not claim:
-            return
-    import speech
-
-    try:
-        text, words = _transcribe(self.runtime, path)
-    except speech.AudioError as exc:
-        with self.transaction() as session:
-            attachments.transcribed(session, attachment_id, None, tz=tz, status="failed",
-                                    error=AUDIO_REASONS.get(exc.reason, exc.reason))
-        return
-    except speech.EngineError as exc:
-        if exc.transient and self.request.retries < self.max_retries:
-            raise self.retry(countdown=self.backoff(10), exc=exc) from exc
-        with self.transaction() as session:
-            attachments.transcribed(session, attachment_id, None, tz=tz, status="failed",
-                                    error=f"mesin transkripsi gagal: {exc}")
-        return
-    with self.transaction() as session:
-        attachments.transcribed(session, attachment_id, text, tz=tz, words=words)
+        found = {key: getter(session) for key, getter in (
+            ("downloads", work.RECORDINGS.downloads_to_rescue),
+            ("transcripts", work.RECORDINGS.transcriptions_to_rescue),
+            ("media", work.ATTACHMENTS.downloads_to_rescue),
+            ("voice_notes", work.ATTACHMENTS.transcriptions_to_rescue))}
+    for key, task in (("downloads", download_recording), ("transcripts", transcribe),
+                      ("media", download_attachment), ("voice_notes", transcribe_attachment)):
+        for item_id in found[key]:
+            task.delay(item_id)
+    return {key: len(ids) for key, ids in found.items()}

@@ -1,133 +1,150 @@
-"""Who works on a recording now: leases for its download and its transcription.
+"""Who works on a piece of media now: leases for its download and its transcription, the
+same for a call recording and a message's media.
 
-A job claims the recording with one conditional UPDATE before doing anything, so of two
+A job claims its row with one conditional UPDATE before doing anything, so of two
 chains of the same job (a retry and the sweep's rescue, or a message delivered twice)
-only one works at a time, and nothing writes the same file or transcribes twice. A
-worker killed mid-job (SIGKILL, the OOM killer) holds its lease only until it runs out
-(a transcription renews its short lease while it works, see ``HEARTBEAT``);
-then the sweep hands the work to another worker, so recovery after a fault takes about a
-lease plus a sweep interval, not the broker's visibility timeout.
-
-Transcription is attempted a bounded number of times: a recording that kills its worker
-every time ends as "transkripsi gagal" with the reason, for an operator to handle.
+only one works at a time, and nothing writes the same file or transcribes twice. Each
+claim counts an attempt of its stage (``download_attempts``, ``transcribe_attempts``)
+and is refused once the stage's attempts (:mod:`media.policy`) are spent: then the
+caller marks the stage failed with the reason. A worker killed mid-job (SIGKILL, the OOM
+killer) holds its lease only until it runs out (a job renews its short lease while it
+works, see ``renewal``); then the sweep hands the work to another worker, so recovery
+after a fault takes about a lease plus a sweep interval, not the broker's visibility
+timeout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from media import reopening_notes
+from media import policy, reopening_notes
+from media.models import Attachment
 from tickets.clock import utcnow
 from tickets.models import Recording, RecordingStatus, Ticket, TranscriptionStatus
-
-DOWNLOAD_LEASE = timedelta(minutes=1)
-# A transcription's worker renews its lease every HEARTBEAT while it works, so however
-# long the recording, a killed worker's job is free again within one lease.
-TRANSCRIBE_LEASE = timedelta(seconds=45)
-HEARTBEAT = timedelta(seconds=15)
-MAX_TRANSCRIBE_ATTEMPTS = 3
-# Work found with no lease this long after it became due has lost its queue message.
-UNCLAIMED_GRACE = timedelta(seconds=60)
 
 
 class Claim(Enum):
     GRANTED = "granted"
     BUSY = "busy"            # another worker holds it, or there is nothing left to do
-    EXHAUSTED = "exhausted"  # transcription was attempted too often
+    EXHAUSTED = "exhausted"  # the stage was attempted too often: mark it failed
 
 
-def _free(owner: str, now: datetime):  # type: ignore[no-untyped-def]
-    return or_(Recording.lease_until.is_(None), Recording.lease_until < now,
-               Recording.lease_owner == owner)
+Media = type[Recording] | type[Attachment]
 
 
-def _claim(session: Session, condition, values: dict[str, object]) -> bool:  # type: ignore[no-untyped-def]
-    result = session.execute(update(Recording).where(condition).values(**values)
-                             .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+class Work:
+    """The leases of one kind of media (``RECORDINGS``, ``ATTACHMENTS``): both tables
+    have ``status``, ``lease_owner``, ``lease_until``, ``download_attempts`` and
+    ``transcribe_attempts``; ``awaiting`` says in SQL whether a row's transcript is due."""
+
+    def __init__(self, model: Media, awaiting: Callable[[], ColumnElement[bool]]) -> None:
+        self.model = model
+        self.awaiting = awaiting
+
+    def _free(self, owner: str, now: datetime) -> ColumnElement[bool]:
+        m = self.model
+        return or_(m.lease_until.is_(None), m.lease_until < now, m.lease_owner == owner)
+
+    def _claim(self, item_id: int, owner: str, now: datetime, due: ColumnElement[bool],
+               counter: InstrumentedAttribute[int], stage: policy.Stage,
+               session: Session) -> Claim:
+        m = self.model
+        base = and_(m.id == item_id, due, self._free(owner, now))
+        claimed = session.execute(
+            update(m).where(base, counter < stage.max_attempts)
+            .values({m.lease_owner: owner, m.lease_until: now + policy.LEASE,
+                     counter: counter + 1})
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return Claim.GRANTED
+        # Free, still due, but out of attempts: the caller marks the stage failed.
+        exhausted = session.scalar(select(m.id).where(base, counter >= stage.max_attempts))
+        return Claim.EXHAUSTED if exhausted is not None else Claim.BUSY
+
+    def claim_download(self, session: Session, item_id: int, owner: str,
+                       now: datetime | None = None) -> Claim:
+        """Take the download of a pending row, counting the attempt."""
+        m = self.model
+        return self._claim(item_id, owner, now or utcnow(),
+                           m.status == RecordingStatus.PENDING,
+                           m.download_attempts, policy.DOWNLOAD, session)
+
+    def claim_transcription(self, session: Session, item_id: int, owner: str,
+                            now: datetime | None = None) -> Claim:
+        """Take the transcription of a stored row whose transcript is due, counting the
+        attempt."""
+        m = self.model
+        return self._claim(item_id, owner, now or utcnow(),
+                           and_(m.status == RecordingStatus.STORED, self.awaiting()),
+                           m.transcribe_attempts, policy.TRANSCRIPTION, session)
+
+    def attempts(self, session: Session, item_id: int, stage: policy.Stage) -> int:
+        """How often ``stage`` has been attempted (the current attempt included)."""
+        m = self.model
+        counter = m.download_attempts if stage is policy.DOWNLOAD else m.transcribe_attempts
+        return session.scalar(select(counter).where(m.id == item_id)) or 0
+
+    def hold_until(self, session: Session, item_id: int, owner: str, until: datetime) -> None:
+        """Keep the lease (while a retry of the same job waits out its backoff)."""
+        m = self.model
+        session.execute(update(m).where(m.id == item_id, m.lease_owner == owner)
+                        .values({m.lease_until: until})
+                        .execution_options(synchronize_session=False))
+
+    def renewal(self, item_id: int, owner: str) -> Callable[[Session], None]:
+        """What a working job's heartbeat does each beat: hold the lease one more
+        ``LEASE`` (``jobs.HotlineTask.heartbeat``)."""
+        def renew(session: Session) -> None:
+            self.hold_until(session, item_id, owner, utcnow() + policy.LEASE)
+        return renew
+
+    def release(self, session: Session, item_id: int, owner: str) -> None:
+        """The job is over (done, or failed for good): nobody holds the row."""
+        m = self.model
+        session.execute(update(m).where(m.id == item_id, m.lease_owner == owner)
+                        .values({m.lease_owner: None, m.lease_until: None})
+                        .execution_options(synchronize_session=False))
+
+    def _unclaimed(self, since: Any, now: datetime) -> ColumnElement[bool]:
+        m = self.model
+        return or_(m.lease_until < now,
+                   and_(m.lease_until.is_(None), since < now - policy.UNCLAIMED_GRACE))
+
+    def downloads_to_rescue(self, session: Session, now: datetime | None = None) -> list[int]:
+        """Pending downloads nobody works on: a lost queue message, a dead worker."""
+        now = now or utcnow()
+        m = self.model
+        return list(session.scalars(select(m.id).where(
+            m.status == RecordingStatus.PENDING, self._unclaimed(m.created_at, now))
+            .order_by(m.id)))
+
+    def transcriptions_to_rescue(self, session: Session,
+                                 now: datetime | None = None) -> list[int]:
+        """Stored media whose transcript is due and nobody works on."""
+        now = now or utcnow()
+        m = self.model
+        return list(session.scalars(select(m.id).where(
+            m.status == RecordingStatus.STORED, self.awaiting(),
+            self._unclaimed(m.stored_at, now)).order_by(m.id)))
 
 
-def claim_download(session: Session, recording_id: int, owner: str,
-                   now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return _claim(session, and_(Recording.id == recording_id,
-                                Recording.status == RecordingStatus.PENDING,
-                                _free(owner, now)),
-                  {"lease_owner": owner, "lease_until": now + DOWNLOAD_LEASE})
-
-
-def hold_until(session: Session, recording_id: int, owner: str, until: datetime) -> None:
-    """Keep the lease while a retry of the same job waits out its backoff."""
-    session.execute(update(Recording).where(Recording.id == recording_id,
-                                            Recording.lease_owner == owner)
-                    .values(lease_until=until).execution_options(synchronize_session=False))
-
-
-def renewal(recording_id: int, owner: str) -> Callable[[Session], None]:
-    """What a transcription's heartbeat does each beat: hold the lease one more
-    ``TRANSCRIBE_LEASE`` (``jobs.HotlineTask.heartbeat``)."""
-    def renew(session: Session) -> None:
-        hold_until(session, recording_id, owner, utcnow() + TRANSCRIBE_LEASE)
-    return renew
-
-
-def release(session: Session, recording_id: int, owner: str) -> None:
-    session.execute(update(Recording).where(Recording.id == recording_id,
-                                            Recording.lease_owner == owner)
-                    .values(lease_owner=None, lease_until=None)
-                    .execution_options(synchronize_session=False))
-
-
-def claim_transcription(session: Session, recording: Recording, owner: str,
-                        now: datetime | None = None) -> Claim:
-    """Take the transcription of ``recording``, counting the attempt."""
-    now = now or utcnow()
-    # A complaint recording waits on its ticket; a reopening's note on the reopening.
-    pending = or_(and_(select(Ticket.id).where(
+def _recording_awaits() -> ColumnElement[bool]:
+    # A complaint's recording waits on its ticket; a reopening's note on the reopening.
+    complaint = select(Ticket.id).where(
         Ticket.id == Recording.ticket_id,
-        Ticket.transcription_status == TranscriptionStatus.PENDING).exists(),
-        ~reopening_notes.is_note()), reopening_notes.note_pending())
-    base = and_(Recording.id == recording.id, Recording.status == RecordingStatus.STORED,
-                pending, _free(owner, now))
-    if _claim(session, and_(base, Recording.transcribe_attempts < MAX_TRANSCRIBE_ATTEMPTS),
-              {"lease_owner": owner, "lease_until": now + TRANSCRIBE_LEASE,
-               "transcribe_attempts": Recording.transcribe_attempts + 1}):
-        return Claim.GRANTED
-    # Free, still pending, but out of attempts: the caller marks it failed.
-    exhausted = session.scalar(select(Recording.id).where(
-        base, Recording.transcribe_attempts >= MAX_TRANSCRIBE_ATTEMPTS))
-    return Claim.EXHAUSTED if exhausted is not None else Claim.BUSY
+        Ticket.transcription_status == TranscriptionStatus.PENDING).exists()
+    return or_(and_(complaint, ~reopening_notes.is_note()), reopening_notes.note_pending())
 
 
-def _unclaimed(since: ColumnElement[Any], now: datetime) -> ColumnElement[bool]:
-    return or_(Recording.lease_until < now,
-               and_(Recording.lease_until.is_(None), since < now - UNCLAIMED_GRACE))
+def _attachment_awaits() -> ColumnElement[bool]:
+    return Attachment.transcript_status == TranscriptionStatus.PENDING
 
 
-def downloads_to_rescue(session: Session, now: datetime | None = None) -> list[int]:
-    """Pending downloads nobody works on: a lost queue message, a dead worker."""
-    now = now or utcnow()
-    return list(session.scalars(select(Recording.id).where(
-        Recording.status == RecordingStatus.PENDING,
-        _unclaimed(Recording.created_at.expression, now))))
-
-
-def transcriptions_to_rescue(session: Session, now: datetime | None = None) -> list[int]:
-    """Stored recordings whose ticket still waits for a transcript and nobody works on."""
-    now = now or utcnow()
-    complaints = session.scalars(
-        select(Recording.id).join(Ticket, Recording.ticket_id == Ticket.id).where(
-            Recording.status == RecordingStatus.STORED,
-            Ticket.transcription_status == TranscriptionStatus.PENDING,
-            ~reopening_notes.is_note(),
-            _unclaimed(Recording.stored_at.expression, now)))
-    notes = session.scalars(select(Recording.id).where(
-        Recording.status == RecordingStatus.STORED, reopening_notes.note_pending(),
-        _unclaimed(Recording.stored_at.expression, now)))
-    return [*complaints, *notes]
+RECORDINGS = Work(Recording, _recording_awaits)
+ATTACHMENTS = Work(Attachment, _attachment_awaits)

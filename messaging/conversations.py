@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from feedback import replies
 from feedback.models import FeedbackChannel
+from media.models import AttachmentKind
 from messaging import filing
 from messaging.filing import ConversationPolicy
-from messaging.models import AttachmentKind, Conversation, InboundMessage
+from messaging.models import Conversation, InboundMessage
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
 from tickets.errors import NotFound

@@ -15,13 +15,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from feedback.replies import FeedbackPolicy
-from messaging.models import (
-    Attachment,
-    AttachmentKind,
-    AttachmentStatus,
-    Conversation,
-    InboundMessage,
-)
+from media.models import Attachment, AttachmentKind, AttachmentStatus
+from messaging.models import Conversation, InboundMessage
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
@@ -71,8 +66,9 @@ def add_attachment(session: Session, message: InboundMessage, index: int,
     attachment = Attachment(
         message_id=message.id, media_index=index, ticket_id=ticket_id, kind=kind,
         source_url=url, declared_type=declared, status=AttachmentStatus.PENDING,
-        transcript_status="pending" if kind is AttachmentKind.AUDIO else "none",
-        attempts=0, created_at=utcnow())
+        transcript_status=(TranscriptionStatus.PENDING if kind is AttachmentKind.AUDIO
+                           else TranscriptionStatus.NONE),
+        download_attempts=0, transcribe_attempts=0, created_at=utcnow())
     session.add(attachment)
     session.flush()
     events.publish(session, events.AttachmentFiled(attachment.id))
@@ -183,10 +179,10 @@ def refresh_text(session: Session, ticket: Ticket, *, tz: str) -> None:
         InboundMessage, Attachment.message_id == InboundMessage.id).where(
         InboundMessage.ticket_id == ticket.id, InboundMessage.role == "content",
         Attachment.kind == AttachmentKind.AUDIO)))
-    if any(a.transcript_status == "pending" for a in audio):
+    if any(a.transcript_status is TranscriptionStatus.PENDING for a in audio):
         return
-    failed = [a for a in audio if a.transcript_status == "failed"]
-    manual = any(a.transcript_status == "manual" for a in audio)
+    failed = [a for a in audio if a.transcript_status is TranscriptionStatus.FAILED]
+    manual = any(a.transcript_status is TranscriptionStatus.MANUAL for a in audio)
     text = "\n".join(_parts(session, ticket))
     session.add(Transcript(ticket=ticket, recording_id=None, text=text, words=[],
                            language="id", engine=ENGINE, created_at=utcnow()))
@@ -211,7 +207,8 @@ def attachment_resolved(session: Session, attachment: Attachment, *, tz: str) ->
     ticket = session.get(Ticket, attachment.ticket_id)
     if ticket is None:
         return
-    if attachment.message.role == "reply" and attachment.transcript:
+    message = session.get_one(InboundMessage, attachment.message_id)
+    if message.role == "reply" and attachment.transcript:
         # A voice note answering a question: its words join the ticket's history.
         record_event(session, ticket, REPORTER, "note",
                      f"Transkrip pesan suara pelapor: {attachment.transcript}")
@@ -222,13 +219,28 @@ def attachment_resolved(session: Session, attachment: Attachment, *, tz: str) ->
 def attachment_failed(session: Session, attachment: Attachment) -> None:
     """Tell the reporter that an attachment could not be taken (after the webhook, so
     by message); what they sent before stays."""
-    message = attachment.message
+    message = session.get_one(InboundMessage, attachment.message_id)
     conv = session.get_one(Conversation, message.conversation_id)
     if conv.phone and not conv.opted_out:
         events.publish(session, events.ReporterNotice(
             session.get(Ticket, attachment.ticket_id) if attachment.ticket_id else None,
             conv.channel, conv.phone, "msg_media_failed",
             {"reason": attachment.error or "-"}, f"attachment-{attachment.id}-failed"))
+
+
+@dataclass(frozen=True)
+class MediaListener:
+    """What a conversation does when the media pipeline is done with an attachment; the
+    composition root subscribes it to ``AttachmentFailed`` and ``AttachmentResolved``."""
+
+    tz: str
+
+    def failed(self, session: Session, event: events.AttachmentFailed) -> None:
+        attachment_failed(session, session.get_one(Attachment, event.attachment_id))
+
+    def resolved(self, session: Session, event: events.AttachmentResolved) -> None:
+        attachment_resolved(session, session.get_one(Attachment, event.attachment_id),
+                            tz=self.tz)
 
 
 # --- the needs-information loop ----------------------------------------------------------

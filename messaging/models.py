@@ -1,45 +1,23 @@
-"""Models of complaints by message (SMS, WhatsApp): conversations, messages, attachments.
+"""Models of complaints by message (SMS, WhatsApp): conversations and their messages.
 
 A :class:`Conversation` is keyed on the sender's address as Twilio gives it
 (``whatsapp:+62…`` or ``+62…``); it holds where the citizen is in the menu and the
 complaint being written. Every inbound message is kept once, keyed on Twilio's
 ``MessageSid``, with the reply it got (a retried webhook gets the same reply). Media
-become :class:`Attachment` rows, downloaded and (voice notes) transcribed off the
-request path.
+become :class:`media.models.Attachment` rows, downloaded and (voice notes) transcribed
+off the request path by the media pipeline.
 """
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from media.models import Attachment
 from tickets.clock import utcnow
-from tickets.db import Base, enum_column
-
-
-class AttachmentKind(enum.StrEnum):
-    AUDIO = "audio"  # a voice note
-    IMAGE = "image"  # a photo
-
-
-class AttachmentStatus(enum.StrEnum):
-    PENDING = "pending"    # to be downloaded
-    STORED = "stored"
-    FAILED = "failed"
+from tickets.db import Base
 
 
 class Conversation(Base):
@@ -87,39 +65,4 @@ class InboundMessage(Base):
     # What the hotline answered (TwiML body text), returned again on a retried webhook.
     reply: Mapped[str | None] = mapped_column(Text)
 
-    attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="message", order_by="Attachment.media_index")
-
-
-class Attachment(Base):
-    __tablename__ = "attachments"
-    __table_args__ = (UniqueConstraint("message_id", "media_index"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))
-    media_index: Mapped[int] = mapped_column(Integer)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    kind: Mapped[AttachmentKind] = mapped_column(enum_column(AttachmentKind, "attachment_kind"))
-    source_url: Mapped[str] = mapped_column(String(500))
-    declared_type: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[AttachmentStatus] = mapped_column(
-        enum_column(AttachmentStatus, "attachment_status"), default=AttachmentStatus.PENDING)
-    # Relative to RECORDINGS_DIR; named by the server.
-    path: Mapped[str | None] = mapped_column(String(500))
-    content_type: Mapped[str | None] = mapped_column(String(64))
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    size_bytes: Mapped[int | None] = mapped_column(Integer)
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
-    # Voice notes: none (a photo) | pending | done | failed | manual.
-    transcript_status: Mapped[str] = mapped_column(String(16), default="none")
-    transcript: Mapped[str | None] = mapped_column(Text)
-    # Word timings of the transcript (speech engine output), for the console's player.
-    transcript_words: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    error: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    stored_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    message: Mapped[InboundMessage] = relationship(back_populates="attachments")
+    attachments: Mapped[list[Attachment]] = relationship(order_by=Attachment.media_index)

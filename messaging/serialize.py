@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from messaging.models import Attachment, InboundMessage
+from media.models import Attachment
+from messaging.models import InboundMessage
 from tickets.models import Ticket
 
 
@@ -30,7 +31,7 @@ def attachment_as_dict(attachment: Attachment) -> dict[str, Any]:
         "sha256": attachment.sha256,
         "size_bytes": attachment.size_bytes,
         "path": attachment.path,
-        "transcript_status": attachment.transcript_status,
+        "transcript_status": attachment.transcript_status.value,
         "transcript": attachment.transcript,
         "error": attachment.error,
     }

@@ -80,6 +80,22 @@ class AttachmentStored:
 
 
 @dataclass(frozen=True)
+class AttachmentFailed:
+    """A message's media could not be downloaded or kept, for good (its ``error`` says
+    why): the reporter is to be told."""
+
+    attachment_id: int
+
+
+@dataclass(frozen=True)
+class AttachmentResolved:
+    """A voice note's transcription ended (done, failed, manual), or its file failed:
+    the text of its ticket may now be complete."""
+
+    attachment_id: int
+
+
+@dataclass(frozen=True)
 class ReporterNotice:
     """Tell a reporter who wrote by message something on their channel (``whatsapp`` or
     ``sms``): the prompt ``key`` with ``values``, once per ``event``. ``ticket`` is None

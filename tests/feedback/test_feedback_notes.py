@@ -58,9 +58,9 @@ def test_a_note_is_filed_once_and_only_for_the_call_that_reopened(db, note):
 def test_a_stored_note_waiting_for_its_transcript_is_claimed_and_rescued(db, note):
     recording = db.get(Recording, note.recording_id)
     later = utcnow().replace(year=utcnow().year + 1)
-    assert work.transcriptions_to_rescue(db, now=later) == [recording.id]
+    assert work.RECORDINGS.transcriptions_to_rescue(db, now=later) == [recording.id]
     assert transcripts.awaits_transcript(db, recording.id)
-    assert work.claim_transcription(db, recording, "w1") is work.Claim.GRANTED
+    assert work.RECORDINGS.claim_transcription(db, recording.id, "w1") is work.Claim.GRANTED
     transcripts.store_transcript(db, recording.id, {"text": "masih rusak", "engine": "t"},
                                  tz=TZ)
     transcripts.store_transcript(db, recording.id, {"text": "lain", "engine": "t"}, tz=TZ)
@@ -69,7 +69,7 @@ def test_a_stored_note_waiting_for_its_transcript_is_claimed_and_rescued(db, not
     assert (note.transcription_status, note.transcript_text) == (
         TranscriptionStatus.DONE, "masih rusak")
     assert not transcripts.awaits_transcript(db, recording.id)
-    assert work.transcriptions_to_rescue(db, now=later) == []
+    assert work.RECORDINGS.transcriptions_to_rescue(db, now=later) == []
     assert note.ticket.transcript is None and note.ticket.status is Status.REOPENED
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hotline.app import create_app
 from hotline.demo import seed_demo
 from hotline.settings import Settings
-from media import work
+from media import policy, work
 from tickets.clock import utcnow
 from tickets.models import Recording, RecordingStatus, Ticket
 
@@ -54,5 +54,6 @@ def test_callers_hear_their_number_while_the_broker_is_down(place_call, complain
     assert all(r.status is RecordingStatus.PENDING and r.lease_until is None
                for r in recordings)
     # Once the broker is back, the sweep's next run hands each download to a worker.
-    later = utcnow() + work.UNCLAIMED_GRACE + timedelta(seconds=1)
-    assert sorted(work.downloads_to_rescue(db, later)) == sorted(r.id for r in recordings)
+    later = utcnow() + policy.UNCLAIMED_GRACE + timedelta(seconds=1)
+    rescued = work.RECORDINGS.downloads_to_rescue(db, later)
+    assert sorted(rescued) == sorted(r.id for r in recordings)

@@ -125,7 +125,7 @@ def test_a_recording_that_is_not_ready_yet_is_fetched_on_retry(place_call, compl
     result = place_call(*FILE, "1", recordings=[complaint_wav], recording_ready_after=2)
     ticket = _ticket(db, result.ticket_number)
     assert ticket.recordings[0].status is RecordingStatus.STORED
-    assert ticket.recordings[0].attempts == 3
+    assert ticket.recordings[0].download_attempts == 3
 
 
 def test_a_failing_download_still_leaves_a_ticket_an_agent_can_handle(
@@ -140,7 +140,7 @@ def test_a_failing_download_still_leaves_a_ticket_an_agent_can_handle(
     ticket = _ticket(db, result.ticket_number)
     recording = ticket.recordings[0]
     assert recording.status is RecordingStatus.FAILED
-    assert recording.attempts == 9  # the first try and eight retries
+    assert recording.download_attempts == 9  # the first try and eight retries
     assert ticket.status is Status.AWAITING_VERIFICATION
     assert ticket.transcription_status is TranscriptionStatus.FAILED
     assert "tidak dapat diunduh" in (ticket.transcription_error or "")

@@ -80,7 +80,7 @@ def test_an_html_page_is_not_stored_whatever_type_it_claims(place_call, serve, p
     ticket = _ticket(db, result.ticket_number)
     recording = ticket.recordings[0]
     assert recording.status is RecordingStatus.FAILED
-    assert recording.attempts == 1  # not audio is not going to become audio: no retry
+    assert recording.download_attempts == 1  # not audio is not going to become audio: no retry
     assert peer.recordings[result.recording_sids[0]].hits == 1
     assert recording.path is None and _files(settings.recordings_dir) == []
     assert ticket.status is Status.AWAITING_VERIFICATION
@@ -112,7 +112,7 @@ def test_a_recording_bigger_than_the_longest_call_allows_is_refused(
 
     ticket = _ticket(db, result.ticket_number)
     recording = ticket.recordings[0]
-    assert recording.status is RecordingStatus.FAILED and recording.attempts == 1
+    assert recording.status is RecordingStatus.FAILED and recording.download_attempts == 1
     assert "batas" in (ticket.transcription_error or "")
     assert _files(settings.recordings_dir) == []
 
@@ -124,7 +124,7 @@ def test_an_empty_recording_gets_two_quick_retries_then_a_reason_for_the_operato
     ticket = _ticket(db, result.ticket_number)
     recording = ticket.recordings[0]
     assert peer.recordings[result.recording_sids[0]].hits == 3
-    assert recording.status is RecordingStatus.FAILED and recording.attempts == 3
+    assert recording.status is RecordingStatus.FAILED and recording.download_attempts == 3
     assert ticket.status is Status.AWAITING_VERIFICATION
     assert "rekaman kosong" in (ticket.transcription_error or "")
 
@@ -155,7 +155,7 @@ def test_in_production_a_recording_url_off_twilio_is_never_fetched(place_call, p
     recording = ticket.recordings[0]
     assert peer.recordings[result.recording_sids[0]].hits == 0
     assert not [entry for entry in peer.log if entry[0] == "GET"]
-    assert recording.status is RecordingStatus.FAILED and recording.attempts == 1
+    assert recording.status is RecordingStatus.FAILED and recording.download_attempts == 1
     assert ticket.status is Status.AWAITING_VERIFICATION
     assert "bukan dari Twilio" in (ticket.transcription_error or "")
 

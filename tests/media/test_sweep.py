@@ -11,10 +11,10 @@ from sqlalchemy import update
 
 from feedback.tasks import auto_close
 from ivr import calls
-from media import work
+from media import policy, work
+from media.policy import UNCLAIMED_GRACE
 from media.recordings import RecordingRef, store_recording
 from media.tasks import sweep, transcribe
-from media.work import UNCLAIMED_GRACE
 from tickets import services
 from tickets.clock import utcnow
 from tickets.events import SESSION_KEY, Dispatcher
@@ -61,10 +61,11 @@ def test_the_sweep_leaves_a_fresh_download_to_its_own_task(app, db, peer, compla
 def test_a_download_held_by_a_live_worker_is_left_alone_until_its_lease_runs_out(
         app, db, peer, complaint_wav):
     _, recording = _orphan_recording(db, peer, complaint_wav, seconds_ago=3600)
-    assert work.claim_download(db, recording.id, "worker-a")
+    assert work.RECORDINGS.claim_download(db, recording.id, "worker-a") is work.Claim.GRANTED
     db.commit()
     assert sweep.apply().get()["downloads"] == 0  # a worker has it
-    assert not work.claim_download(db, recording.id, "worker-b")  # and nobody else may
+    # and nobody else may
+    assert work.RECORDINGS.claim_download(db, recording.id, "worker-b") is work.Claim.BUSY
     # The worker was killed: its lease runs out and the sweep hands the job on.
     db.execute(update(Recording).where(Recording.id == recording.id)
                .values(lease_until=utcnow() - timedelta(seconds=1)))
@@ -89,13 +90,14 @@ def test_a_transcription_that_keeps_killing_its_worker_ends_as_failed(
                         app.extensions["hotline"].settings.recordings_dir)
     del db.info[SESSION_KEY]
     assert ticket.transcription_status is TranscriptionStatus.PENDING
-    for attempt in range(work.MAX_TRANSCRIBE_ATTEMPTS):
+    for attempt in range(policy.TRANSCRIPTION.max_attempts):
         # Each attempt claims the job and then its worker dies (the lease runs out).
-        assert work.claim_transcription(db, recording, f"worker-{attempt}") is work.Claim.GRANTED
+        claim = work.RECORDINGS.claim_transcription(db, recording.id, f"worker-{attempt}")
+        assert claim is work.Claim.GRANTED
         db.execute(update(Recording).where(Recording.id == recording.id)
                    .values(lease_until=utcnow() - timedelta(seconds=1)))
         db.commit()
-    assert work.claim_transcription(db, recording, "worker-x") is work.Claim.EXHAUSTED
+    assert work.RECORDINGS.claim_transcription(db, recording.id, "x") is work.Claim.EXHAUSTED
     db.rollback()
     transcribe.apply((recording.id,), task_id="sweep-rescue")
     db.expire_all()
@@ -152,12 +154,12 @@ def test_a_working_transcription_keeps_renewing_its_lease(app, db, peer, complai
     db.execute(update(Recording).where(Recording.id == recording.id)
                .values(lease_owner="w", lease_until=utcnow() - timedelta(seconds=1)))
     db.commit()
-    with transcribe.heartbeat("r", work.renewal(recording.id, "w"),
+    with transcribe.heartbeat("r", work.RECORDINGS.renewal(recording.id, "w"),
                              every=timedelta(milliseconds=20)):
         for _ in range(250):  # bounded: at most a few seconds on a loaded machine
             db.expire_all()
             if recording.lease_until > utcnow():
                 break
             threading.Event().wait(0.02)
-    assert recording.lease_until > utcnow() + work.TRANSCRIBE_LEASE - timedelta(seconds=10)
-    assert work.transcriptions_to_rescue(db) == []  # not stored yet; and held
+    assert recording.lease_until > utcnow() + policy.LEASE - timedelta(seconds=10)
+    assert work.RECORDINGS.transcriptions_to_rescue(db) == []  # not stored yet; and held

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from hotline.cli import cli
-from messaging.models import Attachment
+from media.models import Attachment
 from tests.audio_samples import encode, wav_bytes
 from tickets.models import Ticket
 

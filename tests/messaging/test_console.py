@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from devtools.chat_simulator import ticket_number
-from messaging.models import Attachment
+from media.models import Attachment
 from tests.audio_samples import encode, wav_bytes
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Status, Ticket

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from devtools.chat_simulator import ticket_number
-from messaging.models import Attachment, AttachmentStatus
+from media.models import Attachment, AttachmentStatus
 from notify.models import OutboxMessage
 from tests.audio_samples import HTML, encode
 from tests.conftest import espeak_wav

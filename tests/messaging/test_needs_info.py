@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from devtools.chat_simulator import ticket_number
-from messaging.models import Attachment, InboundMessage
+from media.models import Attachment
+from messaging.models import InboundMessage
 from tests.notify.conftest import notify_env
 from tickets import services
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import Channel, Status, Ticket, TicketEvent
+from tickets.models import Channel, Status, Ticket, TicketEvent, TranscriptionStatus
 
 MOBILE = "+6281234567890"
 
@@ -82,8 +83,8 @@ def test_a_phone_caller_is_asked_by_sms_and_may_answer_with_a_voice_note(
     # Once transcribed (here SPEECH_ENGINE=none: done by hand), its words join the history.
     from media import attachments
 
-    attachment.transcript_status = "pending"
-    attachments.transcribed(db, attachment.id, "di dusun Karanganyar", tz="Asia/Jakarta")
+    attachment.transcript_status = TranscriptionStatus.PENDING
+    attachments.transcribed(db, attachment.id, "di dusun Karanganyar")
     db.commit()
     notes = [e.note for e in _fresh(db, ticket.id).events]
     assert "Transkrip pesan suara pelapor: di dusun Karanganyar" in notes

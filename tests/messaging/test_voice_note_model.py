@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from devtools.chat_simulator import ticket_number
-from messaging.models import Attachment
+from media.models import Attachment
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
 from tests.audio_samples import encode
