@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from celery import shared_task
@@ -32,7 +33,6 @@ DOWNLOAD_RETRIES = 8
 EMPTY_RETRIES = 2
 EMPTY_BACKOFF_SECONDS = 5
 TRANSCRIBE_RETRIES = 4
-DB_RETRIES = 5
 
 
 def _download_filed(session: Session, event: events.RecordingFiled) -> None:
@@ -108,6 +108,9 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
             recordings.store_recording(
                 session, recording_id, audio.data, audio.content_type, settings.recordings_dir
             )
+            if settings.delete_twilio_recordings:
+                # Twilio's copy goes once ours is committed, never for a store rolled back.
+                after_commit(session, partial(delete_twilio_recording.delay, recording_id))
     except NotAudio as exc:
         again = (exc.empty and empty_tries < EMPTY_RETRIES
                  and self.request.retries < self.max_retries)
@@ -127,9 +130,6 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
             raise self.retry(countdown=countdown, kwargs={"empty_tries": empty_tries + 1},
                              exc=exc) from exc
         log.warning("recording %s is not usable audio: %s", recording_id, reason)
-        return
-    if settings.delete_twilio_recordings:
-        delete_twilio_recording.delay(recording_id)
 
 
 @shared_task(bind=True, base=HotlineTask, name="hotline.delete_twilio_recording",
@@ -244,14 +244,11 @@ def sweep(self: HotlineTask) -> dict[str, int]:
         downloads = work.downloads_to_rescue(session)
         pending = work.transcriptions_to_rescue(session)
         media_downloads, voice_notes = attachments.to_rescue(session)
-    for recording_id in downloads:
-        download_recording.delay(recording_id)
-    for recording_id in pending:
-        transcribe.delay(recording_id)
-    for attachment_id in media_downloads:
-        download_attachment.delay(attachment_id)
-    for attachment_id in voice_notes:
-        transcribe_attachment.delay(attachment_id)
+        for task, ids in ((download_recording, downloads), (transcribe, pending),
+                          (download_attachment, media_downloads),
+                          (transcribe_attachment, voice_notes)):
+            for one in ids:
+                after_commit(session, partial(task.delay, one))
     return {"downloads": len(downloads), "transcripts": len(pending),
             "media": len(media_downloads), "voice_notes": len(voice_notes)}
 
