@@ -27,6 +27,7 @@ from accounts.passwords import (
 )
 from tickets.clock import utcnow
 from tickets.contacts import email_address
+from tickets.db import keep_on_refusal
 from tickets.errors import DomainError, InvalidInput, NotFound
 from tickets.models import Role
 from tickets.permissions import require_role
@@ -213,8 +214,9 @@ def sign_in(session: Session, username: str, password: str, ip: str, *, max_atte
         session.add(LoginAttempt(username=name, ip=address, device=device or None, at=now))
         # Old rows are useless to the throttle: keep the table small as we go.
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * LOCK_WINDOW))
-        # The boundary commits this row although the sign-in fails: the view handles
-        # LoginFailed without rolling back.
+        # The refusal is itself the fact the throttle counts: the boundary commits this
+        # row although the sign-in fails (an error response otherwise rolls back).
+        keep_on_refusal(session)
         raise LoginFailed(PUBLISHED if published else WRONG)
     # The user's own slips (from this address or this browser) are forgotten; failures
     # for this username from elsewhere keep counting.

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from accounts import services as accounts
 from agents import forms
-from agents.web import bp, cfg, db, roles, user
+from agents.web import bp, cfg, db, roles, shows_refusal, user
 from tickets import reference
 from tickets.errors import InvalidInput
 from tickets.models import Role
@@ -34,90 +34,94 @@ def _after(endpoint: str, message: str) -> Response:
     return redirect(url_for(endpoint))
 
 
+def _users_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    return _render("agents/admin_users.html", errors or {},
+                   users=accounts.list_users(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()), roles=list(Role),
+                   role_labels=accounts.ROLE_LABELS, target=request.form.get("user_id"))
+
+
 @bp.route("/admin/pengguna", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _users_page({exc.field: exc.message}), InvalidInput)
 def admin_users() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return _users_page()
     f = request.form
-    if request.method == "POST":
-        try:
-            action = f.get("action")
-            if action == "baru":
-                accounts.add_user(db(), user(), username=f.get("username", ""),
-                               full_name=f.get("full_name", ""), password=f.get("password", ""),
-                               role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
-                               email=f.get("email", ""), min_length=cfg().min_password_length)
-                return _after("agents.admin_users", "Pengguna dibuat.")
-            user_id = forms.optional_int(f, "user_id") or 0
-            if action == "sandi":
-                accounts.reset_password(db(), user(), user_id, f.get("password", ""),
-                                        min_length=cfg().min_password_length)
-                if user_id == user().id:
-                    # The reset ended every session of this user; the admin keeps this one.
-                    session["sv"] = user().session_version
-                return _after("agents.admin_users", "Kata sandi diganti.")
-            accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
-                              pokja_id=forms.optional_int(f, "pokja_id"),
-                              active=forms.checkbox(f, "active"), email=f.get("email"))
-            return _after("agents.admin_users", "Pengguna diperbarui.")
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
-    return _render("agents/admin_users.html", errors, users=accounts.list_users(db(), user()),
-                   pokjas=reference.list_pokja(db(), user()), roles=list(Role),
-                   role_labels=accounts.ROLE_LABELS, target=f.get("user_id"))
+    action = f.get("action")
+    if action == "baru":
+        accounts.add_user(db(), user(), username=f.get("username", ""),
+                          full_name=f.get("full_name", ""), password=f.get("password", ""),
+                          role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
+                          email=f.get("email", ""), min_length=cfg().min_password_length)
+        return _after("agents.admin_users", "Pengguna dibuat.")
+    user_id = forms.optional_int(f, "user_id") or 0
+    if action == "sandi":
+        accounts.reset_password(db(), user(), user_id, f.get("password", ""),
+                                min_length=cfg().min_password_length)
+        if user_id == user().id:
+            # The reset ended every session of this user; the admin keeps this one.
+            session["sv"] = user().session_version
+        return _after("agents.admin_users", "Kata sandi diganti.")
+    accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
+                         pokja_id=forms.optional_int(f, "pokja_id"),
+                         active=forms.checkbox(f, "active"), email=f.get("email"))
+    return _after("agents.admin_users", "Pengguna diperbarui.")
+
+
+def _pokja_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    return _render("agents/admin_pokja.html", errors or {},
+                   pokjas=reference.list_pokja(db(), user()),
+                   target=request.form.get("pokja_id"))
 
 
 @bp.route("/admin/pokja", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _pokja_page({exc.field: exc.message}), InvalidInput)
 def admin_pokja() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return _pokja_page()
     f = request.form
-    if request.method == "POST":
-        try:
-            reference.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
-                             code=f.get("code", ""), name=f.get("name", ""),
-                             email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
-                             active=forms.checkbox(f, "active"))
-            return _after("agents.admin_pokja", "Pokja disimpan.")
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
-    return _render("agents/admin_pokja.html", errors, pokjas=reference.list_pokja(db(), user()),
-                   target=f.get("pokja_id"))
+    reference.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
+                         code=f.get("code", ""), name=f.get("name", ""),
+                         email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
+                         active=forms.checkbox(f, "active"))
+    return _after("agents.admin_pokja", "Pokja disimpan.")
+
+
+def _categories_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    return _render("agents/admin_categories.html", errors or {},
+                   categories=reference.list_categories(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()),
+                   target=request.form.get("category_id"))
 
 
 @bp.route("/admin/kategori", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _categories_page({exc.field: exc.message}), InvalidInput)
 def admin_categories() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return _categories_page()
     f = request.form
-    if request.method == "POST":
-        try:
-            reference.save_category(
-                db(), user(), forms.optional_int(f, "category_id"), name=f.get("name", ""),
-                ivr_digit=forms.optional_int(f, "ivr_digit", "Tombol IVR harus angka 1 sampai 9."),
-                pokja_id=forms.optional_int(f, "pokja_id"), active=forms.checkbox(f, "active"))
-            return _after("agents.admin_categories", "Kategori disimpan.")
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
-    return _render("agents/admin_categories.html", errors,
-                   categories=reference.list_categories(db(), user()),
-                   pokjas=reference.list_pokja(db(), user()), target=f.get("category_id"))
+    reference.save_category(
+        db(), user(), forms.optional_int(f, "category_id"), name=f.get("name", ""),
+        ivr_digit=forms.optional_int(f, "ivr_digit", "Tombol IVR harus angka 1 sampai 9."),
+        pokja_id=forms.optional_int(f, "pokja_id"), active=forms.checkbox(f, "active"))
+    return _after("agents.admin_categories", "Kategori disimpan.")
+
+
+def _settings_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    current = hotline_settings(db(), cfg().hotline_defaults)
+    values = {k: request.form.get(k, current.get(k, "")) for k in EDITABLE_SETTINGS}
+    return _render("agents/admin_settings.html", errors or {}, values=values,
+                   labels=SETTING_LABELS)
 
 
 @bp.route("/admin/pengaturan", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _settings_page({exc.field: exc.message}), InvalidInput)
 def admin_settings() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            reference.save_hotline_settings(db(), user(), request.form)
-            return _after("agents.admin_settings", "Pengaturan hotline disimpan.")
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
-    current = hotline_settings(db(), cfg().hotline_defaults)
-    values = {k: request.form.get(k, current.get(k, "")) for k in EDITABLE_SETTINGS}
-    return _render("agents/admin_settings.html", errors, values=values, labels=SETTING_LABELS)
+    if request.method == "GET":
+        return _settings_page()
+    reference.save_hotline_settings(db(), user(), request.form)
+    return _after("agents.admin_settings", "Pengaturan hotline disimpan.")

@@ -8,30 +8,30 @@ from werkzeug.wrappers import Response
 
 from accounts import apikeys
 from agents import forms
-from agents.web import bp, db, roles, user
+from agents.web import bp, db, roles, shows_refusal, user
 from tickets.errors import InvalidInput
 from tickets.models import Role
 
 
-@bp.route("/admin/kunci-api", methods=["GET", "POST"])
-@roles(Role.ADMIN)
-def admin_api_keys() -> Response:
-    errors: dict[str, str] = {}
-    new_key = None
-    if request.method == "POST":
-        f = request.form
-        try:
-            if f.get("action") == "cabut":
-                row = apikeys.revoke_key(db(), forms.optional_int(f, "key_id") or 0, user())
-                flash(f"Kunci '{row.label}' dicabut.", "ok")
-                return redirect(url_for("agents.admin_api_keys"))
-            _row, new_key = apikeys.create_key(db(), f.get("label", ""), user())
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
+def _keys_page(errors: dict[str, str] | None = None, new_key: str | None = None) -> Response:
     response = make_response(render_template(
-        "agents/admin_api_keys.html", keys=apikeys.list_keys(db()), errors=errors,
+        "agents/admin_api_keys.html", keys=apikeys.list_keys(db()), errors=errors or {},
         form=request.form, new_key=new_key), 422 if errors else 200)
     # The page may show a new key once: no cache may keep it.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/admin/kunci-api", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+@shows_refusal(lambda exc: _keys_page({exc.field: exc.message}), InvalidInput)
+def admin_api_keys() -> Response:
+    if request.method == "GET":
+        return _keys_page()
+    f = request.form
+    if f.get("action") == "cabut":
+        row = apikeys.revoke_key(db(), forms.optional_int(f, "key_id") or 0, user())
+        flash(f"Kunci '{row.label}' dicabut.", "ok")
+        return redirect(url_for("agents.admin_api_keys"))
+    _row, new_key = apikeys.create_key(db(), f.get("label", ""), user())
+    return _keys_page(new_key=new_key)

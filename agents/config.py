@@ -23,6 +23,6 @@ class AgentsConfig:
     refuse_published_passwords: bool
     # Defaults of the console-editable hotline settings (agency name, office hours, ...).
     hotline_defaults: Mapping[str, str]
-    # Queue a retraining of the routing-suggestion model (the admin's button); called
-    # once the request has committed.
-    request_retrain: Callable[[], None] | None = None
+    # Queue a retraining of the routing-suggestion model (the admin's button) once the
+    # request's session commits.
+    request_retrain: Callable[[Session], None] | None = None

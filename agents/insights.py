@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response
 
 from accounts.models import User
 from agents import forms
-from agents.web import bp, cfg, db, roles, user
+from agents.web import bp, cfg, db, roles, shows_refusal, user
 from analytics import flags, places, warning
 from analytics.duplicates import REASON_LABELS
 from analytics.models import SEVERITY_LABELS, Place, Severity
-from tickets.errors import IllegalTransition, InvalidInput, StaleTicket
+from tickets.errors import DomainError, InvalidInput
 from tickets.lifecycle import AT_DESK
 from tickets.models import Pokja, Role, Ticket
 from tickets.permissions import DESK_ROLES, can_see_reporter
@@ -44,68 +44,67 @@ def _group_form(f: Any) -> warning.GroupForm:
         active=forms.checkbox(f, "active"))
 
 
-@bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
-@roles(Role.ADMIN)
-def admin_keywords() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
-    f = request.form
-    if request.method == "POST":
-        try:
-            group_id = forms.optional_int(f, "group_id")
-            if f.get("action") == "hapus" and group_id:
-                warning.delete_group(db(), user(), group_id)
-                flash("Kelompok kata kunci dihapus.", "ok")
-            else:
-                warning.save_group(db(), user(), group_id, _group_form(f))
-                flash("Kelompok kata kunci disimpan.", "ok")
-            return redirect(url_for("agents.admin_keywords"))
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
+def _keywords_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     return _render(
-        "agents/admin_keywords.html", errors, groups=warning.list_groups(db(), user()),
+        "agents/admin_keywords.html", errors or {}, groups=warning.list_groups(db(), user()),
         pokjas=list(db().scalars(select(Pokja).order_by(Pokja.name))),
         users=list(db().scalars(select(User).where(User.active.is_(True))
                                 .order_by(User.full_name))),
         severities=list(Severity), severity_labels=SEVERITY_LABELS,
-        channels=warning.CHANNEL_LABELS, target=f.get("group_id"))
+        channels=warning.CHANNEL_LABELS, target=request.form.get("group_id"))
+
+
+@bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+@shows_refusal(lambda exc: _keywords_page({exc.field: exc.message}), InvalidInput)
+def admin_keywords() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return _keywords_page()
+    f = request.form
+    group_id = forms.optional_int(f, "group_id")
+    if f.get("action") == "hapus" and group_id:
+        warning.delete_group(db(), user(), group_id)
+        flash("Kelompok kata kunci dihapus.", "ok")
+    else:
+        warning.save_group(db(), user(), group_id, _group_form(f))
+        flash("Kelompok kata kunci disimpan.", "ok")
+    return redirect(url_for("agents.admin_keywords"))
 
 
 # --- admin: places -----------------------------------------------------------------------
 
-@bp.route("/admin/wilayah", methods=["GET", "POST"])
-@roles(Role.ADMIN)
-def admin_places() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
-    f = request.form
-    if request.method == "POST":
-        try:
-            if f.get("action") == "impor":
-                upload = request.files.get("file")
-                if upload is None or not upload.filename:
-                    raise InvalidInput("file", "Pilih berkas CSV.")
-                result = places.import_csv(db(), user(),
-                                           upload.read(places.MAX_CSV_BYTES + 1))
-                flash(f"Impor selesai: {result.added} ditambahkan, {result.updated} "
-                      "diperbarui.", "ok")
-            else:
-                places.save_place(db(), user(), forms.optional_int(f, "place_id"),
-                                  name=f.get("name", ""),
-                                  parent_id=forms.optional_int(f, "parent_id"),
-                                  aliases=f.get("aliases", ""),
-                                  postal_code=f.get("postal_code", ""),
-                                  active=forms.checkbox(f, "active"))
-                flash("Wilayah disimpan.", "ok")
-            return redirect(url_for("agents.admin_places"))
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
+def _places_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     editing = None
     if (raw := request.args.get("ubah", "")).isdigit():
         editing = db().get(Place, int(raw))
-    return _render("agents/admin_places.html", errors, tree=places.places_tree(db()),
+    return _render("agents/admin_places.html", errors or {}, tree=places.places_tree(db()),
                    kecamatan=places.kecamatan_list(db()), editing=editing,
                    header=",".join(places.CSV_HEADER))
+
+
+@bp.route("/admin/wilayah", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+@shows_refusal(lambda exc: _places_page({exc.field: exc.message}), InvalidInput)
+def admin_places() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return _places_page()
+    f = request.form
+    if f.get("action") == "impor":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise InvalidInput("file", "Pilih berkas CSV.")
+        result = places.import_csv(db(), user(), upload.read(places.MAX_CSV_BYTES + 1))
+        flash(f"Impor selesai: {result.added} ditambahkan, {result.updated} "
+              "diperbarui.", "ok")
+    else:
+        places.save_place(db(), user(), forms.optional_int(f, "place_id"),
+                          name=f.get("name", ""),
+                          parent_id=forms.optional_int(f, "parent_id"),
+                          aliases=f.get("aliases", ""),
+                          postal_code=f.get("postal_code", ""),
+                          active=forms.checkbox(f, "active"))
+        flash("Wilayah disimpan.", "ok")
+    return redirect(url_for("agents.admin_places"))
 
 
 # --- the ticket page ---------------------------------------------------------------------
@@ -123,18 +122,19 @@ def ticket_context(agent: User, ticket: Ticket, words: list[dict[str, Any]]) -> 
     }
 
 
+def _location_refused(exc: DomainError, number: str) -> Response:
+    flash(exc.message, "error")
+    return redirect(url_for("agents.ticket", number=number))
+
+
 @bp.post("/tiket/<number>/lokasi")
 @roles(*DESK_ROLES)
-def set_location(number: str) -> Response | tuple[str, int]:
+@shows_refusal(_location_refused)
+def set_location(number: str) -> Response:
     f = request.form
-    try:
-        places.set_location(db(), user(), number, forms.optional_int(f, "kecamatan_id"),
-                            forms.optional_int(f, "desa_id"), version=forms.version(f),
-                            tz=cfg().timezone)
-    except (InvalidInput, StaleTicket, IllegalTransition) as exc:
-        db().rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("agents.ticket", number=number))
+    places.set_location(db(), user(), number, forms.optional_int(f, "kecamatan_id"),
+                        forms.optional_int(f, "desa_id"), version=forms.version(f),
+                        tz=cfg().timezone)
     flash("Lokasi disimpan.", "ok")
     return redirect(url_for("agents.ticket", number=number))
 

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from agents import outbox_rows
 from agents.auth import safe_next
-from agents.web import bp, db, roles, user
+from agents.web import bp, db, roles, shows_refusal, user
 from notify import outbox, services
 from notify.models import OutboxStatus
 from notify.names import CHANNEL_LABELS, STATUS_LABELS
@@ -35,14 +35,18 @@ def outbox_page() -> tuple[str, int]:
     ), 422 if errors else 200
 
 
+def _back() -> str:
+    return safe_next(request.form.get("next")) or url_for("agents.outbox_page")
+
+
+def _retry_refused(exc: IllegalTransition, outbox_id: int) -> Response:
+    flash(exc.message, "error")
+    return redirect(_back())
+
+
 @bp.post("/pesan/<int:outbox_id>/kirim-ulang")
+@shows_refusal(_retry_refused, IllegalTransition)
 def retry_message(outbox_id: int) -> Response:
-    back = safe_next(request.form.get("next")) or url_for("agents.outbox_page")
-    try:
-        services.retry(db(), user(), outbox_id)
-    except IllegalTransition as exc:
-        db().rollback()
-        flash(exc.message, "error")
-        return redirect(back)
+    services.retry(db(), user(), outbox_id)
     flash(f"Pesan {outbox_id} dijadwalkan untuk dikirim ulang.", "ok")
-    return redirect(back)
+    return redirect(_back())

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from agents import forms, insights
-from agents.web import bp, cfg, db, roles, user
+from agents.web import bp, cfg, db, roles, shows_refusal, user
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
@@ -44,29 +44,33 @@ def queue() -> tuple[str, int] | str:
                            **insights.queue_context(page.tickets)), 422 if errors else 200
 
 
+def _intake_form(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    return render_template("agents/intake.html", errors=errors or {}, form=request.form,
+                           channels=[c for c in Channel if c in DESK_CHANNELS],
+                           **_choices()), 422 if errors else 200
+
+
+def _intake_refused(exc: InvalidInput) -> tuple[str, int]:
+    return _intake_form({exc.field: exc.message})
+
+
 @bp.route("/pengaduan-baru", methods=["GET", "POST"])
 @roles(*DESK_ROLES)
+@shows_refusal(_intake_refused, InvalidInput)
 def intake() -> Response | tuple[str, int]:
     """Desk intake. "Simpan" files the complaint for verification; "Simpan dan teruskan"
     files it and forwards it to the chosen pokja in one transaction. A refused form is
-    shown again with what was typed and the reason beside the field."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            complaint = forms.desk_complaint(request.form)
-            if request.form.get("action") == "teruskan":
-                ticket = file_and_forward(db(), user(), complaint, request.form.get("note"),
-                                          tz=cfg().timezone)
-            else:
-                ticket = file_desk_complaint(db(), user(), complaint, tz=cfg().timezone)
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
-        else:
-            return redirect(url_for("agents.intake_done", number=ticket.number))
-    return render_template("agents/intake.html", errors=errors, form=request.form,
-                           channels=[c for c in Channel if c in DESK_CHANNELS],
-                           **_choices()), 422 if errors else 200
+    shown again with what was typed and the reason beside the field, and nothing of it
+    is kept (a ticket filed before the forward was refused is rolled back)."""
+    if request.method == "GET":
+        return _intake_form()
+    complaint = forms.desk_complaint(request.form)
+    if request.form.get("action") == "teruskan":
+        ticket = file_and_forward(db(), user(), complaint, request.form.get("note"),
+                                  tz=cfg().timezone)
+    else:
+        ticket = file_desk_complaint(db(), user(), complaint, tz=cfg().timezone)
+    return redirect(url_for("agents.intake_done", number=ticket.number))
 
 
 @bp.get("/pengaduan-baru/<number>")

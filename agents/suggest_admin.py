@@ -7,7 +7,6 @@ from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, roles
 from analytics.suggestions import acceptance, latest_model
-from tickets.db import after_commit
 from tickets.models import Role
 
 
@@ -26,7 +25,7 @@ def admin_suggest_retrain() -> Response:
     if retrain is None:
         flash("Pelatihan ulang tidak tersedia di server ini.", "error")
     else:
-        after_commit(db(), retrain)
+        retrain(db())
         flash("Model saran dijadwalkan untuk dilatih ulang dari tiket terverifikasi; "
               "versi baru dipakai begitu selesai.", "ok")
     return redirect(url_for("agents.admin_suggest"))

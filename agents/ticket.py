@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
-from agents.web import bp, cfg, db, user
+from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
 from feedback import display
 from media import reopening_notes
@@ -20,7 +20,7 @@ from media.transcripts import shown_words
 from portal import publishing
 from reporting.lapor_fields import LaporFields, save_lapor_fields
 from tickets import followup, workflow
-from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleTicket
+from tickets.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
 from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.names import CLASSIFICATION_LABELS
@@ -170,24 +170,26 @@ def _lapor_labels() -> dict[str, Any]:
     return {"CLASSIFICATION_LABELS": CLASSIFICATION_LABELS}
 
 
+def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str, int]:
+    """The page again after a refused action (the boundary rolled the action back): a
+    wrong field beside its input with what was typed, a stale form as a conflict, a
+    decision the ticket's status no longer allows as a notice."""
+    if isinstance(exc, IllegalTransition):
+        flash(exc.message, "error")
+        return redirect(url_for("agents.ticket", number=number))
+    ticket = viewable_ticket(db(), user(), number)
+    if isinstance(exc, InvalidInput):
+        return _page(ticket, {exc.field: exc.message}, request.form)
+    return _page(ticket, conflict=exc.message)
+
+
 @bp.post("/tiket/<number>/<action>")
-def act(number: str, action: str) -> Response | tuple[str, int]:
+@shows_refusal(_refused)
+def act(number: str, action: str) -> Response:
     run = ACTIONS.get(action)
     if run is None:
         abort(404)
-    try:
-        run(number, request.form)
-    except InvalidInput as exc:
-        db().rollback()
-        return _page(viewable_ticket(db(), user(), number), {exc.field: exc.message},
-                     request.form)
-    except StaleTicket as exc:
-        db().rollback()
-        return _page(viewable_ticket(db(), user(), number), conflict=exc.message)
-    except IllegalTransition as exc:
-        db().rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("agents.ticket", number=number))
+    run(number, request.form)
     flash(DONE[action], "ok")
     if action == "kembalikan":
         return redirect(url_for("agents.inbox"))

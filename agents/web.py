@@ -1,5 +1,5 @@
 """The blueprint and what every console view shares: the database session, the signed-in
-user, CSRF, role gates and error pages."""
+user, CSRF, role gates, error pages and forms shown again when the domain refuses them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -28,7 +29,14 @@ from agents.config import AgentsConfig
 from notify import services as notify_services
 from tickets import sla
 from tickets.clock import to_local, utcnow
-from tickets.errors import NotFound, PermissionDenied
+from tickets.errors import (
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleTicket,
+)
 from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
 from tickets.models import Role
 from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
@@ -172,6 +180,46 @@ def _error(status: int, message: str, title: str | None = None,
 @bp.app_errorhandler(CSRFError)
 def _csrf_error(_exc: CSRFError) -> Page:
     return _error(400, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+
+
+# endpoint -> how that view shows its form again when the domain refuses the action, and
+# the refusals it shows so.
+Refusal = Callable[..., ResponseReturnValue]
+REFUSALS = (InvalidInput, StaleTicket, IllegalTransition)
+_REFUSALS: dict[str, tuple[Refusal, tuple[type[DomainError], ...]]] = {}
+
+
+def shows_refusal(render: Refusal, *kinds: type[DomainError]) -> Callable[[F], F]:
+    """Declare how a view answers a refused action: ``render(exc, **view_args)`` for the
+    refusals of ``kinds`` (default: all of :data:`REFUSALS`); others get the error page.
+
+    The view does not catch the domain's refusal (InvalidInput, StaleTicket,
+    IllegalTransition): it rises to the request boundary, which rolls back whatever the
+    action had flushed before Flask calls the handler below (``hotline.app``). So the
+    form is shown again over the database as it was, with what the user typed (still in
+    ``request.form``), and no half of the change (a row, an audit event) is left behind;
+    the 422/409 the renderer answers is rolled back too, by status."""
+
+    def decorator(view: F) -> F:
+        _REFUSALS[f"{bp.name}.{view.__name__}"] = (render, kinds or REFUSALS)
+        return view
+
+    return decorator
+
+
+@bp.errorhandler(InvalidInput)
+@bp.errorhandler(StaleTicket)
+@bp.errorhandler(IllegalTransition)
+def _refused(exc: DomainError) -> ResponseReturnValue:
+    render, kinds = _REFUSALS.get(request.endpoint or "", (None, ()))
+    if render is None or not isinstance(exc, kinds):
+        return _error(422 if isinstance(exc, InvalidInput) else 409, exc.message)
+    try:
+        return render(exc, **(request.view_args or {}))
+    except PermissionDenied as denied:  # a crafted post about a page not the user's
+        return _error(403, denied.message)
+    except NotFound as missing:
+        return _error(404, missing.message)
 
 
 @bp.errorhandler(PermissionDenied)

@@ -1,9 +1,18 @@
 """The Flask application factory, and the request's unit of work.
 
 A web request owns one transaction, as warehouse's request transaction does: views
-and the services they call flush and never commit; the request commits after the view
-returned (before the response leaves), rolls back when the view raised, and runs the
-work registered with ``tickets.db.after_commit`` (queue messages) only after a commit.
+and the services they call flush and never commit or roll back. The request
+
+- rolls back when the view raised, before any error handler runs: a form refused by
+  the domain is shown again (``agents.web.shows_refusal``) over the database as it was;
+- rolls back a response with an error status (400 or more): whatever a view wrote
+  before it answered 422, 409 or 400 is not kept, unless the domain marked the refusal
+  as a fact to keep (``tickets.db.keep_on_refusal``: the failed sign-in);
+- rolls back a GET (HEAD, OPTIONS): a read writes nothing, and nothing it flushed by
+  mistake would be kept (``tests/hotline/test_unit_of_work.py`` checks they issue none);
+- commits every other response before it leaves, then runs the work registered with
+  ``tickets.db.after_commit`` (queue messages).
+
 A transient database error (a reset connection, a serialization failure) runs the
 request again with a fresh session, up to ``DB_ATTEMPTS`` times in all, before it fails.
 """
@@ -13,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify
+from flask import Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_talisman import Talisman
 from sqlalchemy import text
@@ -31,7 +40,7 @@ from hotline.settings import Settings, load_settings
 from notify import callbacks as notify_callbacks
 from portal import open311
 from portal import site as public_site
-from tickets.db import is_transient
+from tickets.db import after_commit, is_transient, kept_on_refusal
 from twilio_edge.errors import plain_error
 
 log = logging.getLogger(__name__)
@@ -41,6 +50,7 @@ log = logging.getLogger(__name__)
 # terminations of benchmarks/faults.py) the first retry can be cut too, and a caller whose
 # confirm answered 500 never hears the ticket number.
 DB_ATTEMPTS = 3
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class HotlineFlask(Flask):
@@ -69,6 +79,15 @@ def request_session() -> Session:
     if "db" not in g:
         g.db = current_app.extensions["hotline"].session()
     return g.db  # type: ignore[no-any-return]
+
+
+def _commits(response: Response) -> bool:
+    """Whether the request's unit of work is committed (the rules in this module's doc)."""
+    if request.method in SAFE_METHODS:
+        return False
+    if response.status_code >= 400:
+        return "db" in g and kept_on_refusal(g.db)
+    return True
 
 
 def _end_request_session(*, commit: bool) -> None:
@@ -112,8 +131,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.extensions["celery"] = celery
 
     @app.after_request
-    def _commit(response: Response) -> Response:
-        _end_request_session(commit=True)
+    def _end(response: Response) -> Response:
+        _end_request_session(commit=_commits(response))
         return response
 
     @app.teardown_request
@@ -169,10 +188,10 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     return app
 
 
-def _request_retrain() -> None:
+def _request_retrain(session: Session) -> None:
     from analytics import tasks
 
-    tasks.retrain.delay()
+    after_commit(session, tasks.retrain.delay)
 
 
 # The console loads only its own CSS, script and recordings: no inline script or style,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -242,6 +243,9 @@ def _download(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int)
         with task.transaction() as session:
             # Publishes *Stored: the transcription is queued once this commits.
             medium.store(session, settings, item_id, job, body)
+            if medium is RECORDING and settings.delete_twilio_recordings:
+                # Twilio's copy goes once ours is committed, never for a rolled-back store.
+                after_commit(session, partial(delete_twilio_recording.delay, item_id))
         return True
     except fetch.DownloadError as exc:
         left = exc.transient and attempts < policy.DOWNLOAD.max_attempts
@@ -287,9 +291,7 @@ def _download_failed(task: HotlineTask, medium: Medium, item_id: int, owner: str
 @shared_task(bind=True, base=HotlineTask, name="hotline.download_recording",
              max_retries=policy.DOWNLOAD.max_attempts)
 def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 0) -> None:
-    if _download(self, RECORDING, recording_id, empty_tries) and (
-            self.runtime.settings.delete_twilio_recordings):
-        delete_twilio_recording.delay(recording_id)
+    _download(self, RECORDING, recording_id, empty_tries)
 
 
 @shared_task(bind=True, base=HotlineTask, name="hotline.download_attachment",
@@ -410,8 +412,9 @@ def sweep(self: HotlineTask) -> dict[str, int]:
             ("transcripts", work.RECORDINGS.transcriptions_to_rescue),
             ("media", work.ATTACHMENTS.downloads_to_rescue),
             ("voice_notes", work.ATTACHMENTS.transcriptions_to_rescue))}
-    for key, task in (("downloads", download_recording), ("transcripts", transcribe),
-                      ("media", download_attachment), ("voice_notes", transcribe_attachment)):
-        for item_id in found[key]:
-            task.delay(item_id)
+        for key, task in (("downloads", download_recording), ("transcripts", transcribe),
+                          ("media", download_attachment),
+                          ("voice_notes", transcribe_attachment)):
+            for item_id in found[key]:
+                after_commit(session, partial(task.delay, item_id))
     return {key: len(ids) for key, ids in found.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from sqlalchemy.orm import Session
@@ -53,10 +54,12 @@ def deliver(self: HotlineTask, outbox_id: int) -> str:
         with self.transaction() as session:
             delay = outbox.mark_failed(session, outbox_id, str(exc), permanent=exc.permanent,
                                        max_attempts=settings.notify.max_attempts)
+            if delay is not None:  # the next try is sent once the failure is committed
+                after_commit(session, partial(deliver.apply_async, (outbox_id,),
+                                              countdown=delay.total_seconds()))
         if delay is None:
             log.warning("outbox %s failed for good: %s", outbox_id, exc)
             return "failed"
-        deliver.apply_async((outbox_id,), countdown=delay.total_seconds())
         return "retry"
     with self.transaction() as session:
         outbox.mark_sent(session, outbox_id, receipt.provider_id, receipt.provider_status)
@@ -102,9 +105,9 @@ def sweep(self: HotlineTask) -> dict[str, int]:
                 counts["resent"] += 1
     with self.transaction() as session:
         due = outbox.due_pending(session)
+        for outbox_id in due:
+            after_commit(session, partial(deliver.delay, outbox_id))
     counts["requeued"] = len(due)
-    for outbox_id in due:
-        deliver.delay(outbox_id)
     return counts
 
 

@@ -203,13 +203,21 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     in_range = [range_condition(scope, tz), *conds]
     pokja_names, category_names = _names(session)
 
+    src: Any
+    summary: list[ColumnElement[bool]] = []
+    marked = [] if scope.where else rollup.marked_days(session, scope.date_from,
+                                                        scope.date_to, tz=tz)
     if scope.where:
         # The same rows as the summary's, from the range's tickets that match: exact,
         # and quick for a month (docs/dashboard.md: a year takes seconds).
-        src: Any = rollup.summary_select(dialect, tz, *in_range).subquery()
-        summary = []
+        src = rollup.summary_select(dialect, tz, *in_range).subquery()
+    elif marked:
+        # Days changed since the hourly refresh are summed live from their tickets: a
+        # page view writes nothing (the refresh task stores them).
+        src = rollup.current_select(dialect, tz, scope.date_from, scope.date_to, marked,
+                                    stored_where=summary_filters(user, scope),
+                                    live_where=in_range).subquery()
     else:
-        rollup.refresh(session, scope.date_from, scope.date_to, tz=tz)
         src = DashboardDay.__table__
         summary = [src.c.day >= scope.date_from, src.c.day <= scope.date_to,
                    *summary_filters(user, scope)]

@@ -7,9 +7,12 @@ ticket's working-time spans (so medians stay exact). It is never edited by hand:
 - every flush that adds or changes a ticket marks the UTC date the ticket was received
   on (``dashboard_dirty``; :func:`track` subscribes :func:`mark_dirty` on the session
   factory in the composition root), in the same transaction as the change;
-- the dashboard first :func:`refresh` es the days in its range that are marked: their
-  rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and exactly
-  the marks it read are removed (a change committed meanwhile keeps its own mark).
+- the hourly task (``reporting.dashboard_refresh``) :func:`refresh` es the marked days:
+  their rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and
+  exactly the marks it read are removed (a change committed meanwhile keeps its own mark);
+- the dashboard, a GET, writes nothing: it reads :func:`current_select`, the stored rows
+  of the days no change has marked and the marked days summed live from their tickets,
+  which is what a refresh would store, so its figures are as fresh as the tickets.
 
 Refreshes are serialised on PostgreSQL by a transaction-scoped advisory lock; SQLite
 serialises writers anyway. What depends on the clock (a deadline that has passed
@@ -18,10 +21,12 @@ since) is not in the summary: ``reporting.dashboard`` reads it live from the ope
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
     Select,
     and_,
     case,
@@ -32,6 +37,7 @@ from sqlalchemy import (
     select,
     text,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -107,12 +113,53 @@ def summary_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select
             .group_by(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status))
 
 
+def _received_on(days: list[date], tz: str, dialect: str) -> tuple[ColumnElement[bool], ...]:
+    """The tickets received on the local ``days`` (sorted): a range the index on
+    ``created_at`` serves, then the days themselves."""
+    day = local_day_sql(Ticket.created_at, tz, dialect)
+    offset = timedelta(seconds=offset_seconds(tz))
+    lower = datetime.combine(days[0], time(0, 0)) - offset
+    upper = datetime.combine(days[-1] + timedelta(days=1), time(0, 0)) - offset
+    return (Ticket.created_at >= lower, Ticket.created_at < upper,
+            day.in_([d if dialect == "postgresql" else d.isoformat() for d in days]))
+
+
+def _marks_window(first: date, last: date) -> tuple[ColumnElement[bool], ...]:
+    # A UTC date's mark touches the local days either side of it.
+    return (DashboardDirty.day >= first - timedelta(days=1),
+            DashboardDirty.day <= last + timedelta(days=1))
+
+
+def marked_days(session: Session, first: date, last: date, *, tz: str) -> list[date]:
+    """The local days from ``first`` to ``last`` whose tickets changed since the summary
+    stored them (what :func:`refresh` would rebuild), read without writing."""
+    days: set[date] = set()
+    for utc_day in session.scalars(select(DashboardDirty.day).distinct()
+                                   .where(*_marks_window(first, last))):
+        days |= _local_days(utc_day, tz)
+    return sorted(d for d in days if first <= d <= last)
+
+
+def current_select(dialect: str, tz: str, first: date, last: date, marked: list[date], *,
+                   stored_where: Sequence[ColumnElement[bool]],
+                   live_where: Sequence[ColumnElement[bool]]) -> CompoundSelect:
+    """The summary rows (``COLUMNS``) of the local days ``first`` to ``last`` as a
+    refresh would leave them, read without writing: the stored rows of the days no change
+    has marked (narrowed by ``stored_where``, on ``dashboard_days``), and those of the
+    ``marked`` days (sorted, not empty) summed from their tickets by
+    :func:`summary_select` (narrowed by ``live_where``, on ``tickets``)."""
+    table = DashboardDay.__table__.c
+    stored = select(*[table[name] for name in COLUMNS]).where(
+        table.day >= first, table.day <= last, table.day.not_in(marked), *stored_where)
+    live = summary_select(dialect, tz, *_received_on(marked, tz, dialect), *live_where)
+    return union_all(stored, live)
+
+
 def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     """Rebuild the summary of the marked days between ``first`` and ``last`` (local
     dates); the number of local days rebuilt."""
     dialect = session.get_bind().dialect.name
-    window = (DashboardDirty.day >= first - timedelta(days=1),
-              DashboardDirty.day <= last + timedelta(days=1))
+    window = _marks_window(first, last)
     if session.scalar(select(DashboardDirty.id).where(*window).limit(1)) is None:
         return 0
     if dialect == "postgresql":
@@ -125,13 +172,7 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
         days |= _local_days(utc_day, tz)
     ordered = sorted(days)
     session.execute(delete(DashboardDay).where(DashboardDay.day.in_(ordered)))
-    day = local_day_sql(Ticket.created_at, tz, dialect)
-    offset = timedelta(seconds=offset_seconds(tz))
-    lower = datetime.combine(ordered[0], time(0, 0)) - offset
-    upper = datetime.combine(ordered[-1] + timedelta(days=1), time(0, 0)) - offset
-    source = summary_select(
-        dialect, tz, Ticket.created_at >= lower, Ticket.created_at < upper,
-        day.in_([d if dialect == "postgresql" else d.isoformat() for d in ordered]))
+    source = summary_select(dialect, tz, *_received_on(ordered, tz, dialect))
     session.execute(insert(DashboardDay).from_select(list(COLUMNS), source))
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))

@@ -6,6 +6,8 @@ composition root (``hotline``), which defines no task; the dev tools (simulators
 loopback peers) are imported by no product package; a package's web modules (those that
 import flask) are registered by the composition root, never imported by another package;
 no package holds more than 20 modules side by side, and every folder of code is a package.
+Only the boundaries commit or roll back (the unit of work in ``tickets.db``, the
+composition root's request and CLI), and every task is queued after a commit.
 """
 
 from __future__ import annotations
@@ -156,3 +158,53 @@ def test_every_package_and_its_data_files_are_installed():
                     for key, globs in data.items() for glob in globs
                     for pattern in (glob, glob.replace("**/", ""))))
     assert unlisted == []
+
+
+def _calls_of(path: Path, names: set[str]) -> Iterator[tuple[int, str]]:
+    """(line, name) of every ``x.name(...)`` call in ``path``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in names):
+            yield node.lineno, node.func.attr
+
+
+# Who may end a transaction: the unit of work's helper (tickets.db.transaction, used by
+# tasks and the CLI through the runtime) and the composition root, whose app owns the
+# request's transaction (commit, and the rollback of a failed or refused request).
+MAY_COMMIT = ("tickets/db.py", "hotline/")
+MAY_ROLL_BACK = ("tickets/db.py", "hotline/app.py")
+
+
+def test_only_the_boundaries_commit_or_roll_back():
+    """No domain function, view, listener or task commits or rolls back by hand: a view
+    lets a refusal rise to the request, which rolls back (hotline.app)."""
+    offenders = sorted(
+        f"{rel}:{line} calls .{name}()"
+        for name_ in PACKAGES for path in _modules(name_)
+        for line, name in _calls_of(path, {"commit", "rollback"})
+        if not (rel := str(path.relative_to(ROOT))).startswith(
+            MAY_COMMIT if name == "commit" else MAY_ROLL_BACK))
+    assert offenders == []
+
+
+ENQUEUE = {"delay", "apply_async", "send_task"}
+
+
+def test_every_task_is_queued_after_the_commit():
+    """Every ``.delay``/``.apply_async`` is handed to ``tickets.db.after_commit``, so a
+    rolled-back change (a request, a task step) queues nothing."""
+    offenders = []
+    for name in PACKAGES:
+        for path in _modules(name):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            deferred = {id(inner)
+                        for node in ast.walk(tree)
+                        if isinstance(node, ast.Call) and (
+                            getattr(node.func, "id", None) == "after_commit"
+                            or getattr(node.func, "attr", None) == "after_commit")
+                        for arg in node.args[1:] for inner in ast.walk(arg)}
+            offenders += [f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}"
+                          for node in ast.walk(tree)
+                          if isinstance(node, ast.Attribute) and node.attr in ENQUEUE
+                          and id(node) not in deferred]
+    assert sorted(offenders) == []

@@ -35,10 +35,15 @@ def check_version(session: Session, ticket: Ticket, expected: int | None, tz: st
 
 
 def flush(session: Session, ticket: Ticket, tz: str) -> None:
-    """Write the ticket's changes now; a concurrent save that won becomes StaleTicket."""
+    """Write the ticket's changes now; a concurrent save that won becomes StaleTicket.
+
+    The failed flush has already ended this transaction in the database; the boundary
+    that owns ``session`` rolls it back when StaleTicket reaches it. Until then the
+    session answers no query, so the change that won is read on a short session of its
+    own (read only: it ends without a commit)."""
     ticket_id = ticket.id
     try:
         session.flush()
     except StaleDataError:
-        session.rollback()
-        raise stale(session, ticket_id, tz) from None
+        with Session(session.get_bind()) as fresh:
+            raise stale(fresh, ticket_id, tz) from None

@@ -1,8 +1,8 @@
 """Engine, session factory, and the unit of work's pieces.
 
 The boundary (a web request, a Celery task, a CLI command) owns the transaction: domain
-functions take a ``Session``, flush, and never commit. Work for a queue is registered
-with :func:`after_commit` and runs only once the boundary's commit succeeded.
+functions take a ``Session``, flush, and never commit or roll back. Work for a queue is
+registered with :func:`after_commit` and runs only once the boundary's commit succeeded.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 log = logging.getLogger(__name__)
 AFTER_COMMIT = "tickets.after_commit"
+KEEP_ON_REFUSAL = "tickets.keep_on_refusal"
 # Session.info key of the domain's event dispatcher (tickets.events).
 DISPATCHER = "tickets.dispatcher"
 
@@ -86,6 +87,19 @@ def _run_after_commit(session: Session) -> None:
 
 def _drop_after_commit(session: Session) -> None:
     session.info.pop(AFTER_COMMIT, None)
+
+
+def keep_on_refusal(session: Session) -> None:
+    """Have the web boundary commit ``session`` although its response refuses the request.
+
+    A response with an error status (400 or more) rolls back whatever the request wrote,
+    so a refused form leaves no half of its change behind. A refusal that is itself a
+    fact to keep (a failed sign-in, which the throttle counts) marks its unit of work."""
+    session.info[KEEP_ON_REFUSAL] = True
+
+
+def kept_on_refusal(session: Session) -> bool:
+    return bool(session.info.get(KEEP_ON_REFUSAL, False))
 
 
 @contextmanager

@@ -186,24 +186,58 @@ def test_an_operator_has_no_dashboard(may):
         build(may, _user(may, "operator"), MAY, tz=TZ, now=NOW)
 
 
-def test_the_summary_follows_every_change_to_a_ticket(may):
+def _same_figures(a, b) -> None:
+    from dataclasses import fields
+
+    for f in fields(a):
+        assert getattr(a, f.name) == getattr(b, f.name), f.name
+
+
+def test_the_figures_follow_every_change_and_reading_them_writes_nothing(may):
+    """Days changed since the summary stored them are summed live from their tickets:
+    the figures are fresh, no statement writes (a dashboard view is a GET), the marks
+    stay for the hourly refresh, which then stores the very same figures."""
+    from reporting.rollup import refresh_marked
+    from tests.writes import writes
     from tickets.models import DashboardDirty
 
+    def marks() -> int:
+        return may.scalar(select(func.count()).select_from(DashboardDirty).where(
+            DashboardDirty.day >= date(2026, 4, 30),
+            DashboardDirty.day <= date(2026, 6, 1))) or 0
+
     supervisor = _user(may, "supervisor")
-    before = build(may, supervisor, MAY, tz=TZ, now=NOW)
-    # The range's marks are consumed. Since the analytics listeners (ComplaintText on
-    # create_ticket) the fixture's tickets are also flushed before their received time
-    # is backdated, which marks the real today: outside May, left for its own view.
-    assert may.scalar(select(func.count()).select_from(DashboardDirty).where(
-        DashboardDirty.day >= date(2026, 4, 30), DashboardDirty.day <= date(2026, 6, 1))) == 0
+    assert marks() > 0  # the fixture's tickets, never summarised yet
+    with writes(may.get_bind()) as written:
+        live = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert written == [] and marks() > 0 and live.total == 5
+    assert refresh_marked(may, tz=TZ) > 0
+    may.commit()
+    assert marks() == 0
+    _same_figures(build(may, supervisor, MAY, tz=TZ, now=NOW), live)
+
     other = may.scalars(select(Category).where(Category.name == "Lainnya")).one()
     ticket = may.scalars(select(Ticket).where(Ticket.status == Status.REJECTED)).one()
     ticket.category = other
     may.commit()
-    after = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert marks() > 0
+    with writes(may.get_bind()) as written:
+        after = build(may, supervisor, MAY, tz=TZ, now=NOW)
+    assert written == []
     assert dict(after.by_category) == {"Jalan dan jembatan": 3, "Layanan kesehatan": 1,
                                        "Lainnya": 1}
-    assert after.total == before.total == 5
+    assert after.total == live.total == 5
+    # A pokja's scope and a filter read the marked days live too.
+    pupr = build(may, _user(may, "pokja"), MAY, tz=TZ, now=NOW)
+    walk_in = build(may, supervisor, Scope(MAY.date_from, MAY.date_to,
+                                           channel=Channel.WALK_IN), tz=TZ, now=NOW)
+    refresh_marked(may, tz=TZ)
+    may.commit()
+    _same_figures(build(may, supervisor, MAY, tz=TZ, now=NOW), after)
+    _same_figures(build(may, _user(may, "pokja"), MAY, tz=TZ, now=NOW), pupr)
+    _same_figures(build(may, supervisor, Scope(MAY.date_from, MAY.date_to,
+                                               channel=Channel.WALK_IN), tz=TZ, now=NOW),
+                  walk_in)
 
 
 def test_a_bulk_import_is_summarised_by_refresh_all(may):
