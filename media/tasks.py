@@ -128,7 +128,7 @@ def download_recording(self: HotlineTask, recording_id: int, empty_tries: int = 
                              exc=exc) from exc
         log.warning("recording %s is not usable audio: %s", recording_id, reason)
         return
-    if settings.delete_twilio_recordings:
+    if settings.media.delete_twilio_recordings:
         delete_twilio_recording.delay(recording_id)
 
 
@@ -157,17 +157,7 @@ def speech_engine(runtime: TaskRuntime) -> Any:
     """One engine per worker process: loading a model is the expensive part."""
     engine = _ENGINES.get(id(runtime))
     if engine is None:
-        import speech
-
-        s = runtime.settings
-        # The vocabulary prompt is opt-in (SPEECH_VOCABULARY): on human telephone speech a
-        # prompt of category names cost accuracy (docs/speech.md), so none is added by
-        # default.
-        engine = _ENGINES[id(runtime)] = speech.load_engine(
-            s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
-            vocabulary=s.speech_vocabulary, threads=s.speech_threads,
-            max_audio_seconds=s.speech_max_audio_seconds,
-        )
+        engine = _ENGINES[id(runtime)] = runtime.settings.speech.load_engine()
     return engine
 
 
@@ -196,7 +186,7 @@ def transcribe(self: HotlineTask, recording_id: int) -> None:
         path = recordings.recording_path(settings.recordings_dir, recording)
         if path is None:
             return  # not downloaded yet; storing it enqueues us again
-        if settings.speech_engine == "none":
+        if settings.speech.engine == "none":
             transcripts.mark_transcription_manual(session, recording_id, tz=tz)
             return
         claim = work.claim_transcription(session, recording, owner)
@@ -330,7 +320,7 @@ def transcribe_attachment(self: HotlineTask, attachment_id: int) -> None:
         path = attachments.stored_path(settings.recordings_dir, attachment)
         if path is None:
             return
-        if settings.speech_engine == "none":
+        if settings.speech.engine == "none":
             attachments.transcribed(session, attachment_id, None, tz=tz, status="manual")
             return
         claim = attachments.claim_transcription(session, attachment_id, owner)

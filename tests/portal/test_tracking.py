@@ -129,7 +129,7 @@ def redis_limits(env_overrides: dict[str, str]):  # type: ignore[no-untyped-def]
 def test_with_redis_every_worker_counts_in_one_place(redis_limits, settings, limiter_clock):
     from hotline.app import create_app
 
-    assert settings.public.ratelimit_storage(settings.redis_url) == redis_limits
+    assert settings.ratelimit_storage == redis_limits
     # Two apps stand for two gunicorn workers: the third lookup of either is the limit.
     first = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
     second = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
