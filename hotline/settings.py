@@ -5,7 +5,7 @@ fields name their environment variables, with types, defaults and bounds. This m
 declares the settings that cut across the domains (the mode, the database, Redis, the
 secrets, Twilio's credentials, the console-editable hotline defaults), composes the
 domains' into one :class:`Settings`, and keeps the checks that span them: production
-refuses the published development secrets.
+refuses the published development secrets and rate limits counted per process.
 
 This is the only module that reads ``os.environ``. A missing or malformed value raises
 :class:`ConfigError` naming the variable, so a misconfigured deployment stops at startup
@@ -211,6 +211,12 @@ class Settings(BaseModel):
         if published:
             raise ValueError(f"{', '.join(published)} must not be the published development "
                              "value in production")
+        if self.ratelimit_storage.startswith("memory"):
+            raise ValueError(
+                "REDIS_URL (docker-compose.yml sets it) or RATELIMIT_STORAGE_URL must name a "
+                "Redis in production: the rate limits of /lacak and Open311 count there for "
+                "every gunicorn worker together, while in memory each worker would count on "
+                "its own and allow the limit again")
         return self
 
     @property

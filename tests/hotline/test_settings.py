@@ -23,6 +23,7 @@ PROD = {
     "TWILIO_ACCOUNT_SID": "AC" + "12" * 16,
     "TWILIO_AUTH_TOKEN": "token",
     "PUBLIC_BASE_URL": "https://hotline.example.go.id",
+    "REDIS_URL": "redis://redis:6379/0",
 }
 
 
@@ -150,6 +151,39 @@ def test_a_malformed_url_setting_is_named_without_its_password():
     with pytest.raises(ConfigError, match="DATABASE_URL") as refused:
         load_settings({"DATABASE_URL": "mysql://hotline:topsecret@db/suarawarga"})
     assert "topsecret" not in str(refused.value) and "hotline:***@db" in str(refused.value)
+
+
+# --- rate limits: one count for every gunicorn worker in production ---------------------------
+
+def test_production_refuses_rate_limits_counted_in_memory():
+    without_redis = {k: v for k, v in PROD.items() if k != "REDIS_URL"}
+    with pytest.raises(ConfigError) as refused:
+        load_settings(without_redis)
+    assert "REDIS_URL" in str(refused.value) and "RATELIMIT_STORAGE_URL" in str(refused.value)
+    assert "each worker" in str(refused.value)
+    # Naming memory outright is refused too, even with a Redis for the queue.
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URL"):
+        load_settings({**PROD, "RATELIMIT_STORAGE_URL": "memory://"})
+
+
+def test_production_counts_in_the_queue_redis_or_the_one_named_for_the_limits():
+    assert load_settings(PROD).ratelimit_storage == "redis://redis:6379/0"
+    own = {**PROD, "RATELIMIT_STORAGE_URL": "redis://limits:6379/3"}
+    assert load_settings(own).ratelimit_storage == "redis://limits:6379/3"
+    # The queue may stay embedded as long as the limits count in Redis.
+    embedded = {k: v for k, v in own.items() if k != "REDIS_URL"}
+    assert load_settings(embedded).embedded
+
+
+def test_development_keeps_counting_in_memory_unless_there_is_a_redis():
+    assert load_settings({}).ratelimit_storage == "memory://"
+    assert load_settings({"REDIS_URL": "redis://127.0.0.1:6379/2"}).ratelimit_storage == (
+        "redis://127.0.0.1:6379/2")
+
+
+def test_a_rate_limit_storage_that_is_not_redis_is_named():
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URL must be a redis"):
+        load_settings({"RATELIMIT_STORAGE_URL": "memcached://cache:11211"})
 
 
 # --- one declaration per variable -------------------------------------------------------------
