@@ -70,8 +70,9 @@ def login() -> Response | tuple[str, int] | str:
     name = username.strip().lower()
     try:
         agent = sign_in(db(), username, request.form.get("password", ""),
-                        request.remote_addr or "-", max_attempts=cfg().login_max_attempts,
-                        max_per_address=cfg().login_max_attempts_per_address,
+                        request.remote_addr or "-",
+                        max_attempts=cfg().settings.login_max_attempts,
+                        max_per_address=cfg().settings.login_max_attempts_per_address,
                         device=devices.get(name),
                         refuse_published=cfg().refuse_published_passwords)
     except LoginFailed as exc:

@@ -321,6 +321,9 @@ def hotline_env(tmp: Path, database_url: str, auth_token: str) -> dict[str, str]
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN=auth_token,
         PUBLIC_BASE_URL=PUBLIC_BASE_URL,
+        # Production refuses rate limits counted in memory. No webhook measured here is
+        # rate-limited, so nothing is counted there; the queue stays embedded (no REDIS_URL).
+        RATELIMIT_STORAGE_URL=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/0"),
         SPEECH_ENGINE="none",
         RECORDINGS_DIR=str(tmp / "recordings"),
         QUEUE_DIR=str(tmp / "queue"),

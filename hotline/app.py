@@ -144,24 +144,21 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         ivr.IvrConfig(
             auth_token=settings.twilio_auth_token,
             public_base_url=settings.public_base_url,
-            tts_language=settings.tts_language,
-            gather_timeout_seconds=settings.gather_timeout_seconds,
+            settings=settings.ivr,
             timezone=settings.timezone,
             catalog=runtime.catalog,
             hotline_defaults=settings.hotline_defaults(),
             db=request_session,
             feedback=runtime.feedback,
-            cache_seconds=settings.ivr_cache_seconds,
         ),
     )
     agents.init_app(
         app,
         agents.AgentsConfig(
             db=request_session,
+            settings=settings.agents,
             recordings_dir=settings.recordings_dir,
             timezone=settings.timezone,
-            login_max_attempts=settings.login_max_attempts,
-            login_max_attempts_per_address=settings.login_max_attempts_per_address,
             min_password_length=settings.min_password_length,
             refuse_published_passwords=settings.production,
             hotline_defaults=settings.hotline_defaults(),
@@ -233,21 +230,18 @@ def _secure_headers(app: Flask, settings: Settings) -> None:
 
 def _public_edges(app: Flask, runtime: Runtime) -> None:
     """The public site and the Open311 API; their rate limits count in Redis when there
-    is one (every gunicorn worker together), else in each process's memory."""
+    is one (every gunicorn worker together, required in production), else in each
+    process's memory."""
     settings = runtime.settings
-    storage = settings.public.ratelimit_storage(settings.redis_url)
     public_site.init_app(app, public_site.PublicConfig(
-        db=request_session, timezone=settings.timezone,
+        db=request_session, settings=settings.portal, timezone=settings.timezone,
         hotline_defaults=settings.hotline_defaults(),
-        hotline_number=settings.public.hotline_number,
-        whatsapp_number=settings.public.whatsapp_number,
-        lookup_limit=settings.public.lookup_limit, ratelimit_storage=storage))
+        ratelimit_storage=settings.ratelimit_storage))
     open311.init_app(app, open311.Open311Config(
-        db=request_session, timezone=settings.timezone,
+        db=request_session, settings=settings.portal, timezone=settings.timezone,
         hotline_defaults=settings.hotline_defaults(),
         public_base_url=settings.public_base_url,
-        hotline_number=settings.public.hotline_number,
-        post_limit=settings.public.open311_post_limit, ratelimit_storage=storage))
+        ratelimit_storage=settings.ratelimit_storage))
 
 
 def _register_health(app: Flask, runtime: Runtime) -> None:

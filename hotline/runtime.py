@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,47 +53,26 @@ class Runtime:
 
 
 def notify_config(settings: Settings) -> providers.NotifyConfig:
-    n = settings.notify
     return providers.NotifyConfig(
+        settings=settings.notify,
         account_sid=settings.twilio_account_sid,
         auth_token=settings.twilio_auth_token,
         api_base=settings.twilio_api_base,
         # The development credentials must never reach the real Twilio.
         twilio_ready=settings.twilio_api_base is not None
         or settings.twilio_account_sid != DEV_ACCOUNT_SID,
-        sms_from=n.twilio_sms_from,
-        whatsapp_from=n.twilio_whatsapp_from,
-        smtp_host=n.smtp_host, smtp_port=n.smtp_port, smtp_user=n.smtp_user,
-        smtp_password=n.smtp_password, smtp_starttls=n.smtp_starttls, mail_from=n.mail_from,
         public_base_url=settings.public_base_url,
-        whatsapp_template_sid=settings.messaging.whatsapp_template_sid,
-        whatsapp_template_variable=settings.messaging.whatsapp_template_variable,
-        tts_language=settings.tts_language, tts_voice=settings.tts_voice,
+        tts_language=settings.ivr.tts_language, tts_voice=settings.tts_voice,
     )
 
 
 def notify_policy(settings: Settings) -> NotifyPolicy:
     return NotifyPolicy(
-        voice_updates=settings.notify.voice_updates,
-        sla_warning_days=settings.notify.sla_warning_days,
+        settings=settings.notify,
         timezone=settings.timezone,
         console_url=f"{settings.public_base_url}/console" if settings.public_base_url else None,
         hotline_defaults=settings.hotline_defaults(),
-        whatsapp_template=settings.messaging.whatsapp_template_sid is not None,
     )
-
-
-def conversation_policy(settings: Settings) -> ConversationPolicy:
-    m = settings.messaging
-    return ConversationPolicy(
-        tz=settings.timezone, idle=timedelta(minutes=m.idle_minutes), rate_limit=m.rate_limit,
-        rate_window=timedelta(seconds=m.rate_window_seconds), max_chars=m.max_chars,
-        max_media=m.max_media, feedback=feedback_policy(settings))
-
-
-def feedback_policy(settings: Settings) -> FeedbackPolicy:
-    return FeedbackPolicy(reopen_limit=settings.feedback_reopen_limit,
-                          timezone=settings.timezone)
 
 
 def analytics_listener(settings: Settings) -> Listener:
@@ -116,7 +94,7 @@ def build_runtime(settings: Settings) -> Runtime:
     composer = Composer(notify_policy(settings), catalog, conversations.last_inbound)
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
-    feedback = feedback_policy(settings)
+    feedback = settings.feedback.policy(settings.timezone)
     # A ticket postponed for more information asks its reporter (messaging.filing).
     dispatcher.subscribe(events.StatusChanged, filing.postponed)
     # The media pipeline is done with a message's attachment (messaging.filing).
@@ -130,4 +108,5 @@ def build_runtime(settings: Settings) -> Runtime:
     maker = db.make_sessionmaker(engine, dispatcher)
     rollup.track(maker)  # the dashboard's summary learns which days changed
     return Runtime(settings, engine, maker, dispatcher, catalog, composer, feedback,
-                   conversation_policy(settings), notify_config(settings))
+                   settings.messaging.policy(settings.timezone, feedback),
+                   notify_config(settings))

@@ -1,8 +1,15 @@
 """Every setting, read from the environment once, typed, and checked at startup.
 
-This is the only module that reads ``os.environ``. A missing or malformed
-value raises :class:`ConfigError` naming the variable, so a misconfigured
-deployment stops at startup instead of failing on the first call.
+Each domain declares its own settings once, in its ``config.py``: a pydantic model whose
+fields name their environment variables, with types, defaults and bounds. This module
+declares the settings that cut across the domains (the mode, the database, Redis, the
+secrets, Twilio's credentials, the console-editable hotline defaults), composes the
+domains' into one :class:`Settings`, and keeps the checks that span them: production
+refuses the published development secrets and rate limits counted per process.
+
+This is the only module that reads ``os.environ``. A missing or malformed value raises
+:class:`ConfigError` naming the variable, so a misconfigured deployment stops at startup
+instead of failing on the first call.
 """
 
 from __future__ import annotations
@@ -10,16 +17,33 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
 from accounts.passwords import MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH_PRODUCTION
-from hotline.settings_messaging import MessagingSettings, messaging_settings
-from hotline.settings_public import PublicSettings, public_settings
-from tickets.contacts import is_mailbox, to_e164
+from agents.config import AgentsSettings
+from feedback.config import FeedbackSettings
+from ivr.config import IvrSettings
+from media.config import MediaSettings
+from messaging.config import MessagingSettings
+from notify.config import NotifySettings
+from portal.config import PortalSettings
+from speech.config import SpeechSettings
+from tickets.contacts import to_e164
 from tickets.sla import OfficeHours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +53,14 @@ VAR_DIR = REPO_ROOT / "var"
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEV_AUTH_TOKEN = "suarawarga-dev-token"
 DEV_ACCOUNT_SID = "AC" + "0" * 32
+DEVELOPMENT_DEFAULTS = {
+    "DATABASE_URL": f"sqlite:///{VAR_DIR / 'suarawarga.db'}",
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "TWILIO_ACCOUNT_SID": DEV_ACCOUNT_SID,
+    "TWILIO_AUTH_TOKEN": DEV_AUTH_TOKEN,
+}
+PRODUCTION_REQUIRED = ("DATABASE_URL", "SECRET_KEY", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+                       "PUBLIC_BASE_URL")
 
 
 class ConfigError(Exception):
@@ -59,113 +91,133 @@ def is_loopback(host: str) -> bool:
         return False  # a name, "0.0.0.0"-like wildcard or another machine's address
 
 
-class _Env:
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self.env = env
-
-    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
-        value = self.env.get(name, "").strip()
-        if value:
-            return value
-        if required:
-            raise ConfigError(f"{name} must be set")
-        return default
-
-    def int(self, name: str, default: int, *, lo: int, hi: int) -> int:
-        raw = self.str(name)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-        if not lo <= value <= hi:
-            raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
-        return value
-
-    def bool(self, name: str, default: bool) -> bool:
-        raw = self.str(name)
-        if raw is None:
-            return default
-        if raw.lower() in ("1", "true", "yes", "on"):
-            return True
-        if raw.lower() in ("0", "false", "no", "off"):
-            return False
-        raise ConfigError(f"{name} must be true or false, got {raw!r}")
-
-    def url(self, name: str, default: str | None = None, *, schemes: tuple[str, ...],
-            required: bool = False) -> str | None:
-        value = self.str(name, default, required=required)
-        if value is None:
-            return None
+def _url(*schemes: str) -> AfterValidator:
+    def check(value: str) -> str:
         parsed = urlparse(value)
         if parsed.scheme.split("+")[0] not in schemes:
-            raise ConfigError(
-                f"{name} must be a {'/'.join(schemes)} URL, got {mask_url(value)!r}")
-        if parsed.scheme.startswith("http") and not parsed.netloc:
-            raise ConfigError(f"{name} must be an absolute URL, got {mask_url(value)!r}")
-        return value.rstrip("/") if parsed.scheme.startswith("http") else value
+            raise ValueError(f"must be a {'/'.join(schemes)} URL")
+        if parsed.scheme.startswith("http"):
+            if not parsed.netloc:
+                raise ValueError("must be an absolute URL")
+            return value.rstrip("/")
+        return value
+
+    return AfterValidator(check)
 
 
-@dataclass(frozen=True)
-class NotifySettings:
-    """Outgoing SMS, voice updates, WhatsApp and e-mail (see docs/notify.md)."""
-
-    smtp_host: str | None
-    smtp_port: int
-    smtp_user: str | None
-    smtp_password: str | None
-    smtp_starttls: bool
-    mail_from: str | None
-    twilio_sms_from: str | None
-    twilio_whatsapp_from: str | None
-    voice_updates: bool
-    sla_warning_days: int
-    supervisor_digest_hour: int
-    max_attempts: int
-    stale_sending_seconds: int
+def _office_hours(value: object) -> OfficeHours:
+    return value if isinstance(value, OfficeHours) else OfficeHours.parse(str(value))
 
 
-@dataclass(frozen=True)
-class Settings:
-    env: str
-    database_url: str
-    redis_url: str | None
+HttpUrl = Annotated[str, _url("http", "https")]
+
+
+class Settings(BaseModel):
+    """The settings of the whole product: the cross-cutting ones, then each domain's.
+    A field is the variable of its name in upper case unless it names another."""
+
+    model_config = ConfigDict(frozen=True, alias_generator=str.upper)
+
+    env: Literal["development", "production"] = Field("development",
+                                                      validation_alias="HOTLINE_ENV")
+    database_url: Annotated[str, _url("sqlite", "postgresql")]
+    # The Celery broker; unset: the embedded queue on the local disk (`hotline run`).
+    redis_url: Annotated[str, _url("redis", "rediss")] | None = None
+    # Where the rate limits of /lacak and Open311 count; unset: Redis (REDIS_URL).
+    ratelimit_storage_url: Annotated[str, _url("redis", "rediss", "memory")] | None = None
     secret_key: str
     twilio_account_sid: str
     twilio_auth_token: str
-    twilio_api_base: str | None
-    public_base_url: str | None
-    recordings_dir: Path
-    queue_dir: Path
-    agency_name: str
-    office_hours: OfficeHours
-    timezone: str
-    operator_number: str | None
-    tts_voice: str
-    tts_language: str
-    record_max_seconds: int
-    gather_timeout_seconds: int
-    ivr_cache_seconds: int
-    speech_engine: str
-    speech_model: str | None
-    speech_beam_size: int
-    speech_vad: bool
-    speech_threads: int
-    speech_vocabulary: tuple[str, ...]
-    speech_max_audio_seconds: int
-    delete_twilio_recordings: bool
-    # Reopenings by the reporter that go back to the pokja; the next goes to supervisors.
-    feedback_reopen_limit: int
-    login_max_attempts: int
-    login_max_attempts_per_address: int
-    trusted_proxy_hops: int
-    session_cookie_secure: bool
-    host: str
-    port: int
-    notify: NotifySettings
+    twilio_api_base: HttpUrl | None = None
+    public_base_url: HttpUrl | None = None
+    recordings_dir: Path = VAR_DIR / "recordings"
+    queue_dir: Path = VAR_DIR / "queue"
+    # The defaults of the hotline settings an admin may override in the console.
+    agency_name: str = "Pemerintah Kabupaten Contoh"
+    office_hours: Annotated[OfficeHours, PlainValidator(_office_hours)] = OfficeHours.parse(
+        "1-5 08:00-16:00")
+    operator_number: str | None = None
+    tts_voice: str = "Google.id-ID-Standard-A"
+    record_max_seconds: int = Field(180, ge=10, le=3600)
+    timezone: str = Field("Asia/Jakarta", validation_alias="OFFICE_TIMEZONE")
+    trusted_proxy_hops: int = Field(0, ge=0, le=5)
+    session_cookie_secure: bool  # default: on in production only
+    host: str = "127.0.0.1"
+    port: int = Field(5000, ge=1, le=65535)
+    # Each domain's own, read from the same environment.
+    ivr: IvrSettings
+    speech: SpeechSettings
+    media: MediaSettings
     messaging: MessagingSettings
-    public: PublicSettings
+    feedback: FeedbackSettings
+    notify: NotifySettings
+    agents: AgentsSettings
+    portal: PortalSettings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, env: Mapping[str, str]) -> dict[str, Any]:
+        """The mode's defaults under the environment, and the environment for each domain."""
+        prod = env.get("HOTLINE_ENV") == "production"
+        if prod:
+            for name in PRODUCTION_REQUIRED:
+                if name not in env:
+                    raise ValueError(f"{name} must be set in production")
+        return {**({} if prod else DEVELOPMENT_DEFAULTS), "SESSION_COOKIE_SECURE": prod,
+                **env, **{alias: env for alias in _DOMAINS}}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone") from None
+        return value
+
+    @field_validator("operator_number")
+    @classmethod
+    def _callable_number(cls, value: str | None) -> str | None:
+        """The operator is called: a number that exists in its country's plan."""
+        try:
+            return None if value is None else to_e164(value, strict=True)
+        except ValueError:
+            raise ValueError("must be a phone number like +62215551234") from None
+
+    @field_validator("twilio_account_sid")
+    @classmethod
+    def _account_sid(cls, value: str) -> str:
+        """Recordings are fetched only when their URL names this account, so a typo here
+        would fail every download: it fails startup instead."""
+        if not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
+            raise ValueError("must be AC and 32 hex digits")
+        return value
+
+    @model_validator(mode="after")
+    def _production(self) -> Settings:
+        if not self.production:
+            return self
+        if len(self.secret_key) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        if not (self.public_base_url or "").startswith("https://"):
+            raise ValueError("PUBLIC_BASE_URL must be the https origin of the TLS proxy in "
+                             f"production, got {self.public_base_url!r}")
+        # Recordings are fetched with the account's credentials from this origin only:
+        # plain http and loopback are for the simulator.
+        if self.twilio_api_base and not self.twilio_api_base.startswith("https://"):
+            raise ValueError("TWILIO_API_BASE must be an https URL in production, got "
+                             f"{mask_url(self.twilio_api_base)!r}")
+        published = self.published_secrets()
+        if published:
+            raise ValueError(f"{', '.join(published)} must not be the published development "
+                             "value in production")
+        if self.ratelimit_storage.startswith("memory"):
+            raise ValueError(
+                "REDIS_URL (docker-compose.yml sets it) or RATELIMIT_STORAGE_URL must name a "
+                "Redis in production: the rate limits of /lacak and Open311 count there for "
+                "every gunicorn worker together, while in memory each worker would count on "
+                "its own and allow the limit again")
+        return self
 
     @property
     def embedded(self) -> bool:
@@ -175,6 +227,12 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def ratelimit_storage(self) -> str:
+        """Where the rate limits count: Redis when there is one (every gunicorn worker
+        counts together), else each process's memory (the embedded mode)."""
+        return self.ratelimit_storage_url or self.redis_url or "memory://"
 
     @property
     def min_password_length(self) -> int:
@@ -212,7 +270,6 @@ class Settings:
                 "python -c 'import secrets; print(secrets.token_hex(32))'), or serve on "
                 "127.0.0.1")
 
-
     def hotline_defaults(self) -> dict[str, str]:
         """The hotline settings an admin may override in the console."""
         return {
@@ -224,165 +281,43 @@ class Settings:
         }
 
 
+# The aliases of the domains' fields: each is given the whole environment.
+_DOMAINS = frozenset(field.alias or name for name, field in Settings.model_fields.items()
+                     if isinstance(field.annotation, type)
+                     and issubclass(field.annotation, BaseModel))
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    e = _Env(os.environ if env is None else env)
-    mode = e.str("HOTLINE_ENV", "development")
-    if mode not in ("development", "production"):
-        raise ConfigError(f"HOTLINE_ENV must be development or production, got {mode!r}")
-    prod = mode == "production"
-
-    tz = e.str("OFFICE_TIMEZONE", "Asia/Jakarta") or "Asia/Jakarta"
+    """The settings from ``env`` (the process environment by default). A variable set to
+    blanks only counts as unset, as docker-compose's ``${NAME:-}`` passes one."""
+    given = os.environ if env is None else env
+    variables = {name: value.strip() for name, value in given.items() if value.strip()}
     try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"OFFICE_TIMEZONE is not a known time zone: {tz!r}") from None
-
-    secret = e.str("SECRET_KEY", None if prod else DEV_SECRET_KEY, required=prod)
-    assert secret is not None
-    if prod and len(secret) < 32:
-        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
-    public_base_url = e.url("PUBLIC_BASE_URL", schemes=("http", "https"), required=prod)
-    if prod and not (public_base_url or "").startswith("https://"):
-        raise ConfigError(
-            "PUBLIC_BASE_URL must be the https origin of the TLS proxy in production, got "
-            f"{public_base_url!r}")
-
-    engine = e.str("SPEECH_ENGINE", "whisper") or "whisper"
-    if engine not in ("whisper", "vosk", "none"):
-        raise ConfigError(f"SPEECH_ENGINE must be whisper, vosk or none, got {engine!r}")
-
-    operator = _phone(e, "OPERATOR_NUMBER", strict=True)
-
-    vocabulary = tuple(
-        w.strip() for w in (e.str("SPEECH_VOCABULARY", "") or "").split(",") if w.strip()
-    )
-    settings = Settings(
-        env=mode,
-        database_url=e.url(
-            "DATABASE_URL", None if prod else f"sqlite:///{VAR_DIR / 'suarawarga.db'}",
-            schemes=("sqlite", "postgresql"), required=prod,
-        ) or "",
-        redis_url=e.url("REDIS_URL", schemes=("redis", "rediss")),
-        secret_key=secret,
-        twilio_account_sid=_account_sid(e, prod),
-        twilio_auth_token=e.str("TWILIO_AUTH_TOKEN", None if prod else DEV_AUTH_TOKEN,
-                                required=prod) or "",
-        twilio_api_base=_twilio_api_base(e, prod),
-        public_base_url=public_base_url,
-        recordings_dir=Path(e.str("RECORDINGS_DIR", str(VAR_DIR / "recordings")) or ""),
-        queue_dir=Path(e.str("QUEUE_DIR", str(VAR_DIR / "queue")) or ""),
-        agency_name=e.str("AGENCY_NAME", "Pemerintah Kabupaten Contoh") or "",
-        office_hours=_office_hours(e.str("OFFICE_HOURS", "1-5 08:00-16:00") or ""),
-        timezone=tz,
-        operator_number=operator,
-        tts_voice=e.str("TTS_VOICE", "Google.id-ID-Standard-A") or "",
-        tts_language=e.str("TTS_LANGUAGE", "id-ID") or "",
-        record_max_seconds=e.int("RECORD_MAX_SECONDS", 180, lo=10, hi=3600),
-        gather_timeout_seconds=e.int("GATHER_TIMEOUT_SECONDS", 6, lo=1, hi=60),
-        ivr_cache_seconds=e.int("IVR_CACHE_SECONDS", 5, lo=0, hi=3600),
-        speech_engine=engine,
-        speech_model=e.str("SPEECH_MODEL"),
-        speech_beam_size=e.int("SPEECH_BEAM_SIZE", 5, lo=1, hi=10),
-        speech_vad=e.bool("SPEECH_VAD", True),
-        speech_threads=e.int("SPEECH_THREADS", 0, lo=0, hi=64),
-        speech_vocabulary=vocabulary,
-        speech_max_audio_seconds=e.int("SPEECH_MAX_AUDIO_SECONDS", 900, lo=10, hi=7200),
-        delete_twilio_recordings=e.bool("DELETE_TWILIO_RECORDINGS", False),
-        feedback_reopen_limit=e.int("FEEDBACK_REOPEN_LIMIT", 2, lo=0, hi=20),
-        login_max_attempts=e.int("LOGIN_MAX_ATTEMPTS", 5, lo=1, hi=100),
-        login_max_attempts_per_address=e.int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 20, lo=1,
-                                             hi=10000),
-        trusted_proxy_hops=e.int("TRUSTED_PROXY_HOPS", 0, lo=0, hi=5),
-        session_cookie_secure=e.bool("SESSION_COOKIE_SECURE", prod),
-        host=e.str("HOST", "127.0.0.1") or "127.0.0.1",
-        port=e.int("PORT", 5000, lo=1, hi=65535),
-        notify=_notify(e),
-        messaging=_messaging(e),
-        public=_public(e),
-    )
-    if prod:
-        published = settings.published_secrets()
-        if published:
-            raise ConfigError(
-                f"{', '.join(published)} must not be the published development value in "
-                "production")
-    return settings
+        return Settings.model_validate(variables)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc.errors()[0])) from None
 
 
-def _phone(e: _Env, name: str, *, strict: bool = False) -> str | None:
-    """A phone number setting, normalised to E.164 (``strict``: it must exist in its plan;
-    otherwise a possible number, as Twilio's test numbers are)."""
-    value = e.str(name)
-    if not value:
-        return None
-    try:
-        return to_e164(value, strict=strict)
-    except ValueError:
-        raise ConfigError(
-            f"{name} must be a phone number like +62215551234, got {value!r}") from None
+# Pydantic's error types, said as what the variable must be.
+_REASONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "int_parsing": lambda _ctx: "must be a whole number",
+    "bool_parsing": lambda _ctx: "must be true or false",
+    "greater_than_equal": lambda ctx: f"must be at least {ctx['ge']}",
+    "less_than_equal": lambda ctx: f"must be at most {ctx['le']}",
+    "literal_error": lambda ctx: f"must be {ctx['expected']}",
+    "value_error": lambda ctx: str(ctx["error"]),
+}
 
 
-def _public(e: _Env) -> PublicSettings:
-    try:
-        return public_settings(e, lambda name: _phone(e, name))
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-
-
-def _notify(e: _Env) -> NotifySettings:
-    smtp_host = e.str("SMTP_HOST")
-    mail_from = e.str("MAIL_FROM", required=smtp_host is not None)
-    if mail_from and not is_mailbox(mail_from):
-        raise ConfigError(f"MAIL_FROM must be an e-mail address, got {mail_from!r}")
-    user, password = e.str("SMTP_USER"), e.str("SMTP_PASSWORD")
-    if user and not password:
-        raise ConfigError("SMTP_PASSWORD must be set when SMTP_USER is")
-    port = e.int("SMTP_PORT", 587, lo=1, hi=65535)
-    return NotifySettings(
-        smtp_host=smtp_host,
-        smtp_port=port,
-        smtp_user=user,
-        smtp_password=password,
-        smtp_starttls=e.bool("SMTP_STARTTLS", port == 587),
-        mail_from=mail_from,
-        twilio_sms_from=_phone(e, "TWILIO_SMS_FROM"),
-        twilio_whatsapp_from=_phone(e, "TWILIO_WHATSAPP_FROM"),
-        voice_updates=e.bool("NOTIFY_VOICE_UPDATES", False),
-        sla_warning_days=e.int("NOTIFY_SLA_WARNING_DAYS", 1, lo=0, hi=5),
-        supervisor_digest_hour=e.int("SUPERVISOR_DIGEST_HOUR", 7, lo=0, hi=23),
-        max_attempts=e.int("NOTIFY_MAX_ATTEMPTS", 8, lo=1, hi=50),
-        stale_sending_seconds=e.int("NOTIFY_STALE_SENDING_SECONDS", 600, lo=1, hi=86400),
-    )
-
-
-def _messaging(e: _Env) -> MessagingSettings:
-    try:
-        return messaging_settings(e)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-
-
-def _account_sid(e: _Env, prod: bool) -> str:
-    """Recordings are fetched only when their URL names this account, so a typo here
-    would fail every download: it fails startup instead."""
-    value = e.str("TWILIO_ACCOUNT_SID", None if prod else DEV_ACCOUNT_SID, required=prod) or ""
-    if not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
-        raise ConfigError(f"TWILIO_ACCOUNT_SID must be AC and 32 hex digits, got {value!r}")
-    return value
-
-
-def _twilio_api_base(e: _Env, prod: bool) -> str | None:
-    """Recordings are fetched with the account's credentials from this origin only, so
-    production insists on https (plain http and loopback are for the simulator)."""
-    value = e.url("TWILIO_API_BASE", schemes=("http", "https"))
-    if prod and value and not value.startswith("https://"):
-        raise ConfigError(
-            f"TWILIO_API_BASE must be an https URL in production, got {mask_url(value)!r}")
-    return value
-
-
-def _office_hours(raw: str) -> OfficeHours:
-    try:
-        return OfficeHours.parse(raw)
-    except ValueError as exc:
-        raise ConfigError(f"OFFICE_HOURS: {exc}") from None
+def _explain(error: Any) -> str:
+    """One line naming the variable, what it must be and (its password masked) what it is."""
+    variable = next((part for part in reversed(error["loc"])
+                     if isinstance(part, str) and part not in _DOMAINS), None)
+    if error["type"] == "missing":
+        return f"{variable} must be set"
+    reason = _REASONS.get(error["type"], lambda _ctx: error["msg"])(error.get("ctx") or {})
+    if variable is None:  # a check of several variables names them itself
+        return reason
+    if not reason.startswith(("must", "is")):
+        return f"{variable}: {reason}"
+    return f"{variable} {reason}, got {mask_url(str(error['input']))!r}"

@@ -42,7 +42,7 @@ def _categories() -> list[MenuCategory]:
 
 def _speaker() -> Speaker:
     config = cfg()
-    return Speaker(config.catalog, _settings(), config.tts_language)
+    return Speaker(config.catalog, _settings(), config.settings.tts_language)
 
 
 def _twiml(resp: VoiceResponse) -> Response:
@@ -81,7 +81,7 @@ def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None,
         method="POST",
         num_digits=None if number_entry else 1,
         finish_on_key="#" if number_entry else None,
-        timeout=STATUS_DIGITS_TIMEOUT if number_entry else config.gather_timeout_seconds,
+        timeout=STATUS_DIGITS_TIMEOUT if number_entry else config.settings.gather_timeout_seconds,
     )
     MENUS[menu](gather, speaker)
     resp.redirect(url_for("ivr.menu", menu=menu, attempt=attempt + 1, reason="no_input",

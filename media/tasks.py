@@ -243,7 +243,7 @@ def _download(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int)
         with task.transaction() as session:
             # Publishes *Stored: the transcription is queued once this commits.
             medium.store(session, settings, item_id, job, body)
-            if medium is RECORDING and settings.delete_twilio_recordings:
+            if medium is RECORDING and settings.media.delete_twilio_recordings:
                 # Twilio's copy goes once ours is committed, never for a rolled-back store.
                 after_commit(session, partial(delete_twilio_recording.delay, item_id))
         return True
@@ -327,17 +327,7 @@ def speech_engine(runtime: TaskRuntime) -> Any:
     """One engine per worker process: loading a model is the expensive part."""
     engine = _ENGINES.get(id(runtime))
     if engine is None:
-        import speech
-
-        s = runtime.settings
-        # The vocabulary prompt is opt-in (SPEECH_VOCABULARY): on human telephone speech a
-        # prompt of category names cost accuracy (docs/speech.md), so none is added by
-        # default.
-        engine = _ENGINES[id(runtime)] = speech.load_engine(
-            s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
-            vocabulary=s.speech_vocabulary, threads=s.speech_threads,
-            max_audio_seconds=s.speech_max_audio_seconds,
-        )
+        engine = _ENGINES[id(runtime)] = runtime.settings.speech.load_engine()
     return engine
 
 
@@ -356,7 +346,7 @@ def _transcribe(task: HotlineTask, medium: Medium, item_id: int) -> None:
             return
         if claim is work.Claim.BUSY:
             return
-        if settings.speech_engine == "none":
+        if settings.speech.engine == "none":
             # No engine configured: an operator listens and types the complaint.
             medium.manual(session, settings, item_id)
             medium.leases.release(session, item_id, owner)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from feedback import replies
 from notify import channels, outbox
+from notify.config import NotifySettings
 from prompts import Catalog
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
@@ -50,15 +51,12 @@ CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "cl
 
 @dataclass(frozen=True)
 class NotifyPolicy:
-    """What the composition root decided from the settings; every field is required."""
+    """The notification settings, and what the composition root derived for them."""
 
-    voice_updates: bool
-    sla_warning_days: int
+    settings: NotifySettings
     timezone: str
     console_url: str | None
     hotline_defaults: Mapping[str, str]
-    # An approved WhatsApp template is configured (notify.channels).
-    whatsapp_template: bool = False
 
 
 def _spaced(number: str) -> str:
@@ -154,7 +152,7 @@ class Composer:
             return
         self._add(session, channel="sms", recipient=phone, body=sms, event=event,
                   key=_key(ticket, event, "sms", phone), ticket_id=ticket.id)
-        if self.policy.voice_updates:
+        if self.policy.settings.voice_updates:
             spoken = " ".join([
                 self._text("notify_voice_intro", agency=agency),
                 self._text("status_intro"), _spaced(ticket.number) + ",",
@@ -171,7 +169,7 @@ class Composer:
         if channel == "whatsapp":
             route = channels.whatsapp_route(
                 phone, self.last_inbound(session, f"whatsapp:{phone}"), utcnow(),
-                template=self.policy.whatsapp_template)
+                template=self.policy.settings.whatsapp_template_sid is not None)
         # One key per event and recipient, whichever channel it took: never sent twice.
         self._add(session, channel=route.channel, recipient=phone, body=body, event=event,
                   key=key, ticket_id=ticket_id,
@@ -321,10 +319,10 @@ class Composer:
 
     def warn_sla_lapsing(self, session: Session, now: datetime | None = None) -> int:
         """Alert the pokja once per ticket when its follow-up deadline is near."""
-        if self.policy.sla_warning_days <= 0:
+        if self.policy.settings.sla_warning_days <= 0:
             return 0
         now = now or utcnow()
-        horizon = sla.due_after(now, self.policy.sla_warning_days, self.policy.timezone)
+        horizon = sla.due_after(now, self.policy.settings.sla_warning_days, self.policy.timezone)
         written = 0
         for ticket in session.scalars(select(Ticket).where(
                 Ticket.status.in_(AT_POKJA), Ticket.followup_due_at.is_not(None),

@@ -66,6 +66,9 @@ def migrated_pg_database(prefix: str) -> Iterator[str]:
 
 
 REDIS_BASE = os.environ.get("TEST_REDIS", "redis://127.0.0.1:6379")
+# Production refuses rate limits counted in memory, so a production test app names a Redis
+# for them; one that sends rate-limited requests leases its own database instead.
+PRODUCTION_RATELIMITS = {"RATELIMIT_STORAGE_URL": f"{REDIS_BASE}/0"}
 
 
 @contextmanager

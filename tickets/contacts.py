@@ -39,6 +39,15 @@ def to_e164(raw: str, *, strict: bool = True) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_setting(value: str) -> str:
+    """A phone number from a setting, as E.164: a possible number is enough (Twilio's
+    test numbers are in no plan). Raises ValueError saying what is expected."""
+    try:
+        return to_e164(value, strict=False)
+    except ValueError:
+        raise ValueError("must be a phone number like +62215551234") from None
+
+
 def phone_field(value: str | None, field: str, label: str = "Nomor telepon") -> str | None:
     """An optional phone number from a form: E.164, None when empty, InvalidInput when wrong."""
     text = (value or "").strip()

@@ -266,8 +266,11 @@ def check() -> None:
     # Printed URLs end up in terminals, CI logs and support tickets: never their passwords.
     mode = ("embedded (no Redis)" if settings.redis_url is None
             else f"Redis {mask_url(settings.redis_url)}")
+    limits = settings.ratelimit_storage
+    limits = "memory (each process counts alone)" if limits == "memory://" else mask_url(limits)
     click.echo(f"environment: {settings.env}\ndatabase: {mask_url(settings.database_url)}\n"
-               f"queue: {mode}\nspeech engine: {settings.speech_engine}\n"
+               f"queue: {mode}\nspeech engine: {settings.speech.engine}\n"
+               f"rate limits: {limits}\n"
                f"proxy hops trusted for the client address: {settings.trusted_proxy_hops}")
     from hotline.runtime import notify_config
     from notify import providers

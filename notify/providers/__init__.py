@@ -23,19 +23,19 @@ HELD_TEMPLATE = "Templat WhatsApp belum dikonfigurasi"
 def not_configured(channel: str, config: NotifyConfig) -> str | None:
     """Why ``channel`` cannot deliver now (shown in the console), or None when it can."""
     if channel in ("sms", "voice"):
-        return None if config.twilio_ready and config.sms_from else HELD_TWILIO
+        return None if config.twilio_ready and config.settings.twilio_sms_from else HELD_TWILIO
     if channel == "whatsapp":
         if not config.twilio_ready:
             return HELD_TWILIO
-        return None if config.whatsapp_from else HELD_WHATSAPP
+        return None if config.settings.twilio_whatsapp_from else HELD_WHATSAPP
     if channel == "wa_template":
         if not config.twilio_ready:
             return HELD_TWILIO
-        if not config.whatsapp_from:
+        if not config.settings.twilio_whatsapp_from:
             return HELD_WHATSAPP
-        return None if config.whatsapp_template_sid else HELD_TEMPLATE
+        return None if config.settings.whatsapp_template_sid else HELD_TEMPLATE
     if channel == "email":
-        return None if config.smtp_host and config.mail_from else HELD_SMTP
+        return None if config.settings.smtp_host and config.settings.mail_from else HELD_SMTP
     return f"saluran tidak dikenal: {channel}"
 
 

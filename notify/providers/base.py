@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from notify.config import NotifySettings
 from tickets.contacts import mask_phones
 
 
@@ -33,6 +34,7 @@ class Unknowable(Exception):
 
 @dataclass(frozen=True)
 class NotifyConfig:
+    settings: NotifySettings
     account_sid: str
     auth_token: str
     # None = the real Twilio API; tests and the demo point it at a loopback peer.
@@ -40,20 +42,8 @@ class NotifyConfig:
     # False when only the development credentials are set and no peer is configured:
     # then nothing may leave the machine.
     twilio_ready: bool
-    sms_from: str | None
-    whatsapp_from: str | None
-    smtp_host: str | None
-    smtp_port: int
-    smtp_user: str | None
-    smtp_password: str | None
-    smtp_starttls: bool
-    mail_from: str | None
     # Origin for StatusCallback URLs (PUBLIC_BASE_URL); None = no callbacks.
     public_base_url: str | None
-    # An approved WhatsApp template (ContentSid) for updates outside the 24-hour window,
-    # and the variable in it that carries the update's text.
-    whatsapp_template_sid: str | None = None
-    whatsapp_template_variable: str = "1"
     tts_language: str = "id-ID"
     tts_voice: str = "Google.id-ID-Standard-A"
     timeout_seconds: float = 30.0

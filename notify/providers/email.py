@@ -13,13 +13,13 @@ from notify.providers.base import DeliveryError, NotifyConfig, ProviderReceipt
 
 def message_id(message: Outgoing, config: NotifyConfig) -> str:
     """Stable per outbox row, so a mailbox or a human can spot a duplicate."""
-    domain = (config.mail_from or "localhost").rsplit("@", 1)[-1].strip(">") or "localhost"
+    domain = (config.settings.mail_from or "localhost").rsplit("@", 1)[-1].strip(">") or "localhost"
     return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def build(message: Outgoing, config: NotifyConfig) -> EmailMessage:
     em = EmailMessage()
-    em["From"] = config.mail_from or ""
+    em["From"] = config.settings.mail_from or ""
     em["To"] = message.recipient
     em["Subject"] = message.subject or ""
     em["Date"] = formatdate(localtime=False)
@@ -33,16 +33,16 @@ def build(message: Outgoing, config: NotifyConfig) -> EmailMessage:
 
 
 def send(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
-    if not config.smtp_host:
+    if not config.settings.smtp_host:
         raise DeliveryError("SMTP belum dikonfigurasi", permanent=False)
     em = build(message, config)
     try:
-        with smtplib.SMTP(config.smtp_host, config.smtp_port,
+        with smtplib.SMTP(config.settings.smtp_host, config.settings.smtp_port,
                           timeout=config.timeout_seconds) as smtp:
-            if config.smtp_starttls:
+            if config.settings.smtp_starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if config.smtp_user:
-                smtp.login(config.smtp_user, config.smtp_password or "")
+            if config.settings.smtp_user:
+                smtp.login(config.settings.smtp_user, config.settings.smtp_password or "")
             smtp.send_message(em)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]

@@ -14,7 +14,8 @@ def send(message: Outgoing, config: NotifyConfig, *, to: str | None = None,
     client = twilio_rest.client(config)
     callback = config.status_callback(message.id)
     sent = twilio_rest.call(lambda: client.messages.create(
-        to=to or message.recipient, from_=from_ or config.sms_from, body=message.body,
+        to=to or message.recipient, from_=from_ or config.settings.twilio_sms_from,
+        body=message.body,
         status_callback=callback if callback else values.unset,
     ))
     return ProviderReceipt(sent.sid, sent.status)
@@ -26,7 +27,7 @@ def find(message: Outgoing, config: NotifyConfig, *, to: str | None = None,
     from our number since the interrupted attempt began."""
     client = twilio_rest.client(config)
     since = twilio_rest.aware(message.claimed_at) - twilio_rest.RECONCILE_SLACK
-    to, from_ = to or message.recipient, from_ or config.sms_from
+    to, from_ = to or message.recipient, from_ or config.settings.twilio_sms_from
     found = twilio_rest.call(lambda: client.messages.list(
         to=to, from_=from_, date_sent_after=since, limit=100))
     for m in sorted(found, key=lambda m: m.date_created or since):

@@ -25,7 +25,7 @@ def send(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
     client = twilio_rest.client(config)
     callback = config.status_callback(message.id)
     call = twilio_rest.call(lambda: client.calls.create(
-        to=message.recipient, from_=config.sms_from, twiml=twiml(message, config),
+        to=message.recipient, from_=config.settings.twilio_sms_from, twiml=twiml(message, config),
         status_callback=callback if callback else values.unset,
     ))
     return ProviderReceipt(call.sid, call.status)
@@ -36,7 +36,7 @@ def find(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
     interrupted attempt began is taken as ours (one update call per ticket event)."""
     client = twilio_rest.client(config)
     found = twilio_rest.call(lambda: client.calls.list(
-        to=message.recipient, from_=config.sms_from, limit=50))
+        to=message.recipient, from_=config.settings.twilio_sms_from, limit=50))
     for c in sorted(found, key=lambda c: c.date_created or message.claimed_at):
         if c.date_created is not None and twilio_rest.accepted_after(c, message.claimed_at):
             return ProviderReceipt(c.sid, c.status)

@@ -14,9 +14,9 @@ def _wa(number: str | None) -> str:
 
 def send(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
     return twilio_sms.send(message, config, to=_wa(message.recipient),
-                           from_=_wa(config.whatsapp_from))
+                           from_=_wa(config.settings.twilio_whatsapp_from))
 
 
 def find(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | None:
     return twilio_sms.find(message, config, to=_wa(message.recipient),
-                           from_=_wa(config.whatsapp_from))
+                           from_=_wa(config.settings.twilio_whatsapp_from))

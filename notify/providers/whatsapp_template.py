@@ -15,14 +15,14 @@ from notify.providers.whatsapp import _wa
 
 
 def send(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
-    if not config.whatsapp_template_sid:
+    if not config.settings.whatsapp_template_sid:
         raise DeliveryError("templat WhatsApp belum dikonfigurasi", permanent=True)
     client = twilio_rest.client(config)
     callback = config.status_callback(message.id)
-    variables = json.dumps({config.whatsapp_template_variable: message.body})
+    variables = json.dumps({config.settings.whatsapp_template_variable: message.body})
     sent = twilio_rest.call(lambda: client.messages.create(
-        to=_wa(message.recipient), from_=_wa(config.whatsapp_from),
-        content_sid=config.whatsapp_template_sid, content_variables=variables,
+        to=_wa(message.recipient), from_=_wa(config.settings.twilio_whatsapp_from),
+        content_sid=config.settings.whatsapp_template_sid, content_variables=variables,
         status_callback=callback if callback else values.unset,
     ))
     return ProviderReceipt(sent.sid, sent.status)

@@ -31,7 +31,7 @@ def init_app(app: Flask, config: Open311Config) -> None:
     limiter = Limiter(_rate_key, storage_uri=config.ratelimit_storage,
                       strategy="moving-window", key_prefix="open311", headers_enabled=True,
                       in_memory_fallback_enabled=True)
-    limiter.limit(config.post_limit, methods=["POST"])(bp)
+    limiter.limit(config.settings.open311_post_limit, methods=["POST"])(bp)
     limiter.init_app(app)
     app.register_blueprint(bp)
 

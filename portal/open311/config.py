@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from portal.config import PortalSettings
+
 
 @dataclass(frozen=True)
 class Open311Config:
     db: Callable[[], Session]
+    settings: PortalSettings
     timezone: str
     hotline_defaults: Mapping[str, str]
     public_base_url: str | None
-    hotline_number: str | None
-    post_limit: str
+    # Where the rate-limit counters live (Redis in production: one count for all workers).
     ratelimit_storage: str

@@ -93,7 +93,8 @@ def _too_many(_exc: TooManyRequests) -> Response:
 def discovery(fmt: str) -> Response:
     base = cfg().public_base_url or request.url_root.rstrip("/")
     agency = agency_name(hotline_settings(db(), cfg().hotline_defaults))
-    contact = agency + (f", telepon {cfg().hotline_number}" if cfg().hotline_number else "")
+    number = cfg().settings.hotline_number
+    contact = agency + (f", telepon {number}" if number else "")
     data: dict[str, Any] = {
         "changeset": CHANGESET,
         "contact": contact,

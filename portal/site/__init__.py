@@ -21,7 +21,7 @@ def init_app(app: Flask, config: PublicConfig) -> None:
     limiter = Limiter(get_remote_address, storage_uri=config.ratelimit_storage,
                       strategy="moving-window", key_prefix="public", headers_enabled=True,
                       in_memory_fallback_enabled=True)
-    limiter.limit(config.lookup_limit, methods=["POST"])(bp)
+    limiter.limit(config.settings.lookup_limit, methods=["POST"])(bp)
     limiter.init_app(app)
     app.register_blueprint(bp)
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from portal.config import PortalSettings
+
 
 @dataclass(frozen=True)
 class PublicConfig:
     db: Callable[[], Session]
+    settings: PortalSettings
     timezone: str
     hotline_defaults: Mapping[str, str]
-    hotline_number: str | None
-    whatsapp_number: str | None
-    lookup_limit: str
+    # Where the rate-limit counters live (Redis in production: one count for all workers).
     ratelimit_storage: str

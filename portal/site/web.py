@@ -48,10 +48,10 @@ def contact_details(settings: Mapping[str, str]) -> dict[str, Any]:
     zone = TZ_NAMES.get(cfg().timezone, cfg().timezone)
     return {
         "agency": agency_name(settings),
-        "number": readable_phone(cfg().hotline_number),
-        "number_e164": cfg().hotline_number,
-        "whatsapp": readable_phone(cfg().whatsapp_number),
-        "whatsapp_digits": (cfg().whatsapp_number or "").lstrip("+"),
+        "number": readable_phone(cfg().settings.hotline_number),
+        "number_e164": cfg().settings.hotline_number,
+        "whatsapp": readable_phone(cfg().settings.whatsapp_number),
+        "whatsapp_digits": (cfg().settings.whatsapp_number or "").lstrip("+"),
         "hours": f"{hours.days_phrase()}, pukul {hours.opens}-{hours.closes} {zone}",
     }
 

@@ -50,14 +50,15 @@ def test_a_wrong_password_is_refused_in_indonesian(app):
 
 def test_login_is_locked_after_too_many_failures_even_with_the_right_password(app, db, settings):
     client = app.test_client()
-    for _ in range(settings.login_max_attempts):
+    for _ in range(settings.agents.login_max_attempts):
         assert sign_in(client, "operator", "salah-sandi").status_code == 401
     response = sign_in(client, "operator")
     assert response.status_code == 401
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
     # Another user from the same address is not locked out.
     assert sign_in(app.test_client(), "supervisor").status_code == 302
-    assert db.scalar(select(func.count()).select_from(LoginAttempt)) == settings.login_max_attempts
+    attempts = db.scalar(select(func.count()).select_from(LoginAttempt))
+    assert attempts == settings.agents.login_max_attempts
 
 
 def test_a_successful_login_clears_earlier_failures(app, db):
@@ -176,7 +177,7 @@ def test_a_browser_the_user_signed_in_with_gets_through_a_lock_on_the_account(ap
     mine.post("/console/keluar", data={"csrf_token": token})
 
     attacker = app.test_client()
-    for _ in range(settings.login_max_attempts):
+    for _ in range(settings.agents.login_max_attempts):
         sign_in(attacker, "operator", "tebakan")
     assert sign_in(attacker, "operator").status_code == 401  # even with the password
     assert sign_in(app.test_client(), "operator").status_code == 401  # a new browser
@@ -187,7 +188,7 @@ def test_a_forged_device_cookie_is_ignored(app, settings):
     attacker = app.test_client()
     attacker.set_cookie("konsol_perangkat", "eyJvcGVyYXRvciI6ImFiYyJ9.forged.sig",
                         path="/console/")
-    for _ in range(settings.login_max_attempts):
+    for _ in range(settings.agents.login_max_attempts):
         sign_in(attacker, "operator", "tebakan")
     assert sign_in(attacker, "operator").status_code == 401
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PRODUCTION_RATELIMITS
+
 AGENTS = Path(__file__).resolve().parents[2] / "agents"
 PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 40,
               "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token",
-              "PUBLIC_BASE_URL": "https://hotline.example.id"}
+              "PUBLIC_BASE_URL": "https://hotline.example.id", **PRODUCTION_RATELIMITS}
 
 
 def _csp(response) -> dict[str, str]:  # type: ignore[no-untyped-def]

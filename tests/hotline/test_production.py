@@ -16,7 +16,7 @@ from hotline.app import create_app
 from hotline.cli import cli
 from hotline.settings import Settings, load_settings
 from tests.agents.conftest import sign_in
-from tests.conftest import make_test_env
+from tests.conftest import PRODUCTION_RATELIMITS, make_test_env
 
 PRODUCTION = {
     "HOTLINE_ENV": "production",
@@ -24,6 +24,7 @@ PRODUCTION = {
     "TWILIO_ACCOUNT_SID": "AC" + "7" * 32,
     "TWILIO_AUTH_TOKEN": "a-real-looking-auth-token",
     "PUBLIC_BASE_URL": "https://hotline.example.go.id",
+    **PRODUCTION_RATELIMITS,
 }
 
 

@@ -14,6 +14,7 @@ from ivr import calls
 from media.recordings import RecordingRef
 from media.tasks import download_recording
 from tests.audio_samples import HTML, encode, header_only_wav, wav_bytes
+from tests.conftest import PRODUCTION_RATELIMITS
 from tickets.events import SESSION_KEY, Dispatcher
 from tickets.models import Call, Recording, RecordingStatus, Status, Ticket, TranscriptionStatus
 from twilio_edge.recordings import DownloadError, FetchPolicy, download
@@ -24,7 +25,7 @@ SID = "RE" + "ab" * 16
 PUBLIC = "https://hotline.example.id"
 PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 40,
               "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": "production-token",
-              "PUBLIC_BASE_URL": PUBLIC}
+              "PUBLIC_BASE_URL": PUBLIC, **PRODUCTION_RATELIMITS}
 
 
 def _ticket(db, number: str) -> Ticket:

@@ -18,6 +18,7 @@ from hotline.settings import ConfigError, load_settings
     ({"NOTIFY_VOICE_UPDATES": "ya"}, "NOTIFY_VOICE_UPDATES"),
     ({"NOTIFY_SLA_WARNING_DAYS": "9"}, "NOTIFY_SLA_WARNING_DAYS"),
     ({"SUPERVISOR_DIGEST_HOUR": "24"}, "SUPERVISOR_DIGEST_HOUR"),
+    ({"TWILIO_WHATSAPP_TEMPLATE_SID": "template-1"}, "TWILIO_WHATSAPP_TEMPLATE_SID"),
 ])
 def test_a_bad_value_names_its_variable(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
@@ -29,6 +30,7 @@ def test_the_defaults_send_nothing_anywhere() -> None:
     assert n.smtp_host is None and n.twilio_sms_from is None and n.voice_updates is False
     assert (n.smtp_port, n.smtp_starttls, n.sla_warning_days, n.supervisor_digest_hour) == (
         587, True, 1, 7)
+    assert n.whatsapp_template_sid is None and n.whatsapp_template_variable == "1"
 
 
 def test_a_complete_configuration_is_read() -> None:
@@ -48,3 +50,11 @@ def test_phone_number_settings_are_stored_in_e164() -> None:
     settings = load_settings({"TWILIO_SMS_FROM": "021 5550100", "OPERATOR_NUMBER": "0215550199"})
     assert settings.notify.twilio_sms_from == "+62215550100"
     assert settings.operator_number == "+62215550199"
+
+
+def test_a_template_is_taken() -> None:
+    sid = "HX" + "a" * 32
+    settings = load_settings({"TWILIO_WHATSAPP_TEMPLATE_SID": sid,
+                              "TWILIO_WHATSAPP_TEMPLATE_VARIABLE": "teks"})
+    assert settings.notify.whatsapp_template_sid == sid
+    assert settings.notify.whatsapp_template_variable == "teks"

@@ -129,7 +129,7 @@ def redis_limits(env_overrides: dict[str, str]):  # type: ignore[no-untyped-def]
 def test_with_redis_every_worker_counts_in_one_place(redis_limits, settings, limiter_clock):
     from hotline.app import create_app
 
-    assert settings.public.ratelimit_storage(settings.redis_url) == redis_limits
+    assert settings.ratelimit_storage == redis_limits
     # Two apps stand for two gunicorn workers: the third lookup of either is the limit.
     first = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
     second = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
@@ -139,6 +139,35 @@ def test_with_redis_every_worker_counts_in_one_place(redis_limits, settings, lim
     assert _hit(second.test_client(), "198.51.100.7", 1) == [200]
     for app in (first, second):
         app.extensions["hotline"].engine.dispose()
+
+
+PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "p" * 40,
+              "TWILIO_ACCOUNT_SID": "AC" + "b" * 32, "TWILIO_AUTH_TOKEN": "production-token",
+              "PUBLIC_BASE_URL": "https://hotline.example.id"}
+
+
+def test_production_refuses_memory_and_counts_every_worker_in_one_redis(
+        settings, database_url, tmp_path, env_overrides, limiter_clock):
+    import redis
+
+    from hotline.app import create_app
+    from hotline.settings import ConfigError, load_settings
+    from tests.conftest import make_test_env
+
+    env = make_test_env(database_url, tmp_path, **env_overrides, **PRODUCTION)
+    with pytest.raises(ConfigError, match="REDIS_URL .* must name a Redis in production"):
+        load_settings(env)
+    with leased_redis_db() as url:
+        production = load_settings({**env, "REDIS_URL": url})  # as docker-compose.yml sets it
+        workers = [create_app(production), create_app(production)]
+        try:
+            assert _hit(workers[0].test_client(), "198.51.100.8", 2) == [200, 200]
+            assert _hit(workers[1].test_client(), "198.51.100.8", 2) == [200, 429]
+            # The count is in Redis, not in a fallback in either process's memory.
+            assert any(b"public" in key for key in redis.Redis.from_url(url).keys())
+        finally:
+            for app in workers:
+                app.extensions["hotline"].engine.dispose()
 
 
 def test_the_address_comes_only_from_trusted_proxy_hops(app, limiter_clock):
