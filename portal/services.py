@@ -3,7 +3,7 @@
 Every public view is built here from a few fields and nothing else: never the reporter's
 name, number or e-mail, a recording, a transcript, the description or a note. A rahasia
 ticket shows its status to its own reporter and nothing to anyone else; an anonim one
-never shows its address.
+never shows its address, and its summary and answer are masked (``tickets.privacy``).
 
 Where the problem is: the ticket's ``address`` (Open311 ``address_string``, the public
 location the desk writes when publishing) or, when that is empty, the place the
@@ -26,6 +26,7 @@ from tickets import numbering
 from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSWER
 from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.names import REJECT_LABELS, STATUS_LABELS
+from tickets.privacy import outward
 
 # The known place of each ticket id (``Desa/Kel. X, Kecamatan Y``), for those that have one.
 PlaceLabels = Callable[[Session, Sequence[int]], Mapping[int, str]]
@@ -134,8 +135,8 @@ def track(session: Session, number: str, hp: str) -> Tracking | None:
     public = is_public(ticket)
     return Tracking(ticket.number, status_label(ticket), full=True, steps=steps,
                     pokja=pokja_name(ticket), due_at=due_at(ticket),
-                    summary=ticket.public_summary if public else None,
-                    answer=ticket.answer if public else None)
+                    summary=outward(ticket, ticket.public_summary) if public else None,
+                    answer=outward(ticket, ticket.answer) if public else None)
 
 
 def _published() -> Select[Ticket]:
@@ -151,9 +152,17 @@ def _published() -> Select[Ticket]:
 def _answer(ticket: Ticket, place: str | None = None) -> PublicAnswer:
     assert ticket.published_at and ticket.public_summary and ticket.answer
     return PublicAnswer(ticket.number, ticket.category.name if ticket.category else None,
-                        pokja_name(ticket), ticket.public_summary, ticket.answer,
+                        pokja_name(ticket), outward(ticket, ticket.public_summary) or "",
+                        outward(ticket, ticket.answer) or "",
                         public_address(ticket, place), ticket.published_at,
                         ticket.answered_at)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE with ``escape="\\"``: a searched % or _ is itself, not a
+    wildcard."""
+    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
 
 
 def published_answers(session: Session, *, text: str = "", category_id: int | None = None,
@@ -165,9 +174,9 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
     query = _published()
     text = text.strip()[:MAX_QUERY]
     if text:
-        like = f"%{text.lower()}%"
-        query = query.where(or_(func.lower(Ticket.public_summary).like(like),
-                                func.lower(Ticket.answer).like(like)))
+        like = like_pattern(text.lower())
+        query = query.where(or_(func.lower(Ticket.public_summary).like(like, escape="\\"),
+                                func.lower(Ticket.answer).like(like, escape="\\")))
     if category_id is not None:
         query = query.where(Ticket.category_id == category_id)
     rows = list(session.scalars(query.options(*_RELATED)
@@ -176,7 +185,12 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
                                 .offset((max(page, 1) - 1) * per_page).limit(per_page + 1)))
     shown = [t for t in rows[:per_page] if is_public(t)]
     known = place_labels(session, shown, places)
-    return [_answer(t, known.get(t.id)) for t in shown], len(rows) > per_page
+    answers = [_answer(t, known.get(t.id)) for t in shown]
+    if text:
+        # A masked anonim answer found by a hidden word would tell that word is there.
+        answers = [a for a in answers
+                   if text.lower() in a.summary.lower() or text.lower() in a.answer.lower()]
+    return answers, len(rows) > per_page
 
 
 def published_answer(session: Session, number: str,

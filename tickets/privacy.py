@@ -32,6 +32,7 @@ labelled texts in ``tests/tickets/data`` (``benchmarks/privacy.py``, docs/privac
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -415,3 +416,171 @@ def require_anonymised(ticket: Ticket) -> None:
         raise InvalidInput("description", _IDENTIFYING.format(
             what="sama dengan transkrip rekaman, yang biasanya menyebut nama pelapor"))
 
+
+# --- the mask beyond the call centre ---------------------------------------------------
+
+MASK = "[disamarkan]"
+MAX_PHRASES = 50
+MAX_PHRASE = 100
+
+
+def phrase_key(phrase: str) -> str:
+    """How two phrases are told the same: case and spacing aside."""
+    return " ".join(phrase.lower().split())
+
+
+def _name_words(phrase: str) -> set[str]:
+    """The words of a found name worth masking wherever they occur (not "bin", not "Ni")."""
+    return {w for w in _TOKEN.findall(phrase.lower())
+            if len(w) >= 3 and w not in _LINKS and w not in _STOP and w not in _TITLES}
+
+
+@dataclass(frozen=True)
+class Masking:
+    """What is masked of one anonim ticket: the proposal and the operator's corrections.
+
+    ``found``: names the finder read in the transcript (or the messages' text) and the
+    description, and the reporter's name as recorded; ``added``/``kept``: the operator's
+    corrections. Masked wherever they occur: every word of a found name not kept, every
+    added phrase, the reporter's phone number; and in each text, whatever the finder
+    reads in it that the operator did not keep.
+    """
+
+    found: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    phone: str | None = None
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """Every phrase the operator can tick or untick, found ones first."""
+        return tuple(dict.fromkeys((*self.found, *self.added, *self.kept)))
+
+    def masks(self, phrase: str) -> bool:
+        return phrase_key(phrase) not in {phrase_key(k) for k in self.kept}
+
+
+def masking(ticket: Ticket) -> Masking:
+    """The mask of ``ticket`` as it stands: found in its texts, corrected by the operator."""
+    found: list[str] = []
+    if ticket.transcript is not None:
+        found += names(ticket.transcript.text)
+    found += names(ticket.description)
+    if ticket.reporter_name and ticket.reporter_name.strip():
+        found.append(" ".join(ticket.reporter_name.split()))
+    unique: dict[str, str] = {}
+    for phrase in found:
+        unique.setdefault(phrase_key(phrase), phrase)
+    correction = ticket.privacy
+    return Masking(found=tuple(unique.values()),
+                   added=tuple(correction.added or ()) if correction else (),
+                   kept=tuple(correction.kept or ()) if correction else (),
+                   phone=_national(ticket.reporter_phone))
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def mask_spans(text: str, m: Masking) -> list[Span]:
+    """The spans of ``text`` masked under ``m``."""
+    spans = [s for s in find_self_identification(text)
+             if s.kind == NUMBER or m.masks(text[s.start:s.end])]
+    words: set[str] = set()
+    for phrase in m.found:
+        if m.masks(phrase):
+            words |= _name_words(phrase)
+    spans += [Span(t.start, t.end, NAME) for t in _tokens(text) if t.norm in words]
+    for phrase in m.added:
+        if m.masks(phrase):
+            spans += [Span(x.start(), x.end(), NAME)
+                      for x in _phrase_pattern(phrase).finditer(text)]
+    if m.phone:
+        spans += [Span(x.start(), x.end(), NUMBER) for x in _DIGIT_RUN.finditer(text)
+                  if m.phone in re.sub(r"\D", "", x.group())]
+    return merge(spans, text)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a text as the operator sees its mask: ``masked`` pieces are replaced."""
+
+    text: str
+    masked: bool = False
+
+
+def segments(text: str | None, spans: Sequence[Span]) -> list[Segment]:
+    out, pos = [], 0
+    text = text or ""
+    for s in spans:
+        if s.start > pos:
+            out.append(Segment(text[pos:s.start]))
+        out.append(Segment(text[s.start:s.end], True))
+        pos = s.end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def apply_mask(text: str, spans: Sequence[Span]) -> str:
+    return "".join(MASK if s.masked else s.text for s in segments(text, spans))
+
+
+def outward(ticket: Ticket, text: str | None, m: Masking | None = None) -> str | None:
+    """``text`` of ``ticket`` as it may be read beyond the call centre: masked when the
+    ticket is anonim, as it is otherwise. ``m``: its :func:`masking`, when already known
+    (an export masks several texts of each ticket)."""
+    if not ticket.anonim or not text:
+        return text
+    return apply_mask(text, mask_spans(text, m or masking(ticket)))
+
+
+def digest(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+
+
+def written_outward(ticket: Ticket) -> str | None:
+    """The operator's own outward description, while the description is still the one it
+    was written for (a changed description brings the computed mask back)."""
+    correction = ticket.privacy
+    if correction is None or correction.text is None:
+        return None
+    return correction.text if correction.text_for == digest(ticket.description) else None
+
+
+def outward_description(ticket: Ticket, m: Masking | None = None) -> str | None:
+    """The description the pokja, the exports and the e-mails read."""
+    if not ticket.anonim:
+        return ticket.description
+    return outward(ticket, written_outward(ticket) or ticket.description, m)
+
+
+def identity_left(ticket: Ticket, text: str | None) -> str | None:
+    """What of the reporter's identity ``text`` still shows ("Budi Santoso, 0812…"), or
+    None: for a text the call centre writes for outside an anonim ticket."""
+    if not text:
+        return None
+    shown = [" ".join(text[s.start:s.end].split())
+             for s in mask_spans(text, masking(ticket))]
+    problem = identifying_problem(ticket, text)
+    if not shown and problem:
+        return problem
+    return ", ".join(dict.fromkeys(shown)) or None
+
+
+def parse_phrases(raw: str | Iterable[str]) -> list[str]:
+    """Phrases typed by the operator, one per line (or a list), checked."""
+    lines = raw.splitlines() if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for line in lines:
+        phrase = " ".join(line.split())
+        if not phrase:
+            continue
+        if len(phrase) < 2 or len(phrase) > MAX_PHRASE:
+            raise InvalidInput("added", f"Setiap frasa 2 sampai {MAX_PHRASE} karakter.")
+        if phrase_key(phrase) not in {phrase_key(p) for p in out}:
+            out.append(phrase)
+    if len(out) > MAX_PHRASES:
+        raise InvalidInput("added", f"Paling banyak {MAX_PHRASES} frasa.")
+    return out

@@ -1,12 +1,28 @@
-"""The anonim mask: what the finder reads as the caller naming themselves and how well it
-does on the labelled texts."""
+"""The anonim mask: what the finder reads as the caller naming themselves, how well it does
+on the labelled texts, and how the operator's corrections change what leaves the desk."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from accounts.models import User
 from benchmarks.privacy import DEV, HELD_OUT, load, parse, score
-from tickets.privacy import find_self_identification
+from tickets import workflow
+from tickets.errors import IllegalTransition, InvalidInput
+from tickets.lifecycle import SYSTEM
+from tickets.models import Channel, Role, TicketEvent, Transcript
+from tickets.privacy import (
+    MASK,
+    find_self_identification,
+    identity_left,
+    masking,
+    outward,
+    outward_description,
+)
+from tickets.services import create_ticket
+
+TZ = "Asia/Jakarta"
 
 
 def _masked(text: str) -> list[str]:
@@ -68,3 +84,77 @@ def test_precision_and_recall_on_the_dev_and_held_out_texts(capsys):
     assert held_out.precision >= 0.80 and held_out.recall >= 0.90
     assert held_out.fully_masked >= 0.85 * held_out.identifying
     assert held_out.near_misses_masked <= 0.10 * held_out.near_misses
+
+
+# --- the mask on a ticket ----------------------------------------------------------------
+
+@pytest.fixture
+def anonim(db):
+    ticket = create_ticket(db, channel=Channel.PHONE, actor=SYSTEM, tz=TZ, anonim=True,
+                           reporter_phone="+6281234567890",
+                           description="Pak Budi melaporkan jalan rusak di RT 3.")
+    db.add(Transcript(ticket=ticket, engine="test", words=[],
+                      text="nama saya budi santoso dari rt 3 jalan rusak parah"))
+    db.commit()
+    return ticket
+
+
+@pytest.fixture
+def desk(db):
+    return db.scalars(select(User).where(User.role == Role.OPERATOR)).first()
+
+
+def test_a_name_said_in_the_recording_is_masked_in_the_description(anonim):
+    assert masking(anonim).found == ("budi santoso",)
+    assert outward_description(anonim) == f"Pak {MASK} melaporkan jalan rusak di RT 3."
+    assert outward(anonim, "Hubungi 0812-3456-7890.") == f"Hubungi {MASK}."
+
+
+def test_a_ticket_that_is_not_anonim_is_not_masked(anonim, db):
+    anonim.anonim = False
+    assert outward_description(anonim) == "Pak Budi melaporkan jalan rusak di RT 3."
+
+
+def test_the_operator_keeps_a_name_and_adds_a_phrase(anonim, desk, db):
+    workflow.correct_mask(db, desk, anonim.number, workflow.MaskCorrection(
+        masked=(), added="RT 3"), version=anonim.version, tz=TZ)
+    db.commit()
+    assert anonim.privacy.kept == ["budi santoso"] and anonim.privacy.added == ["RT 3"]
+    assert outward_description(anonim) == f"Pak Budi melaporkan jalan rusak di {MASK}."
+    note = db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == anonim.id)
+                      .order_by(TicketEvent.id.desc())).first()
+    assert note.internal and "RT 3" in note.note
+    # Ticking the name again masks it again; the added phrase stays.
+    workflow.correct_mask(db, desk, anonim.number, workflow.MaskCorrection(
+        masked=("budi santoso", "RT 3")), version=anonim.version, tz=TZ)
+    assert anonim.privacy.kept == [] and outward_description(anonim) == (
+        f"Pak {MASK} melaporkan jalan rusak di {MASK}.")
+
+
+def test_a_hand_written_outward_text_is_checked_and_lapses_with_the_description(
+        anonim, desk, db):
+    with pytest.raises(InvalidInput, match=r"identitas pelapor \(Budi\)"):
+        workflow.write_outward_text(db, desk, anonim.number, "Warga (Budi) lapor jalan.",
+                                    version=anonim.version, tz=TZ)
+    db.rollback()
+    workflow.write_outward_text(db, desk, anonim.number, "Seorang warga melapor jalan rusak.",
+                                version=anonim.version, tz=TZ)
+    assert outward_description(anonim) == "Seorang warga melapor jalan rusak."
+    anonim.description = "Jalan rusak parah di RT 3 kata Budi."
+    assert outward_description(anonim) == f"Jalan rusak parah di RT 3 kata {MASK}."
+
+
+def test_only_the_desk_corrects_and_only_an_anonim_ticket(anonim, db):
+    pokja = db.scalars(select(User).where(User.role == Role.POKJA)).first()
+    with pytest.raises(Exception, match="hak"):
+        workflow.open_recording(db, pokja, anonim.number, True, version=None, tz=TZ)
+    desk = db.scalars(select(User).where(User.role == Role.SUPERVISOR)).first()
+    anonim.anonim = False
+    db.commit()
+    with pytest.raises(IllegalTransition, match="tidak anonim"):
+        workflow.open_recording(db, desk, anonim.number, True, version=None, tz=TZ)
+
+
+def test_identity_left_names_what_a_public_text_still_shows(anonim):
+    assert identity_left(anonim, "Jalan rusak di desa.") is None
+    assert identity_left(anonim, "Pak Budi Santoso melapor jalan rusak.") == "Budi Santoso"
