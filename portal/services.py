@@ -4,6 +4,9 @@ Every public view is built here from a few fields and nothing else: never the re
 name, number or e-mail, a recording, a transcript, the description or a note. A rahasia
 ticket shows its status to its own reporter and nothing to anyone else; an anonim one
 never shows its address, and its summary and answer are masked (``tickets.privacy``).
+The tracking page tells the reporter who gives the second factor what the status line
+tells them (``tickets.services.status_report``): the pokja, the answer even unpublished,
+a rejection's reason and message, a duplicate's original.
 
 Where the problem is: the ticket's ``address`` (Open311 ``address_string``, the public
 location the desk writes when publishing) or, when that is empty, the place the
@@ -13,7 +16,6 @@ gazetteer knows (desa/kecamatan, never free text). ``tickets`` does not know pla
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +29,7 @@ from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSW
 from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.names import REJECT_LABELS, STATUS_LABELS
 from tickets.privacy import outward
+from tickets.services import RejectionNotice, proves_reporter, report_for
 
 # The known place of each ticket id (``Desa/Kel. X, Kecamatan Y``), for those that have one.
 PlaceLabels = Callable[[Session, Sequence[int]], Mapping[int, str]]
@@ -56,6 +59,7 @@ class Tracking:
     due_at: datetime | None = None
     summary: str | None = None
     answer: str | None = None
+    rejection: RejectionNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,6 @@ def place_labels(session: Session, tickets: Sequence[Ticket],
     return places(session, wanted) if places is not None and wanted else {}
 
 
-def last_four(phone: str | None) -> str | None:
-    digits = re.sub(r"\D", "", phone or "")
-    return digits[-4:] if len(digits) >= 4 else None
-
-
 def track(session: Session, number: str, hp: str) -> Tracking | None:
     """The tracking view of ticket ``number`` for someone who knows the last four digits
     ``hp`` of its reporter's number; None for a typo, an unknown number or wrong digits
@@ -122,21 +121,21 @@ def track(session: Session, number: str, hp: str) -> Tracking | None:
     ticket = session.scalar(select(Ticket).where(Ticket.number == number))
     if ticket is None:
         return None
-    expected = last_four(ticket.reporter_phone)
-    if expected is None:
+    if ticket.reporter_phone is None:
         # A desk or anonymous ticket: nobody can prove to be its reporter.
-        return Tracking(ticket.number, status_label(ticket), full=False)
-    if not (len(hp) == 4 and hp.isdigit() and hp == expected):
+        return Tracking(ticket.number, STATUS_LABELS[ticket.status], full=False)
+    if not proves_reporter(ticket, last_digits=hp):
         return None
+    report = report_for(session, ticket, full=True)
     steps = tuple(Step(e.at, STATUS_LABELS[Status(e.to_status or '')]) for e in session.scalars(
         select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
                                   TicketEvent.to_status.is_not(None))
         .order_by(TicketEvent.at, TicketEvent.id)))
-    public = is_public(ticket)
     return Tracking(ticket.number, status_label(ticket), full=True, steps=steps,
-                    pokja=pokja_name(ticket), due_at=due_at(ticket),
-                    summary=outward(ticket, ticket.public_summary) if public else None,
-                    answer=outward(ticket, ticket.answer) if public else None)
+                    pokja=report.pokja_name, due_at=due_at(ticket),
+                    summary=outward(ticket, ticket.public_summary) if is_public(ticket)
+                    else None,
+                    answer=report.answer, rejection=report.rejection)
 
 
 def _published() -> Select[Ticket]:
