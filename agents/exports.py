@@ -25,8 +25,10 @@ def _agency() -> str:
     return agency_name(hotline_settings(db(), cfg().hotline_defaults))
 
 
-def _download(data: bytes, name: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def _download(data: bytes, name: str, content_type: str) -> Response:
+    # content_type, not mimetype: Flask appends "; charset=utf-8" to a text/* mimetype,
+    # and CSV_TYPE already names its charset (the header carried it twice).
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -77,7 +79,7 @@ def _range() -> tuple[date, date]:
 
 
 @bp.get("/ekspor-lapor")
-@roles(*VIEWERS)
+@roles(*lapor.EXPORTERS)
 def lapor_export() -> Response | tuple[str, int]:
     try:
         start, end = _range()

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from agents.web import bp, user
 from tickets.models import Ticket
-from tickets.permissions import can_see_reporter
+from tickets.permissions import DESK_ROLES, can_see_reporter
+from tickets.privacy import outward_description
 
 EXCERPT_CHARS = 120
 
 
 @bp.app_template_global()
 def row_excerpt(ticket: Ticket) -> str:
-    """The verified description, else the machine transcript where the reader may read
-    it (a pokja never reads an anonim ticket's transcript)."""
-    text = (ticket.description or "").strip()
+    """The verified description (masked for a pokja when anonim), else the machine
+    transcript where the reader may read it (a pokja never reads an anonim ticket's)."""
+    desk = user().role in DESK_ROLES
+    text = ((ticket.description if desk else outward_description(ticket)) or "").strip()
     if not text and ticket.transcript is not None and can_see_reporter(user(), ticket):
         text = ticket.transcript.text.strip()
     text = " ".join(text.split())

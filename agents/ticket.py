@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,18 +20,48 @@ from media.recordings import recording_path, retry_download, stored_format
 from media.transcripts import shown_words
 from portal import publishing
 from reporting.lapor_fields import LaporFields, save_lapor_fields
-from tickets import followup, workflow
-from tickets.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
+from tickets import followup, privacy, workflow
+from tickets.errors import (
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    PermissionDenied,
+)
 from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.names import CLASSIFICATION_LABELS
 from tickets.permissions import (
     DESK_ROLES,
+    can_hear_recording,
     can_see_reporter,
     history_for,
     sees_status_note,
     viewable_ticket,
 )
+
+
+def _mask_view(ticket: Ticket, words: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the desk sees of an anonim ticket's mask: the transcript's masked words
+    marked, the description with its masked spans, the phrases to tick, the outward text."""
+    m = privacy.masking(ticket)
+    transcript = ticket.transcript.text if ticket.transcript is not None else ""
+    spans = privacy.mask_spans(transcript, m)
+    masked_words = {w.lower() for s in spans
+                    for w in re.findall(r"\w+", transcript[s.start:s.end])}
+    for w in words:
+        w["mask"] = "".join(re.findall(r"\w+", w["word"].lower())) in masked_words
+    description = ticket.description or ""
+    written = ticket.privacy.text if ticket.privacy is not None else None
+    return {
+        "masking": m,
+        "transcript_segments": privacy.segments(transcript, spans),
+        "description_segments": privacy.segments(
+            description, privacy.mask_spans(description, m)),
+        "outward": privacy.outward_description(ticket) or "",
+        "written": privacy.written_outward(ticket) is not None,
+        "lapsed": written is not None and privacy.written_outward(ticket) is None,
+        "recording_open": bool(ticket.privacy and ticket.privacy.recording_for_pokja),
+    }
 
 
 def _preselect(ticket: Ticket, suggestion: Suggestion | None) -> dict[str, Any]:
@@ -52,7 +83,10 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     shows_reporter = can_see_reporter(agent, ticket)
     notes = reopening_notes.note_recording_ids(db(), ticket)  # shown with their reopening
     recordings = ([r for r in ticket.recordings if r.path and r.id not in notes]
-                  if shows_reporter else [])
+                  if can_hear_recording(agent, ticket) else [])
+    desk = agent.role in DESK_ROLES
+    words = shown_words(ticket.transcript.words) if shows_reporter and ticket.transcript else []
+    mask = _mask_view(ticket, words) if desk and ticket.anonim else None
     reporter_feedback = display.for_ticket(db(), agent, ticket)
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
@@ -70,13 +104,15 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         pokjas=list(db().scalars(select(Pokja).where(Pokja.active.is_(True))
                                  .order_by(Pokja.name))),
         reject_reasons=[r for r in RejectReason if r is not RejectReason.DUPLICATE],
-        is_desk=agent.role in DESK_ROLES,
+        is_desk=desk, mask=mask,
+        # Beyond the call centre an anonim ticket's texts are masked (tickets.privacy).
+        description=ticket.description if desk else privacy.outward_description(ticket),
+        location=ticket.location if desk else privacy.outward(ticket, ticket.location),
         is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
         messages=outbox_rows.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
-        **insights.ticket_context(agent, ticket, shown_words(ticket.transcript.words)
-                                  if shows_reporter and ticket.transcript else []),
+        **insights.ticket_context(agent, ticket, words),
     ), 409 if conflict else 422 if errors else 200
 
 
@@ -88,7 +124,7 @@ def ticket(number: str) -> tuple[str, int]:
 @bp.get("/tiket/<number>/rekaman/<int:recording_id>")
 def recording(number: str, recording_id: int) -> Response:
     ticket = viewable_ticket(db(), user(), number)
-    if not can_see_reporter(user(), ticket):
+    if not can_hear_recording(user(), ticket):
         raise PermissionDenied("Rekaman tiket anonim tidak dibuka untuk pokja.")
     rec = next((r for r in ticket.recordings if r.id == recording_id), None)
     path = recording_path(cfg().recordings_dir, rec) if rec else None
@@ -145,6 +181,14 @@ ACTIONS: dict[str, Action] = {
     "cabut-publikasi": lambda n, f: publishing.unpublish(db(), user(), n, **_kw(f)),
     "unduh-ulang": lambda n, f: retry_download(
         db(), user(), n, forms.optional_int(f, "recording_id") or 0, **_kw(f)),
+    "samaran": lambda n, f: workflow.correct_mask(
+        db(), user(), n, workflow.MaskCorrection(tuple(f.getlist("masked")),
+                                                 f.get("added", "")), **_kw(f)),
+    "teks-samaran": lambda n, f: workflow.write_outward_text(
+        db(), user(), n, "" if forms.checkbox(f, "reset") else f.get("outward_text", ""),
+        **_kw(f)),
+    "izin-rekaman": lambda n, f: workflow.open_recording(
+        db(), user(), n, forms.checkbox(f, "allowed"), **_kw(f)),
     "lapor": lambda n, f: save_lapor_fields(
         db(), user(), n, LaporFields(f.get("classification", ""), f.get("title", ""),
                                      f.get("lapor_tracking_id", "")), **_kw(f)),
@@ -162,6 +206,9 @@ DONE = {
     "cabut-publikasi": "Publikasi dicabut.",
     "unduh-ulang": "Rekaman dijadwalkan untuk diunduh ulang.",
     "lapor": "Data LAPOR! disimpan.",
+    "samaran": "Penyamaran disimpan.",
+    "teks-samaran": "Teks untuk pokja disimpan.",
+    "izin-rekaman": "Izin rekaman untuk pokja disimpan.",
 }
 
 

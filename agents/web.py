@@ -87,6 +87,17 @@ def _session_user() -> User | None:
     return agent
 
 
+@bp.after_app_request
+def _no_store(response: Response) -> Response:
+    """No cache (the browser's, a shared proxy's) keeps a console response: pages show
+    tickets and reporters, forms carry CSRF tokens, downloads hold exports and voices.
+    App-wide, so error pages of unknown /console/ paths are covered too."""
+    if request.path == "/console" or request.path.startswith("/console/"):
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def roles(*allowed: Role) -> Callable[[F], F]:
     """A page-level gate; the domain checks the role again for every action."""
 

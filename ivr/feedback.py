@@ -1,6 +1,6 @@
 """"Is it fixed?" on the status line: the reporter's keys after the answer.
 
-``_choose_status`` (ivr/views.py) offers the ``fixed`` menu to the reporter of an
+``_after_status`` (ivr/views.py) offers the ``fixed`` menu to the reporter of an
 answered ticket. **1** closes the ticket and asks for a rating (``rate`` menu, 1..5);
 **2** reopens it (``feedback.replies.reopen``) and records the explanation, which is
 stored and transcribed like a complaint (``media.reopening_notes``). Wrong or no keys

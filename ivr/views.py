@@ -75,7 +75,7 @@ def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None,
     if reason:
         speaker.say(resp, reason)
     config = cfg()
-    number_entry = menu == "status"
+    number_entry = menu in ("status", "status_verify")
     gather = resp.gather(
         action=url_for("ivr.choose", menu=menu, attempt=attempt, **carry),
         method="POST",
@@ -84,6 +84,10 @@ def _ask(resp: VoiceResponse, menu: str, attempt: int, reason: str | None,
         timeout=STATUS_DIGITS_TIMEOUT if number_entry else config.settings.gather_timeout_seconds,
     )
     MENUS[menu](gather, speaker)
+    if menu == "status_verify":  # no digits: the caller keeps to the status alone
+        resp.redirect(url_for("ivr.menu", menu="after_status", attempt=0, **carry),
+                      method="POST")
+        return resp
     resp.redirect(url_for("ivr.menu", menu=menu, attempt=attempt + 1, reason="no_input",
                           **carry), method="POST")
     return resp
@@ -106,6 +110,7 @@ MENUS = {
     "anonim": lambda gather, speaker: speaker.say(gather, "anonim_menu"),
     "confirm": lambda gather, speaker: speaker.say(gather, "confirm_menu"),
     "status": lambda gather, speaker: speaker.say(gather, "status_ask"),
+    "status_verify": lambda gather, speaker: speaker.say(gather, "status_verify_ask"),
     "after_status": lambda gather, speaker: _after_status_options(gather, speaker),
     "operator": lambda gather, speaker: speaker.say(gather, "operator_offer_record"),
 }
@@ -127,7 +132,8 @@ def menu(menu: str) -> Response:
     if menu not in MENUS:
         abort(404)
     reason = request.args.get("reason")
-    if reason not in (None, "no_input", "invalid_choice", "status_invalid", "status_not_found"):
+    if reason not in (None, "no_input", "invalid_choice", "status_invalid", "status_not_found",
+                      "status_verify_wrong"):
         reason = None
     if menu == "category" and not _categories():
         return _twiml(_goodbye(VoiceResponse(), "no_categories"))
@@ -248,13 +254,45 @@ def _choose_confirm(digits: str, attempt: int) -> VoiceResponse | None:
 def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
     number = digits.rstrip("#")
     try:
-        report = services.status_report(db(), number)
+        report = services.status_report(db(), number, phone=request.form.get("From"))
     except services.InvalidNumber:
         return _ask(VoiceResponse(), "status", attempt + 1, "status_invalid")
     except NotFound:
         return _ask(VoiceResponse(), "status", attempt + 1, "status_not_found")
-    speaker = _speaker()
     resp = VoiceResponse()
+    _speak_report(resp, report)
+    if not report.full and report.verifiable:
+        # Calling from another number: the details only after the last four digits of
+        # the reporter's number (the second factor /lacak asks for too).
+        return _ask(resp, "status_verify", 0, None, ticket=report.number)
+    return _after_status(resp, report)
+
+
+def _choose_status_verify(digits: str, attempt: int) -> VoiceResponse | None:
+    number = _carried().get("ticket", "")
+    entered = digits.rstrip("#")
+    if not number or entered.startswith("*"):
+        return _ask(VoiceResponse(), "after_status", 0, None, **_carried())
+    try:
+        report = services.status_report(db(), number, phone=request.form.get("From"),
+                                        last_digits=entered)
+    except (services.InvalidNumber, NotFound):
+        return _ask(VoiceResponse(), "status", 0, None)
+    if report.full:
+        resp = VoiceResponse()
+        _speak_report(resp, report)
+        return _after_status(resp, report)
+    if attempt + 1 >= MAX_ATTEMPTS:
+        resp = VoiceResponse()
+        _speaker().say(resp, "status_verify_failed")
+        return _ask(resp, "after_status", 0, None, ticket=number)
+    return _ask(VoiceResponse(), "status_verify", attempt + 1, "status_verify_wrong",
+                ticket=number)
+
+
+def _speak_report(resp: VoiceResponse, report: services.StatusReport) -> None:
+    """The status; for the proven reporter also the pokja, the answer, the rejection."""
+    speaker = _speaker()
     speaker.say_digits(resp, "status_intro", report.number)
     if report.rejection is not None:
         _say_rejection(resp, speaker, report.rejection)
@@ -264,6 +302,11 @@ def _choose_status(digits: str, attempt: int) -> VoiceResponse | None:
         speaker.say(resp, "status_pokja", pokja=report.pokja_name)
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
+    if not report.full and not report.verifiable:
+        speaker.say(resp, "status_details_desk")
+
+
+def _after_status(resp: VoiceResponse, report: services.StatusReport) -> VoiceResponse:
     g.ivr_status_number = report.number
     if report.status is Status.ANSWERED and replies.asks_if_fixed(
             services.ticket_by_number(db(), report.number), request.form.get("From")):
@@ -365,6 +408,7 @@ CHOICES = {
     "anonim": _choose_anonim,
     "confirm": _choose_confirm,
     "status": _choose_status,
+    "status_verify": _choose_status_verify,
     "after_status": _choose_after_status,
     "operator": _choose_operator,
 }

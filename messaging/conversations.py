@@ -167,7 +167,7 @@ def _dispatch(session: Session, conv: Conversation, message: InboundMessage, inb
         return [_say("msg_cancelled" if cancelled else "msg_nothing_to_cancel"), *_menu(session)]
     status = _STATUS.fullmatch(word)
     if status:
-        return _status(session, status.group(1))
+        return _status(session, status.group(1), conv.phone)
     if word == "MENU":
         if conv.state == "content" and filing.draft_has_content(session, conv):
             return [_say("msg_draft_open")]
@@ -208,7 +208,7 @@ def _dispatch(session: Session, conv: Conversation, message: InboundMessage, inb
         if not text.isdigit():
             return [_say("msg_status_hint")]
         conv.state = "menu"
-        replies = _status(session, text)
+        replies = _status(session, text, conv.phone)
         if replies and replies[0][0] == "msg_status_invalid":
             conv.state = "status"
         return replies
@@ -226,13 +226,15 @@ def _menu_choice(session: Session, conv: Conversation, word: str) -> list[Say]:
         conv.state = "status"
         return [_say("msg_status_ask")]
     if len(word) == 8 and word.isdigit():
-        return _status(session, word)
+        return _status(session, word, conv.phone)
     return [_say("msg_wrong_choice"), *_menu(session)]
 
 
-def _status(session: Session, number: str) -> list[Say]:
+def _status(session: Session, number: str, phone: str | None) -> list[Say]:
+    """The status; the details (pokja, answer, rejection) only to the reporter's own
+    number, as on the phone (``tickets.services.status_report``)."""
     try:
-        report = status_report(session, number)
+        report = status_report(session, number, phone=phone)
     except InvalidNumber:
         return [_say("msg_status_invalid")]
     except NotFound:
@@ -251,6 +253,8 @@ def _status(session: Session, number: str) -> list[Say]:
             replies.append(_say("status_rejected_reason", reason=notice.reason_label))
             if notice.message:
                 replies.append(_say("status_rejected_message", message=notice.message))
+    if not report.full and report.verifiable:
+        replies.append(_say("msg_status_limited"))
     return replies
 
 

@@ -11,7 +11,9 @@ Privacy rules, decided here once:
   messages not yet sent are cancelled when the flag is set.
 - ``anonim`` hides the reporter's identity from the pokja, not from the system:
   the caller still gets updates on the number they called from, but no message
-  to a pokja ever carries the reporter's name or number.
+  to a pokja ever carries the reporter's name or number, and the description and
+  location it quotes are masked (``tickets.privacy``: what the caller said of
+  themselves).
 - ``rahasia``: the complaint's content never leaves the console in a message
   (no description in e-mails; WhatsApp never carries content at all), and the
   caller's SMS points to the status line rather than quoting the answer; a rejection
@@ -39,6 +41,7 @@ from tickets.events import ContactOptedOut, ReporterNotice, StatusChanged
 from tickets.lifecycle import AT_POKJA
 from tickets.models import Channel, Role, Status, Ticket
 from tickets.names import STATUS_LABELS
+from tickets.privacy import outward, outward_description
 from tickets.reference import agency_name, hotline_settings
 from tickets.services import RejectionNotice, rejection_notice
 
@@ -220,7 +223,7 @@ class Composer:
         t = self._text
         lines = [
             t("notify_pokja_category", category=ticket.category.name if ticket.category else "-"),
-            t("notify_pokja_location", location=ticket.location or "-"),
+            t("notify_pokja_location", location=outward(ticket, ticket.location) or "-"),
             t("notify_pokja_due", due=self._date(ticket.followup_due_at)),
         ]
         if ticket.anonim:
@@ -231,7 +234,8 @@ class Composer:
         if ticket.rahasia:
             lines.append(t("notify_pokja_rahasia"))
         elif ticket.description:
-            lines.append(t("notify_pokja_description", description=ticket.description))
+            lines.append(t("notify_pokja_description",
+                           description=outward_description(ticket)))
         else:
             lines.append(t("notify_pokja_no_description"))
         return lines

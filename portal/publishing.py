@@ -3,8 +3,8 @@
 The public (the answers site, Open311) reads a ticket's ``public_summary`` and its
 answer, nothing else: the summary is written for the public by an operator or a
 supervisor (never the transcript, never pre-filled with it), and is checked here not to
-name the reporter. A rahasia ticket is never published; a ticket that turns rahasia
-stops being public (:func:`is_public`).
+name the reporter (for an anonim ticket, nor anything its mask hides). A rahasia ticket
+is never published; a ticket that turns rahasia stops being public (:func:`is_public`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tickets.errors import InvalidInput, PermissionDenied
 from tickets.lifecycle import WITH_ANSWER, Actor, Principal, record_event
 from tickets.models import Ticket
 from tickets.permissions import desk_ticket
-from tickets.privacy import identifying_problem
+from tickets.privacy import identifying_problem, identity_left
 
 MAX_SUMMARY = 2_000
 MAX_ADDRESS = 300
@@ -63,6 +63,12 @@ def _check(ticket: Ticket, text: PublicText) -> tuple[str, str]:
         problem = identifying_problem(ticket, value)
         if problem:
             raise InvalidInput(field, f"Teks publik {problem}. Hapus identitas pelapor.")
+        # An anonim ticket: not what its mask hides either (what the caller said of
+        # themselves); the pages mask it too, but a stored public text must not need it.
+        left = identity_left(ticket, value) if ticket.anonim else None
+        if left:
+            raise InvalidInput(field, f"Teks publik tiket anonim memuat identitas pelapor "
+                                      f"({left}). Hapus identitas pelapor.")
     transcript = ticket.transcript
     if summary and transcript is not None and " ".join(transcript.text.lower().split()) == \
             " ".join(summary.lower().split()):

@@ -3,7 +3,10 @@
 Every public view is built here from a few fields and nothing else: never the reporter's
 name, number or e-mail, a recording, a transcript, the description or a note. A rahasia
 ticket shows its status to its own reporter and nothing to anyone else; an anonim one
-never shows its address.
+never shows its address, and its summary and answer are masked (``tickets.privacy``).
+The tracking page tells the reporter who gives the second factor what the status line
+tells them (``tickets.services.status_report``): the pokja, the answer even unpublished,
+a rejection's reason and message, a duplicate's original.
 
 Where the problem is: the ticket's ``address`` (Open311 ``address_string``, the public
 location the desk writes when publishing) or, when that is empty, the place the
@@ -13,7 +16,6 @@ gazetteer knows (desa/kecamatan, never free text). ``tickets`` does not know pla
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +28,8 @@ from tickets import numbering
 from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSWER
 from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.names import REJECT_LABELS, STATUS_LABELS
-from tickets.services import find_ticket
+from tickets.privacy import outward
+from tickets.services import RejectionNotice, find_ticket, proves_reporter, report_for
 
 # The known place of each ticket id (``Desa/Kel. X, Kecamatan Y``), for those that have one.
 PlaceLabels = Callable[[Session, Sequence[int]], Mapping[int, str]]
@@ -56,6 +59,7 @@ class Tracking:
     due_at: datetime | None = None
     summary: str | None = None
     answer: str | None = None
+    rejection: RejectionNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,6 @@ def place_labels(session: Session, tickets: Sequence[Ticket],
     return places(session, wanted) if places is not None and wanted else {}
 
 
-def last_four(phone: str | None) -> str | None:
-    digits = re.sub(r"\D", "", phone or "")
-    return digits[-4:] if len(digits) >= 4 else None
-
-
 def track(session: Session, number: str, hp: str) -> Tracking | None:
     """The tracking view of ticket ``number`` for someone who knows the last four digits
     ``hp`` of its reporter's number; None for a typo, an unknown number or wrong digits
@@ -122,21 +121,21 @@ def track(session: Session, number: str, hp: str) -> Tracking | None:
     ticket = find_ticket(session, number)
     if ticket is None:
         return None
-    expected = last_four(ticket.reporter_phone)
-    if expected is None:
+    if ticket.reporter_phone is None:
         # A desk or anonymous ticket: nobody can prove to be its reporter.
-        return Tracking(ticket.number, status_label(ticket), full=False)
-    if not (len(hp) == 4 and hp.isdigit() and hp == expected):
+        return Tracking(ticket.number, STATUS_LABELS[ticket.status], full=False)
+    if not proves_reporter(ticket, last_digits=hp):
         return None
+    report = report_for(session, ticket, full=True)
     steps = tuple(Step(e.at, STATUS_LABELS[Status(e.to_status or '')]) for e in session.scalars(
         select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
                                   TicketEvent.to_status.is_not(None))
         .order_by(TicketEvent.at, TicketEvent.id)))
-    public = is_public(ticket)
     return Tracking(ticket.number, status_label(ticket), full=True, steps=steps,
-                    pokja=pokja_name(ticket), due_at=due_at(ticket),
-                    summary=ticket.public_summary if public else None,
-                    answer=ticket.answer if public else None)
+                    pokja=report.pokja_name, due_at=due_at(ticket),
+                    summary=outward(ticket, ticket.public_summary) if is_public(ticket)
+                    else None,
+                    answer=report.answer, rejection=report.rejection)
 
 
 def _published() -> Select[Ticket]:
@@ -152,9 +151,17 @@ def _published() -> Select[Ticket]:
 def _answer(ticket: Ticket, place: str | None = None) -> PublicAnswer:
     assert ticket.published_at and ticket.public_summary and ticket.answer
     return PublicAnswer(ticket.number, ticket.category.name if ticket.category else None,
-                        pokja_name(ticket), ticket.public_summary, ticket.answer,
+                        pokja_name(ticket), outward(ticket, ticket.public_summary) or "",
+                        outward(ticket, ticket.answer) or "",
                         public_address(ticket, place), ticket.published_at,
                         ticket.answered_at)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE with ``escape="\\"``: a searched % or _ is itself, not a
+    wildcard."""
+    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
 
 
 def published_answers(session: Session, *, text: str = "", category_id: int | None = None,
@@ -166,9 +173,9 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
     query = _published()
     text = text.strip()[:MAX_QUERY]
     if text:
-        like = f"%{text.lower()}%"
-        query = query.where(or_(func.lower(Ticket.public_summary).like(like),
-                                func.lower(Ticket.answer).like(like)))
+        like = like_pattern(text.lower())
+        query = query.where(or_(func.lower(Ticket.public_summary).like(like, escape="\\"),
+                                func.lower(Ticket.answer).like(like, escape="\\")))
     if category_id is not None:
         query = query.where(Ticket.category_id == category_id)
     rows = list(session.scalars(query.options(*_RELATED)
@@ -177,7 +184,12 @@ def published_answers(session: Session, *, text: str = "", category_id: int | No
                                 .offset((max(page, 1) - 1) * per_page).limit(per_page + 1)))
     shown = [t for t in rows[:per_page] if is_public(t)]
     known = place_labels(session, shown, places)
-    return [_answer(t, known.get(t.id)) for t in shown], len(rows) > per_page
+    answers = [_answer(t, known.get(t.id)) for t in shown]
+    if text:
+        # A masked anonim answer found by a hidden word would tell that word is there.
+        answers = [a for a in answers
+                   if text.lower() in a.summary.lower() or text.lower() in a.answer.lower()]
+    return answers, len(rows) > per_page
 
 
 def published_answer(session: Session, number: str,

@@ -1,10 +1,12 @@
 """SP4N-LAPOR! export: a date range of tickets in LAPOR!'s terms, as XLSX or CSV.
 
 Privacy is decided here, once, for every format: the reporter's name and number only
-when the ticket is not *anonim*; no title, text or answer when it is *rahasia* (LAPOR!
-keeps a rahasia report from the public, and the export may travel further than the
-console). A pokja user exports only its own pokja's tickets (``reporting.dashboard``'s
-scope rules).
+when the ticket is not *anonim*, and an anonim ticket's title, text and answer masked
+(``tickets.privacy.outward``: what the caller said of themselves); no title, text or
+answer when it is *rahasia* (LAPOR! keeps a rahasia report from the public, and the
+export may travel further than the console). The export carries ticket content, so it
+belongs to supervisors and, for its own tickets only, a pokja (``reporting.dashboard``'s
+scope rules); the technical admin, who reads no ticket, gets none.
 
 LAPOR!'s live API is documented only to an agency's registered developer account, so no
 client ships here: :class:`LaporClient` is the seam a future client fills (see
@@ -26,10 +28,14 @@ from reporting.dashboard import Scope, effective_scope, filters_for, range_condi
 from reporting.sheets import Cell, add_table, csv_bytes, new_workbook, xlsx_bytes
 from tickets.clock import local_date_text
 from tickets.lifecycle import AT_DESK, Principal
-from tickets.models import Classification, RejectReason, Status, Ticket
+from tickets.models import Classification, RejectReason, Role, Status, Ticket
 from tickets.names import CLASSIFICATION_LABELS
+from tickets.permissions import require_role
+from tickets.privacy import masking, outward, outward_description
 
 WITHHELD = "(rahasia)"
+# Who may export ticket content (a pokja: its own tickets).
+EXPORTERS = (Role.SUPERVISOR, Role.POKJA)
 HEADER = ("Nomor Tiket", "Tanggal Laporan", "Klasifikasi", "Judul", "Isi Laporan", "Kategori",
           "Instansi Tujuan", "Rahasia", "Anonim", "Nama Pelapor", "Telepon Pelapor",
           "Status", "Tindak Lanjut", "ID Pelacakan LAPOR!")
@@ -75,12 +81,13 @@ class LaporReport:
 def to_report(ticket: Ticket, tz: str) -> LaporReport:
     secret = ticket.rahasia
     hidden = ticket.anonim
+    m = masking(ticket) if hidden and not secret else None
     return LaporReport(
         number=ticket.number,
         date=local_date_text(ticket.created_at, tz),
         classification=CLASSIFICATION_LABELS[Classification(ticket.classification)],
-        title=WITHHELD if secret else (ticket.title or ""),
-        text=WITHHELD if secret else (ticket.description or ""),
+        title=WITHHELD if secret else (outward(ticket, ticket.title, m) or ""),
+        text=WITHHELD if secret else (outward_description(ticket, m) or ""),
         category=ticket.category.name if ticket.category else "",
         target_agency=ticket.pokja.name if ticket.pokja else "",
         rahasia="Ya" if secret else "Tidak",
@@ -88,7 +95,8 @@ def to_report(ticket: Ticket, tz: str) -> LaporReport:
         reporter_name="" if hidden else (ticket.reporter_name or ""),
         reporter_phone="" if hidden else (ticket.reporter_phone or ""),
         status=lapor_status(ticket),
-        followup=WITHHELD if secret and ticket.answer else (ticket.answer or ""),
+        followup=WITHHELD if secret and ticket.answer else (
+            outward(ticket, ticket.answer, m) or ""),
         tracking_id=ticket.lapor_tracking_id or "",
     )
 
@@ -96,10 +104,12 @@ def to_report(ticket: Ticket, tz: str) -> LaporReport:
 def reports(session: Session, user: Principal, date_from: date, date_to: date, *,
             tz: str, batch: int = 1000) -> Iterator[LaporReport]:
     """The range's tickets (received from ``date_from`` to ``date_to``), oldest first."""
+    require_role(user, *EXPORTERS)
     scope = effective_scope(user, Scope(date_from, date_to))
     query = (select(Ticket).where(range_condition(scope, tz), *filters_for(user, scope))
              .order_by(Ticket.created_at, Ticket.id)
-             .options(selectinload(Ticket.category), selectinload(Ticket.pokja))
+             .options(selectinload(Ticket.category), selectinload(Ticket.pokja),
+                      selectinload(Ticket.transcript), selectinload(Ticket.privacy))
              .execution_options(yield_per=batch))
     for ticket in session.scalars(query):
         yield to_report(ticket, tz)

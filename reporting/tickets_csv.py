@@ -2,7 +2,9 @@
 
 Every page of the listing is walked by its keyset cursor, so the export is exactly what
 the console shows page after page; a pokja gets its own inbox, without the reporter of
-an anonim ticket (``tickets.permissions.can_see_reporter``).
+an anonim ticket (``tickets.permissions.can_see_reporter``). A file travels beyond the
+console whoever downloads it: an anonim ticket's title, location and description are
+masked for every role (``tickets.privacy``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tickets.lifecycle import Principal
 from tickets.models import Classification, Status, Ticket
 from tickets.names import CHANNEL_LABELS, CLASSIFICATION_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from tickets.permissions import can_see_reporter
+from tickets.privacy import masking, outward, outward_description
 from tickets.queue import Filters, list_tickets
 
 HEADER = ("Nomor tiket", "Diterima", "Status", "Saluran", "Kategori", "Pokja", "Prioritas",
@@ -33,14 +36,17 @@ def _when(value: object, tz: str) -> str:
 
 def _row(user: Principal, t: Ticket, tz: str) -> tuple[Cell, ...]:
     shows = can_see_reporter(user, t)
+    m = masking(t) if t.anonim else None
     return (t.number, _when(t.created_at, tz), STATUS_LABELS[Status(t.status)],
             CHANNEL_LABELS[t.channel], t.category.name if t.category else "",
             t.pokja.name if t.pokja else "", PRIORITY_LABELS.get(t.priority, ""),
             _when(t.verify_due_at, tz), _when(t.followup_due_at, tz),
             "Ya" if t.anonim else "Tidak", "Ya" if t.rahasia else "Tidak",
             (t.reporter_name or "") if shows else "", (t.reporter_phone or "") if shows else "",
-            t.location or "", CLASSIFICATION_LABELS[Classification(t.classification)],
-            t.title or "", t.lapor_tracking_id or "", t.description or "")
+            outward(t, t.location, m) or "",
+            CLASSIFICATION_LABELS[Classification(t.classification)],
+            outward(t, t.title, m) or "", t.lapor_tracking_id or "",
+            outward_description(t, m) or "")
 
 
 def rows(session: Session, user: Principal, f: Filters, *, tz: str) -> Iterator[tuple[Cell, ...]]:

@@ -218,6 +218,8 @@ class Ticket(Base):
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id"
     )
+    # The call centre's corrections of an anonim ticket's mask (tickets.privacy).
+    privacy: Mapped[TicketPrivacy | None] = relationship(uselist=False)
 
 
 class Recording(Base):
@@ -294,6 +296,29 @@ class TicketEvent(Base):
     shared_with_pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketPrivacy(Base):
+    """What the call centre corrected of an anonim ticket's mask (migration 0015).
+
+    The mask itself is computed (``tickets.privacy``); stored here are only the operator's
+    corrections: names found by the finder that are not identifying (``kept``), phrases
+    it missed (``added``), the outward description written by hand (``text``, valid while
+    the description is the one it was written for: ``text_for`` is that description's
+    SHA-256), and whether the pokja may hear the recording.
+    """
+
+    __tablename__ = "ticket_privacy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    added: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kept: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_for: Mapped[str | None] = mapped_column(String(64))
+    recording_for_pokja: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class HotlineSetting(Base):

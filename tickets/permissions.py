@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency
-from tickets.errors import PermissionDenied
+from tickets import concurrency, privacy
+from tickets.errors import NotFound, PermissionDenied
 from tickets.lifecycle import AT_DESK, SEEN_BY_POKJA, Principal
 from tickets.models import Role, Status, Ticket, TicketEvent
 from tickets.services import ticket_by_number
@@ -38,11 +38,21 @@ def can_see_reporter(user: Principal, ticket: Ticket) -> bool:
     return user.role in DESK_ROLES or not ticket.anonim
 
 
+def can_hear_recording(user: Principal, ticket: Ticket) -> bool:
+    """The recording of an anonim ticket says the caller's voice and usually their name:
+    the pokja hears it only when the call centre opened it (``TicketPrivacy``)."""
+    if can_see_reporter(user, ticket):
+        return True
+    opened = ticket.privacy is not None and ticket.privacy.recording_for_pokja
+    return opened and user.role is Role.POKJA and can_view(user, ticket)
+
+
 def viewable_ticket(session: Session, user: Principal, number: str) -> Ticket:
-    """The ticket ``number`` if ``user`` may see it; an outsider learns nothing more."""
+    """The ticket ``number`` if ``user`` may see it. Another pokja's ticket is answered as
+    a missing one, word for word: an outsider learns nothing, not even that it exists."""
     ticket = ticket_by_number(session, number)
     if not can_view(user, ticket):
-        raise PermissionDenied("Tiket ini bukan wewenang Anda.")
+        raise NotFound(f"Tiket {number.strip()} tidak ditemukan.")
     return ticket
 
 
@@ -96,16 +106,20 @@ def history_for(user: Principal, ticket: Ticket) -> list[HistoryEntry]:
     A pokja reads the status trail and the edits, but of the notes only its own: the
     forwarding note of a forward to it, and what its users wrote (notes, the return
     note). Internal notes, postponement, resumption and rejection remarks and another
-    pokja's notes stay with the call centre.
+    pokja's notes stay with the call centre. On an anonim ticket what it reads is masked
+    (``tickets.privacy.outward``).
     """
     entries = []
     desk = user.role in DESK_ROLES
+    mask = privacy.masking(ticket) if ticket.anonim and not desk else None
     for e in ticket.events:
         reads = desk or _pokja_reads_note(e, user.pokja_id)
         if e.internal and not reads:
             continue
+        # The reporter's replies and the forwarding note reach the pokja masked.
+        note = (e.note if desk else privacy.outward(ticket, e.note, mask)) if reads else None
         entries.append(HistoryEntry(e.at, e.actor_label, e.kind, e.from_status, e.to_status,
-                                    e.note if reads else None, e.id))
+                                    note, e.id))
     return entries
 
 

@@ -115,13 +115,21 @@ def rejection_notice(session: Session, ticket: Ticket) -> RejectionNotice | None
 
 @dataclass(frozen=True)
 class StatusReport:
-    """What the status line may tell a caller about a ticket."""
+    """What the status line, a status message and ``/lacak`` may tell about a ticket.
+
+    ``full`` when the asker proved to be the reporter (calling or writing from the
+    reporter's number, or giving its last four digits): then the pokja, the answer (not
+    of a rahasia ticket, published or not) and a rejection's reason, message and original
+    ticket. Otherwise the status alone, and ``verifiable`` says whether asking for the
+    last four digits could prove it (the ticket has a reporter's number)."""
 
     number: str
     status: Status
-    pokja_name: str | None
-    answer: str | None  # only when answered and not rahasia
+    pokja_name: str | None = None
+    answer: str | None = None  # only when answered and not rahasia
     rejection: RejectionNotice | None = None  # only when rejected
+    full: bool = True
+    verifiable: bool = False
 
 
 class InvalidNumber(InvalidInput):
@@ -129,17 +137,45 @@ class InvalidNumber(InvalidInput):
         super().__init__("number", "Nomor tiket tidak valid.")
 
 
-def status_report(session: Session, number: str) -> StatusReport:
-    """Raise InvalidNumber for a typo (bad check digit), NotFound for an unknown number."""
-    if not numbering.is_valid(number):
-        raise InvalidNumber()
-    ticket = ticket_by_number(session, number)
+def last_four(phone: str | None) -> str | None:
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return digits[-4:] if len(digits) >= 4 else None
+
+
+def proves_reporter(ticket: Ticket, *, phone: str | None = None,
+                    last_digits: str | None = None) -> bool:
+    """The second factor: the asker's own number is the reporter's, or they know its last
+    four digits. A ticket without a reporter's number has no second factor."""
+    if ticket.reporter_phone is None:
+        return False
+    if phone is not None and caller_number(phone) == ticket.reporter_phone:
+        return True
+    digits = (last_digits or "").strip()
+    return len(digits) == 4 and digits.isdigit() and digits == last_four(ticket.reporter_phone)
+
+
+def report_for(session: Session, ticket: Ticket, *, full: bool) -> StatusReport:
+    if not full:
+        return StatusReport(ticket.number, Status(ticket.status), full=False,
+                            verifiable=last_four(ticket.reporter_phone) is not None)
     answer = None
     if ticket.status in WITH_ANSWER and not ticket.rahasia:
         answer = ticket.answer or None
     pokja_name = ticket.pokja.name if ticket.pokja and ticket.status in SEEN_BY_POKJA else None
     return StatusReport(ticket.number, Status(ticket.status), pokja_name, answer,
                         rejection_notice(session, ticket))
+
+
+def status_report(session: Session, number: str, *, phone: str | None = None,
+                  last_digits: str | None = None) -> StatusReport:
+    """The status of ticket ``number``, in full for its proven reporter (see
+    :class:`StatusReport`). Raise InvalidNumber for a typo (bad check digit), NotFound
+    for an unknown number."""
+    if not numbering.is_valid(number):
+        raise InvalidNumber()
+    ticket = ticket_by_number(session, number)
+    full = proves_reporter(ticket, phone=phone, last_digits=last_digits)
+    return report_for(session, ticket, full=full)
 
 
 def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Ticket | None:

@@ -13,10 +13,20 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tickets import concurrency, events, numbering, privacy
+from tickets.clock import utcnow
 from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
-from tickets.models import Category, Channel, Pokja, RejectReason, Role, Status, Ticket
+from tickets.models import (
+    Category,
+    Channel,
+    Pokja,
+    RejectReason,
+    Role,
+    Status,
+    Ticket,
+    TicketPrivacy,
+)
 from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
 from tickets.permissions import DESK_ROLES, desk_ticket, require_role, viewable_ticket
 from tickets.services import create_ticket, ticket_by_number
@@ -282,4 +292,94 @@ def file_and_forward(session: Session, user: Principal, c: DeskComplaint,
         pokja_id=c.pokja_id, priority=ticket.priority, anonim=ticket.anonim,
         rahasia=ticket.rahasia), note, tz)
     concurrency.flush(session, ticket, tz)
+    return ticket
+
+
+# --- an anonim ticket's mask (tickets.privacy) ----------------------------------------
+
+@dataclass(frozen=True)
+class MaskCorrection:
+    """The operator's review of the proposed mask: which candidate phrases stay masked
+    (``masked``, the ticked boxes) and phrases the finder missed (``added``, one a line)."""
+
+    masked: tuple[str, ...]
+    added: str = ""
+
+
+def _anonim_desk_ticket(session: Session, user: Principal, number: str, version: int | None,
+                        tz: str) -> tuple[Ticket, TicketPrivacy]:
+    ticket = desk_ticket(session, user, number, version, tz)
+    if not ticket.anonim:
+        raise IllegalTransition(f"Tiket {ticket.number} tidak anonim: tidak ada yang "
+                                "disamarkan.")
+    if ticket.privacy is None:
+        ticket.privacy = TicketPrivacy(added=[], kept=[], recording_for_pokja=False)
+    return ticket, ticket.privacy
+
+
+def _corrected(session: Session, ticket: Ticket, record: TicketPrivacy, user: Principal,
+               note: str, tz: str) -> None:
+    record.updated_at, record.updated_by_id = utcnow(), user.id
+    # Bumps the ticket's version: a form rendered before this correction is refused.
+    ticket.updated_at = utcnow()
+    record_event(session, ticket, Actor.of(user), "edit", note, internal=True)
+    concurrency.flush(session, ticket, tz)
+
+
+def correct_mask(session: Session, user: Principal, number: str, c: MaskCorrection, *,
+                 version: int | None, tz: str) -> Ticket:
+    """Keep or drop the proposed phrases and add missed ones; audited (internal note, as
+    it names what is masked)."""
+    ticket, record = _anonim_desk_ticket(session, user, number, version, tz)
+    current = privacy.masking(ticket)
+    key = privacy.phrase_key
+    typed = privacy.parse_phrases(c.added)
+    wanted = {key(p) for p in (*c.masked, *typed)}
+    found = {key(p) for p in current.found}
+    added = [p for p in privacy.parse_phrases([*c.masked, *typed]) if key(p) not in found]
+    kept = list({key(p): p for p in (*current.found, *current.kept)
+                 if key(p) not in wanted}.values())
+    if (added, kept) == (list(record.added or []), list(record.kept or [])):
+        return ticket
+    record.added, record.kept = added, kept
+    _corrected(session, ticket, record, user,
+               "Penyamaran diperiksa: disamarkan juga " + (", ".join(added) or "-")
+               + "; tidak disamarkan " + (", ".join(kept) or "-") + ".", tz)
+    return ticket
+
+
+def write_outward_text(session: Session, user: Principal, number: str, text: str, *,
+                       version: int | None, tz: str) -> Ticket:
+    """The operator's own wording of the description for outside the call centre; empty:
+    back to the computed mask. Refused while it still shows what the mask hides."""
+    ticket, record = _anonim_desk_ticket(session, user, number, version, tz)
+    wording = _text(text, "outward_text")
+    if wording and wording == privacy.outward(ticket, ticket.description):
+        wording = ""  # the proposal itself: nothing to store
+    if wording:
+        left = privacy.identity_left(ticket, wording)
+        if left:
+            raise InvalidInput("outward_text", f"Teks untuk pokja masih memuat identitas "
+                               f"pelapor ({left}). Hapus atau samarkan dahulu.")
+    if (wording or None) == privacy.written_outward(ticket):
+        return ticket
+    record.text = wording or None
+    record.text_for = privacy.digest(ticket.description) if wording else None
+    _corrected(session, ticket, record, user,
+               "Teks samaran untuk pokja ditulis ulang." if wording
+               else "Teks samaran untuk pokja kembali ke usulan sistem.", tz)
+    return ticket
+
+
+def open_recording(session: Session, user: Principal, number: str, allowed: bool, *,
+                   version: int | None, tz: str) -> Ticket:
+    """Whether the pokja may hear an anonim ticket's recording (its voice, often its
+    name): the call centre decides, and the decision is in the audit trail."""
+    ticket, record = _anonim_desk_ticket(session, user, number, version, tz)
+    if record.recording_for_pokja == allowed:
+        return ticket
+    record.recording_for_pokja = allowed
+    _corrected(session, ticket, record, user,
+               "Rekaman tiket anonim dibuka untuk pokja." if allowed
+               else "Rekaman tiket anonim ditutup kembali untuk pokja.", tz)
     return ticket

@@ -33,6 +33,7 @@ from tickets.contacts import email_address, phone_field
 from tickets.errors import InvalidInput
 from tickets.lifecycle import ENDED, Actor
 from tickets.models import Category, Channel, Ticket
+from tickets.privacy import outward
 from tickets.services import create_ticket
 
 MAX_DESCRIPTION = 4_000
@@ -85,7 +86,7 @@ def service_request(ticket: Ticket, tz: str, place: str | None = None) -> dict[s
         "status_notes": status_label(ticket),
         "service_name": category.name if category else None,
         "service_code": str(category.id) if category else None,
-        "description": ticket.public_summary if is_public(ticket) else None,
+        "description": outward(ticket, ticket.public_summary) if is_public(ticket) else None,
         "agency_responsible": pokja_name(ticket),
         "service_notice": None,
         "requested_datetime": iso(ticket.created_at, tz),

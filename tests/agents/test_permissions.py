@@ -6,14 +6,15 @@ import pytest
 
 from tests.agents.conftest import reload, user_named
 from tickets import followup, workflow
-from tickets.errors import PermissionDenied
+from tickets.errors import NotFound, PermissionDenied
 from tickets.models import Status
 
 
 def test_a_pokja_user_cannot_open_another_pokjas_ticket(pokja2, make_ticket):
+    # Answered as a missing ticket (tests/agents/test_boundaries.py): 404, not 403.
     ticket = make_ticket(Status.FORWARDED, code="PUPR")
     response = pokja2.get(f"/console/tiket/{ticket.number}")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert ticket.description not in response.get_data(as_text=True)
 
 
@@ -21,19 +22,19 @@ def test_a_pokja_user_cannot_answer_another_pokjas_ticket_with_a_crafted_post(
         pokja2, make_ticket, db):
     ticket = make_ticket(Status.FORWARDED, code="PUPR")
     response = pokja2.post(f"/console/tiket/{ticket.number}/jawab", {"answer": "Selesai."})
-    assert response.status_code == 403
+    assert response.status_code == 404
     ticket = reload(db, ticket)
     assert ticket.status is Status.FORWARDED and ticket.answer is None
 
 
 def test_a_pokja_user_cannot_play_another_pokjas_recording(pokja2, make_ticket):
     ticket = make_ticket(Status.FORWARDED, code="PUPR")
-    assert pokja2.get(f"/console/tiket/{ticket.number}/rekaman/1").status_code == 403
+    assert pokja2.get(f"/console/tiket/{ticket.number}/rekaman/1").status_code == 404
 
 
 def test_a_pokja_user_does_not_see_tickets_before_they_are_forwarded(pokja, make_ticket):
     ticket = make_ticket(Status.AWAITING_VERIFICATION, code="PUPR")
-    assert pokja.get(f"/console/tiket/{ticket.number}").status_code == 403
+    assert pokja.get(f"/console/tiket/{ticket.number}").status_code == 404
     assert ticket.number not in pokja.get("/console/kotak-masuk").get_data(as_text=True)
 
 
@@ -92,14 +93,14 @@ def test_an_operator_cannot_open_the_admin_pages(operator):
 
 def test_the_admin_does_not_read_tickets(admin, make_ticket):
     ticket = make_ticket()
-    assert admin.get(f"/console/tiket/{ticket.number}").status_code == 403
+    assert admin.get(f"/console/tiket/{ticket.number}").status_code == 404
     assert admin.get("/console/antrean").status_code == 403
 
 
 def test_the_domain_refuses_a_pokja_acting_on_another_pokjas_ticket(db, make_ticket):
     # The same rule holds for any caller of the domain, not only the console.
     ticket = make_ticket(Status.FORWARDED, code="PUPR")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another pokja's ticket is not there for it at all
         followup.answer(db, user_named(db, "pokja2"), ticket.number, "x",
                         version=ticket.version, tz="Asia/Jakarta")
     with pytest.raises(PermissionDenied):

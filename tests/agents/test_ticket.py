@@ -223,7 +223,7 @@ def test_a_pokja_returns_a_ticket_to_the_call_centre_with_a_note(pokja, make_tic
     ticket = reload(db, ticket)
     assert ticket.status is Status.AWAITING_VERIFICATION and ticket.followup_due_at is None
     assert "Bukan jalan kabupaten." in events(db, ticket)[-1].note
-    assert pokja.get(f"/console/tiket/{ticket.number}").status_code == 403
+    assert pokja.get(f"/console/tiket/{ticket.number}").status_code == 404
 
 
 def test_an_operator_files_a_walk_in_complaint(operator, db):

@@ -118,6 +118,11 @@ def test_status_tells_the_answer_of_an_answered_ticket(citizen, db, app):
     reply = _say(chat, f"status {number}")[0]
     assert "telah dijawab" in reply and "diperbaiki pekan depan" in reply
     assert "Pokja" in reply or "ditangani" in reply
+    # Another number reads the status alone, as the phone tells it (issue 19, item 4).
+    stranger = citizen(from_number="+6289999999999")
+    reply = " ".join(_say(stranger, f"status {number}"))
+    assert "telah dijawab" in reply and "diperbaiki pekan depan" not in reply
+    assert "empat angka terakhir" in reply
 
 
 def test_batal_cancels_the_complaint_in_progress(citizen, db):

@@ -170,3 +170,45 @@ def test_tickets_show_json_tells_the_publication(app, published):
     row = json.loads(result.output)
     assert row["published"] is True and row["public_summary"] == SUMMARY
     assert row["address"] == "Desa Sukamaju" and row["published_at"].endswith("Z")
+
+
+def test_the_search_takes_percent_and_underscore_literally(app, published):
+    percent = published(summary="Tarif air naik 50% tanpa pemberitahuan.")
+    plain = published(summary="Tarif air naik 500 rupiah tanpa pemberitahuan.")
+    underscored = published(summary="Kode ruas jalan JL_12 rusak berat.")
+    other = published(summary="Kode ruas jalan JLX12 rusak berat.")
+    client = app.test_client()
+    page = client.get("/jawaban?q=50%25").get_data(as_text=True)
+    assert percent.number in page and plain.number not in page
+    page = client.get("/jawaban?q=JL_12").get_data(as_text=True)
+    assert underscored.number in page and other.number not in page
+    page = client.get("/jawaban?q=%25").get_data(as_text=True)
+    assert percent.number in page and plain.number not in page
+
+
+def test_an_anonim_answer_is_masked_and_not_found_by_the_hidden_name(
+        app, published, db):
+    from tickets.models import Transcript
+
+    ticket = published(summary="Jalan berlubang di depan SD.",
+                       answer="Jalan di depan rumah Pak Hartono sudah ditambal.", anonim=True)
+    db.add(Transcript(ticket=ticket, engine="test", words=[],
+                      text="nama saya hartono dari rt 2 jalan berlubang"))
+    db.commit()
+    client = app.test_client()
+    page = client.get(f"/jawaban/{ticket.number}").get_data(as_text=True)
+    assert "Pak [disamarkan] sudah ditambal" in page and "Hartono" not in page
+    assert ticket.number not in client.get("/jawaban?q=hartono").get_data(as_text=True)
+    assert ticket.number in client.get("/jawaban?q=ditambal").get_data(as_text=True)
+    assert "Hartono" not in client.get("/jawaban.atom").get_data(as_text=True)
+
+
+def test_open311_reads_an_anonim_summary_masked(app, published, db):
+    from tickets.models import Transcript
+
+    ticket = published(summary="Jalan berlubang, kata warga bernama Hartono.", anonim=True)
+    db.add(Transcript(ticket=ticket, engine="test", words=[],
+                      text="nama saya hartono dari rt 2 jalan berlubang"))
+    db.commit()
+    (request,) = app.test_client().get(f"/open311/v2/requests/{ticket.number}.json").get_json()
+    assert request["description"] == "Jalan berlubang, kata warga bernama [disamarkan]."

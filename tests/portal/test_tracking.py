@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import leased_redis_db
-from tests.portal.conftest import ANSWER, LAST_FOUR, SUMMARY
+from tests.portal.conftest import ANSWER, LAST_FOUR, SUMMARY, user_named
 from tickets.models import Status
 from tickets.numbering import damm_check_digit
 
@@ -37,11 +37,15 @@ def test_the_right_last_four_digits_show_the_timeline_the_pokja_and_the_answer(a
     assert '<meta name="robots" content="noindex, nofollow">' in text
 
 
-def test_an_unpublished_answer_is_not_shown_but_the_due_date_of_an_open_ticket_is(
+def test_the_reporter_reads_an_unpublished_answer_as_the_phone_tells_it_and_the_due_date(
         app, make_ticket):
-    answered = make_ticket(Status.ANSWERED, answer="Jawaban belum dipublikasikan.")
+    # The status line speaks the answer to the reporter whether published or not; /lacak
+    # with the same second factor shows the same (the public summary stays unpublished).
+    answered = make_ticket(Status.ANSWERED, answer="Jawaban belum dipublikasikan.",
+                           public_summary="Ringkasan belum dipublikasikan.")
     text = lookup(app.test_client(), answered.number, LAST_FOUR).get_data(as_text=True)
-    assert "Sudah dijawab" in text and "Jawaban belum dipublikasikan" not in text
+    assert "Sudah dijawab" in text and "Jawaban belum dipublikasikan." in text
+    assert "Ringkasan belum dipublikasikan" not in text
     forwarded = make_ticket(Status.FORWARDED)
     text = lookup(app.test_client(), forwarded.number, LAST_FOUR).get_data(as_text=True)
     assert "Batas waktu" in text and "Pokja Infrastruktur" in text
@@ -194,3 +198,44 @@ def test_a_malformed_rate_setting_stops_startup_naming_it(tmp_path, database_url
 
     with pytest.raises(ConfigError, match="PUBLIC_LOOKUP_LIMIT"):
         load_settings(make_test_env(database_url, tmp_path, PUBLIC_LOOKUP_LIMIT="banyak"))
+
+
+def test_a_rejection_shows_its_reason_and_the_call_centres_message_with_the_digits(
+        app, make_ticket, db):
+    from tickets import workflow
+
+    ticket = make_ticket()
+    workflow.reject(db, user_named(db, "operator"), ticket.number, "not_our_authority",
+                    "Catatan internal.", reporter_message="Lapor ke UPT Jalan Provinsi.",
+                    version=None, tz="Asia/Jakarta")
+    db.commit()
+    text = lookup(app.test_client(), ticket.number, LAST_FOUR).get_data(as_text=True)
+    assert "Alasan: Bukan wewenang." in text
+    assert "Pesan dari petugas kami: Lapor ke UPT Jalan Provinsi." in text
+    assert "Catatan internal" not in text
+
+
+def test_a_duplicate_points_to_its_original_unless_that_one_is_rahasia(app, make_ticket, db):
+    from tickets import workflow
+
+    original, secret = make_ticket(), make_ticket(rahasia=True)
+    copies = [make_ticket(), make_ticket()]
+    for copy, of in zip(copies, (original, secret), strict=True):
+        workflow.mark_duplicate(db, user_named(db, "operator"), copy.number, of.number,
+                                version=None, tz="Asia/Jakarta")
+    db.commit()
+    text = lookup(app.test_client(), copies[0].number, LAST_FOUR).get_data(as_text=True)
+    assert f'<strong id="tiket-asli">{original.number}</strong>' in text
+    text = lookup(app.test_client(), copies[1].number, LAST_FOUR).get_data(as_text=True)
+    assert secret.number not in text and "sedang kami tangani" in text
+
+
+def test_without_the_digits_a_rejected_tickets_reason_is_not_told(app, make_ticket, db):
+    from tickets import workflow
+
+    ticket = make_ticket(reporter_phone=None)
+    workflow.reject(db, user_named(db, "operator"), ticket.number, "not_our_authority", None,
+                    reporter_message="Lapor ke UPT.", version=None, tz="Asia/Jakarta")
+    db.commit()
+    text = lookup(app.test_client(), ticket.number, "").get_data(as_text=True)
+    assert "Ditolak" in text and "Bukan wewenang" not in text and "Lapor ke UPT" not in text
