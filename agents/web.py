@@ -99,6 +99,8 @@ def home_for(agent: User) -> str:
         return url_for("agents.inbox")
     if agent.role is Role.ADMIN:
         return url_for("agents.admin_users")
+    if agent.role is Role.LEADERSHIP:
+        return url_for("agents.leadership")
     return url_for("agents.queue")
 
 
