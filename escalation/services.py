@@ -205,11 +205,14 @@ class AgencyRow:
 
 def overview(session: Session, user: Principal, tz: str,
              now: datetime | None = None) -> list[AgencyRow]:
-    """Overdue tickets by agency, the most overdue agency first."""
-    require_role(user, Role.LEADERSHIP, Role.SUPERVISOR)
+    """Overdue tickets by agency, the most overdue agency first; an agency head sees
+    their own agency's."""
+    require_role(user, Role.LEADERSHIP, Role.SUPERVISOR, Role.AGENCY_HEAD)
     now = now or utcnow()
     today = to_local(now, tz).date()
     tickets = overdue(session, now)
+    if user.role is Role.AGENCY_HEAD:
+        tickets = [t for t in tickets if t.pokja_id == user.pokja_id]
     levels: dict[int, set[str]] = defaultdict(set)
     ids = [t.id for t in tickets]
     for ticket_id, level in session.execute(select(Escalation.ticket_id, Escalation.level)

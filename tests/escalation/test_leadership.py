@@ -82,3 +82,13 @@ def test_the_ticket_shows_its_escalations(db, late_ticket, operator):
     page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
     assert "Eskalasi kepala SKPD" in page and "Eskalasi pimpinan daerah" in page
     assert "Dieskalasi ke Kepala SKPD" in page  # the audit trail
+
+
+def test_an_agency_head_sees_their_own_agency_s_late_tickets(db, late_ticket, agent):
+    pupr = late_ticket(9)
+    dinkes = late_ticket(9, code="DINKES")
+    head = agent("kepala_pupr")
+    page = head.get("/console/", follow_redirects=True).get_data(as_text=True)
+    assert pupr.number in page and dinkes.number not in page
+    assert head.get(f"/console/tiket/{pupr.number}").status_code == 200
+    assert head.get(f"/console/tiket/{dinkes.number}").status_code == 403
