@@ -14,11 +14,13 @@ from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
 from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
+from escalation import services as escalation
 from feedback import display
 from media import reopening_notes
 from media.recordings import recording_path, retry_download, stored_format
 from media.transcripts import shown_words
 from portal import publishing
+from reporters import services as reporters
 from reporting.lapor_fields import LaporFields, save_lapor_fields
 from tickets import followup, privacy, workflow
 from tickets.errors import (
@@ -112,6 +114,11 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         messages=outbox_rows.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
+        # The leadership's instructions head the page; it reads, it does not act.
+        dispositions=escalation.dispositions_for(db(), ticket),
+        escalations=escalation.escalations_for(db(), ticket),
+        trusted=reporters.report_for(db(), ticket),
+        is_leadership=agent.role is Role.LEADERSHIP,
         **insights.ticket_context(agent, ticket, words),
     ), 409 if conflict else 422 if errors else 200
 

@@ -118,6 +118,8 @@ def home_for(agent: User) -> str:
         return url_for("agents.inbox")
     if agent.role is Role.ADMIN:
         return url_for("agents.admin_users")
+    if agent.role in (Role.LEADERSHIP, Role.AGENCY_HEAD):
+        return url_for("agents.leadership")
     return url_for("agents.queue")
 
 

@@ -12,15 +12,22 @@ from sqlalchemy.orm import Session
 from analytics import duplicates, places, warning
 from analytics.models import TicketPlace
 from tickets.events import ComplaintText
+from tickets.models import Ticket
+
+# "Ketua RT … (RT 003/RW 002, Desa …)" when a ticket came from a trusted community
+# reporter, else None (reporters.services.trusted_label, passed in by the root).
+TrustedLabel = Callable[[Session, Ticket], str | None]
 
 
 class Listener:
     """Subscribed by the composition root; ``agency`` reads the (console-editable)
     agency name for the alerts' subject."""
 
-    def __init__(self, console_url: str | None, agency: Callable[[Session], str]) -> None:
+    def __init__(self, console_url: str | None, agency: Callable[[Session], str],
+                 trusted: TrustedLabel | None = None) -> None:
         self.console_url = console_url
         self.agency = agency
+        self.trusted = trusted
 
     def __call__(self, session: Session, event: ComplaintText) -> None:
         ticket = event.ticket
@@ -40,7 +47,9 @@ class Listener:
                     warning.alert(session, ticket, found, event.source,
                                   warning.AlertPolicy(self.console_url,
                                                       self.agency(session)),
-                                  where or ticket.location)
+                                  where or ticket.location,
+                                  trusted=self.trusted(session, ticket) if self.trusted
+                                  else None)
             duplicates.refresh(session, ticket, text, place)
         if event.source != "uraian":
             session.flush()

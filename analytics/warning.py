@@ -169,12 +169,23 @@ class AlertPolicy:
     agency: str
 
 
-def _recipients(session: Session, group: KeywordGroup) -> tuple[list[str], list[str]]:
-    """E-mail addresses and phone numbers (WhatsApp/SMS) of whoever the group alerts."""
+def weighed(severity: Severity, trusted: bool) -> Severity:
+    """A trusted community reporter's report weighs one level more (Halo Kesbang's
+    "deteksi dini": the RT head knows the area), up to critical."""
+    if not trusted:
+        return severity
+    order = list(Severity)
+    return order[min(len(order) - 1, order.index(severity) + 1)]
+
+
+def _recipients(session: Session, group: KeywordGroup,
+                trusted: bool = False) -> tuple[list[str], list[str]]:
+    """E-mail addresses and phone numbers (WhatsApp/SMS) of whoever the group alerts; a
+    trusted reporter's report reaches the supervisors whatever the group says."""
     emails: list[str] = []
     numbers: list[str] = []
     people: list[User] = list(group.users)
-    if group.notify_supervisors:
+    if group.notify_supervisors or trusted:
         people += list(session.scalars(select(User).where(
             User.role == Role.SUPERVISOR, User.active.is_(True))))
     if group.pokja is not None and group.pokja.active:
@@ -189,10 +200,11 @@ def _recipients(session: Session, group: KeywordGroup) -> tuple[list[str], list[
 
 
 def _message(ticket: Ticket, m: GroupMatch, source: str, location: str | None,
-             policy: AlertPolicy) -> tuple[str, str]:
+             policy: AlertPolicy, trusted: str | None = None) -> tuple[str, str]:
     """(subject, body) of the alert; a rahasia ticket's words are not quoted."""
-    severity = SEVERITY_LABELS[m.group.severity]
-    subject = (f"[Deteksi dini · {m.group.name} · {severity}] Tiket {ticket.number} "
+    severity = SEVERITY_LABELS[weighed(m.group.severity, trusted is not None)]
+    who = " · pelapor terpercaya" if trusted else ""
+    subject = (f"[Deteksi dini · {m.group.name} · {severity}{who}] Tiket {ticket.number} "
                f"- {policy.agency}")
     if ticket.rahasia:
         said = f"cocok dengan kelompok {m.group.name} (tiket rahasia: isi tidak dikutip)"
@@ -201,15 +213,19 @@ def _message(ticket: Ticket, m: GroupMatch, source: str, location: str | None,
     body = (f"Deteksi dini {m.group.name} (tingkat {severity}): tiket {ticket.number} "
             f"{said} dalam {SOURCE_LABELS.get(source, source)}. "
             f"Lokasi: {location or 'belum diketahui'}.")
+    if trusted:
+        body += f" Dilaporkan oleh pelapor terpercaya: {trusted}."
     if policy.console_url:
         body += f" Buka: {policy.console_url}/tiket/{ticket.number}"
     return subject, body
 
 
 def alert(session: Session, ticket: Ticket, matches: Sequence[GroupMatch], source: str,
-          policy: AlertPolicy, location: str | None = None) -> list[TicketAlert]:
+          policy: AlertPolicy, location: str | None = None,
+          trusted: str | None = None) -> list[TicketAlert]:
     """Record each group's first match on ``ticket`` and write its alerts to the outbox;
-    a group that matched this ticket before writes nothing."""
+    a group that matched this ticket before writes nothing. ``trusted`` names the trusted
+    community reporter the ticket came from: the alert weighs one level more."""
     created = []
     for m in matches:
         alert_id = insert_ignore(session, TicketAlert.__table__, {  # type: ignore[arg-type]
@@ -217,8 +233,8 @@ def alert(session: Session, ticket: Ticket, matches: Sequence[GroupMatch], sourc
             "source": source, "created_at": utcnow()}, ["ticket_id", "group_id"])
         if alert_id is None:
             continue
-        subject, body = _message(ticket, m, source, location, policy)
-        emails, numbers = _recipients(session, m.group)
+        subject, body = _message(ticket, m, source, location, policy, trusted)
+        emails, numbers = _recipients(session, m.group, trusted is not None)
         channels = m.group.channel_list
         rows: list[tuple[str, str]] = []
         if "email" in channels:

@@ -71,6 +71,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
             "dashboard-refresh": {"task": "reporting.dashboard_refresh", "schedule": HOURLY},
             "suggest-sweep": {"task": "suggest.sweep", "schedule": SUGGEST_SWEEP_EVERY},
             "suggest-retrain": {"task": "suggest.retrain", "schedule": SUGGEST_RETRAIN_AT},
+            "escalation-run": {"task": "escalation.run", "schedule": HOURLY},
         },
         beat_schedule_filename=str(settings.queue_dir / "beat-schedule"),
     )
@@ -80,6 +81,7 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     app.hotline_runtime = runtime  # type: ignore[attr-defined]
     app.set_default()
     from analytics import tasks as analytics_tasks
+    from escalation import tasks as escalation_tasks  # noqa: F401  (registers the task)
     from feedback import tasks as feedback_tasks
     from media import tasks as media_tasks
     from messaging import tasks as messaging_tasks

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from accounts.passwords import hash_password
 from analytics import demo as analytics_demo
+from escalation import demo as escalation_demo
 from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
@@ -40,6 +41,8 @@ DEMO_USERS = (
     ("pokja2", "Admin Pokja Kesehatan", Role.POKJA, "DINKES"),
     ("supervisor", "Pimpinan", Role.SUPERVISOR, None),
     ("admin", "Admin Diskominfo", Role.ADMIN, None),
+    ("kepala_pupr", "Kepala Dinas PUPR", Role.AGENCY_HEAD, "PUPR"),
+    ("bupati", "Bupati (pimpinan daerah)", Role.LEADERSHIP, None),
 )
 
 
@@ -66,4 +69,5 @@ def seed_demo(session: Session) -> bool:
                          role=role, pokja_id=pokja[code].id if code else None))
     session.flush()
     analytics_demo.seed(session)  # early-warning groups and the demo regency's places
+    escalation_demo.seed(session)  # the head's and regent's e-mail, a trusted ketua RT
     return True

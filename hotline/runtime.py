@@ -23,6 +23,7 @@ from messaging.conversations import ConversationPolicy
 from notify import providers
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
+from reporters import services as reporters
 from reporting import rollup
 from tickets import db, events
 from tickets.reference import agency_name, hotline_settings
@@ -82,7 +83,7 @@ def analytics_listener(settings: Settings) -> Listener:
     def agency(session: Session) -> str:
         return agency_name(hotline_settings(session, policy.hotline_defaults))
 
-    return Listener(policy.console_url, agency)
+    return Listener(policy.console_url, agency, reporters.trusted_label)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -102,6 +103,8 @@ def build_runtime(settings: Settings) -> Runtime:
     dispatcher.subscribe(events.AttachmentFailed, media_done.failed)
     dispatcher.subscribe(events.AttachmentResolved, media_done.resolved)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
+    # A trusted reporter's ticket is marked first, so the early warning weighs it.
+    dispatcher.subscribe(events.ComplaintText, reporters.mark_ticket)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
     # A ticket reopened past the limit is the supervisors' (feedback.replies).
     dispatcher.subscribe(events.PokjaActing, replies.require_not_escalated)

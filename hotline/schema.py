@@ -8,13 +8,16 @@ that names another package's class by string (``relationship("Attachment")``) fi
 from accounts import models as accounts_models
 from analytics import models as analytics_models
 from analytics import suggest_models
+from escalation import models as escalation_models
 from feedback import models as feedback_models
 from media import models as media_models
 from messaging import models as messaging_models
 from notify import models as notify_models
+from reporters import models as reporters_models
 from tickets import models as ticket_models
 from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
-           notify_models, analytics_models, suggest_models)
+           notify_models, analytics_models, suggest_models, escalation_models,
+           reporters_models)
 metadata = Base.metadata

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from escalation import services as escalation
+from escalation.models import HEAD, LEADERSHIP
 from reporting.dashboard import (
     NO_POKJA,
     Dashboard,
@@ -85,6 +87,8 @@ class MonthlyReport:
     by_category: list[CategoryRow]
     by_pokja: list[tuple[PokjaSla, int]]
     overdue: list[OverdueRow]
+    # Escalations of the month by level (escalation.models: kepala, pimpinan).
+    escalations: dict[str, int] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -118,7 +122,8 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
     by_pokja = [(row, received_by_pokja.get(pokja_ids.get(row.pokja), 0))
                 for row in figures.sla]
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
-                         overdue_list(session, user, scope, tz=tz, now=now))
+                         overdue_list(session, user, scope, tz=tz, now=now),
+                         escalation.counts_in_days(session, first, last, tz, scope.pokja_id))
 
 
 def _pokja_names(session: Session) -> dict[int | None, str]:
@@ -172,6 +177,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         ("Dijawab tepat waktu (≤ 5 hari kerja)", f"{answer_ok} dari {answer_total}"),
         ("Lewat batas verifikasi saat ini", f.verify_overdue_now),
         ("Lewat batas tindak lanjut saat ini", f.followup_overdue_now),
+        ("Eskalasi ke kepala SKPD", report.escalations.get(HEAD, 0)),
+        ("Eskalasi ke pimpinan daerah", report.escalations.get(LEADERSHIP, 0)),
         *[(f"Median jam kerja: {label}", "-" if v is None else v)
           for label, v in zip(("diterima → diverifikasi", "diterima → diteruskan",
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],

@@ -69,6 +69,10 @@ class Role(enum.StrEnum):
     POKJA = "pokja"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # The head of an agency (kepala SKPD): a pokja user notified when the agency is late.
+    AGENCY_HEAD = "agency_head"
+    # The regional leadership (bupati/wali kota, wakil, sekda): reads every ticket.
+    LEADERSHIP = "leadership"
 
 
 class TranscriptionStatus(enum.StrEnum):

@@ -26,7 +26,9 @@ def can_view(user: Principal, ticket: Ticket) -> bool:
         return False
     if user.role in DESK_ROLES:
         return True
-    if user.role is Role.POKJA:
+    if user.role is Role.LEADERSHIP:
+        return True  # the regional leadership reads every ticket; it acts on none
+    if user.role in (Role.POKJA, Role.AGENCY_HEAD):
         return (user.pokja_id is not None and ticket.pokja_id == user.pokja_id
                 and ticket.status in SEEN_BY_POKJA)
     return False

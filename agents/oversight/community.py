@@ -1,0 +1,50 @@
+"""``/console/admin/pelapor`` (the admin registers and deactivates trusted reporters)
+and ``/console/pelapor`` (their reports by area and by reporter)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from agents import forms
+from agents.web import bp, db, roles, user
+from reporters import services
+from reporters.models import ROLE_LABELS
+from tickets.contacts import readable_phone
+from tickets.errors import InvalidInput
+from tickets.models import Role
+
+
+@bp.route("/admin/pelapor", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_reporters() -> Response | tuple[str, int]:
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            if f.get("action") == "nonaktif":
+                reporter = services.deactivate(db(), user(),
+                                               forms.optional_int(f, "reporter_id") or 0)
+                flash(f"{reporter.name} dinonaktifkan; riwayat laporannya tetap ada.", "ok")
+            else:
+                reporter = services.register(db(), user(), services.ReporterForm(
+                    phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
+                    desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", "")))
+                flash(f"{reporter.label} terdaftar sebagai pelapor terpercaya.", "ok")
+            return redirect(url_for("agents.admin_reporters"))
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return render_template(
+        "agents/admin_reporters.html", errors=errors, form=f,
+        reporters=services.list_reporters(db(), user()), roles=ROLE_LABELS,
+        phone=readable_phone), 422 if errors else 200
+
+
+@bp.get("/pelapor")
+@roles(Role.SUPERVISOR, Role.ADMIN)
+def reporter_report() -> tuple[str, int]:
+    return render_template(
+        "agents/reporters.html", areas=services.by_area(db(), user()),
+        reporters=services.list_reporters(db(), user()),
+        recent=services.recent_reports(db(), user()), phone=readable_phone), 200

@@ -1,0 +1,146 @@
+"""Trusted reporters: the admin's registry, the intake's lookup, the supervisor's counts.
+
+A ticket filed from a registered, active number (a call or a message: every new ticket
+announces itself as :class:`tickets.events.ComplaintText` ``pengaduan``) is marked with
+a ``trusted_reports`` row holding the area as it was then, and gets that area as its
+location when the reporter did not say one. Deactivating a reporter stops the marking;
+the rows of their earlier reports stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reporters.models import ReporterRole, TrustedReport, TrustedReporter
+from tickets.clock import utcnow
+from tickets.contacts import phone_field
+from tickets.db import insert_ignore
+from tickets.errors import InvalidInput, NotFound
+from tickets.events import ComplaintText
+from tickets.lifecycle import SYSTEM, Principal, record_event
+from tickets.models import Role, Ticket
+from tickets.permissions import require_role
+
+
+@dataclass(frozen=True)
+class ReporterForm:
+    phone: str
+    name: str
+    role: str
+    desa: str
+    rt: str = ""
+    rw: str = ""
+
+
+def _rt_rw(raw: str, field: str) -> str | None:
+    text = raw.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 3:
+        raise InvalidInput(field, "RT/RW berupa angka, paling banyak 3 digit (contoh: 003).")
+    return text.zfill(3)
+
+
+def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedReporter:
+    """Register a reporter, or bring back a deactivated one with the same number."""
+    require_role(admin, Role.ADMIN)
+    phone = phone_field(f.phone, "phone")
+    if phone is None:
+        raise InvalidInput("phone", "Nomor telepon wajib diisi.")
+    name = " ".join(f.name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("name", "Nama wajib diisi (maksimal 200 karakter).")
+    try:
+        role = ReporterRole(f.role)
+    except ValueError:
+        raise InvalidInput("role", "Peran pelapor tidak dikenal.") from None
+    desa = " ".join(f.desa.split())
+    if not desa or len(desa) > 200:
+        raise InvalidInput("desa", "Desa/kelurahan wajib diisi.")
+    rt, rw = _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw")
+    found = session.scalar(select(TrustedReporter).where(TrustedReporter.phone == phone))
+    if found is not None and found.active:
+        raise InvalidInput("phone", "Nomor ini sudah terdaftar sebagai pelapor terpercaya.")
+    reporter = found or TrustedReporter(phone=phone, created_at=utcnow())
+    reporter.name, reporter.role, reporter.desa, reporter.rt, reporter.rw = (
+        name, role, desa, rt, rw)
+    reporter.active, reporter.deactivated_at = True, None
+    if found is None:
+        session.add(reporter)
+    session.flush()
+    return reporter
+
+
+def deactivate(session: Session, admin: Principal, reporter_id: int) -> TrustedReporter:
+    require_role(admin, Role.ADMIN)
+    reporter = session.get(TrustedReporter, reporter_id)
+    if reporter is None:
+        raise NotFound("Pelapor tidak ditemukan.")
+    if reporter.active:
+        reporter.active, reporter.deactivated_at = False, utcnow()
+        session.flush()
+    return reporter
+
+
+def list_reporters(session: Session, user: Principal) -> list[tuple[TrustedReporter, int]]:
+    """Every reporter, active first, with how many tickets each filed."""
+    require_role(user, Role.ADMIN, Role.SUPERVISOR)
+    counts: dict[int, int] = {reporter_id: n for reporter_id, n in session.execute(
+        select(TrustedReport.reporter_id, func.count()).group_by(TrustedReport.reporter_id))}
+    reporters = session.scalars(select(TrustedReporter).order_by(
+        TrustedReporter.active.desc(), TrustedReporter.desa, TrustedReporter.name))
+    return [(r, counts.get(r.id, 0)) for r in reporters]
+
+
+def by_area(session: Session, user: Principal) -> list[tuple[str, int]]:
+    """Tickets from trusted reporters by desa/kelurahan, the busiest first."""
+    require_role(user, Role.ADMIN, Role.SUPERVISOR)
+    rows = session.execute(select(TrustedReport.desa, func.count()).group_by(TrustedReport.desa)
+                           .order_by(func.count().desc(), TrustedReport.desa))
+    return [(desa, n) for desa, n in rows]
+
+
+def recent_reports(session: Session, user: Principal, limit: int = 50) -> list[TrustedReport]:
+    require_role(user, Role.ADMIN, Role.SUPERVISOR)
+    return list(session.scalars(select(TrustedReport).order_by(TrustedReport.id.desc())
+                                .limit(limit)))
+
+
+def report_for(session: Session, ticket: Ticket) -> TrustedReport | None:
+    if ticket.id is None:
+        return None
+    return session.scalar(select(TrustedReport).where(TrustedReport.ticket_id == ticket.id))
+
+
+def trusted_label(session: Session, ticket: Ticket) -> str | None:
+    """"Ketua RT Budi (RT 003/RW 002, Desa X)" when ``ticket`` came from a trusted reporter:
+    the early warning weighs it more (passed to analytics by the composition root)."""
+    report = report_for(session, ticket)
+    return report.reporter.label if report is not None else None
+
+
+def mark_ticket(session: Session, event: ComplaintText) -> None:
+    """Listener for a new ticket: mark it when its number is a trusted reporter's."""
+    if event.source != "pengaduan" or not event.ticket.reporter_phone:
+        return
+    ticket = event.ticket
+    reporter = session.scalar(select(TrustedReporter).where(
+        TrustedReporter.phone == ticket.reporter_phone, TrustedReporter.active.is_(True)))
+    if reporter is None:
+        return
+    if ticket.id is None:
+        session.flush()
+    new = insert_ignore(session, TrustedReport.__table__, {  # type: ignore[arg-type]
+        "ticket_id": ticket.id, "reporter_id": reporter.id, "area": reporter.area,
+        "desa": reporter.desa, "created_at": utcnow()}, ["ticket_id"])
+    if new is None:
+        return
+    if not ticket.location:
+        ticket.location = reporter.area
+    if not ticket.reporter_name:
+        ticket.reporter_name = reporter.name
+    record_event(session, ticket, SYSTEM, "pelapor_terpercaya",
+                 f"Dari pelapor terpercaya: {reporter.label}.")
