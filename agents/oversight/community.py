@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from agents import forms
-from agents.web import bp, db, roles, user
+from agents.web import bp, db, roles, shows_refusal, user
 from reporters import services
 from reporters.models import ROLE_LABELS
 from tickets.contacts import readable_phone
@@ -17,26 +17,27 @@ from tickets.models import Role
 
 @bp.route("/admin/pelapor", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _reporters_page({exc.field: exc.message}), InvalidInput)
 def admin_reporters() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return _reporters_page()
     f = request.form
-    if request.method == "POST":
-        try:
-            if f.get("action") == "nonaktif":
-                reporter = services.deactivate(db(), user(),
-                                               forms.optional_int(f, "reporter_id") or 0)
-                flash(f"{reporter.name} dinonaktifkan; riwayat laporannya tetap ada.", "ok")
-            else:
-                reporter = services.register(db(), user(), services.ReporterForm(
-                    phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
-                    desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", "")))
-                flash(f"{reporter.label} terdaftar sebagai pelapor terpercaya.", "ok")
-            return redirect(url_for("agents.admin_reporters"))
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
+    if f.get("action") == "nonaktif":
+        reporter = services.deactivate(db(), user(), forms.optional_int(f, "reporter_id") or 0)
+        flash(f"{reporter.name} dinonaktifkan; riwayat laporannya tetap ada.", "ok")
+    else:
+        reporter = services.register(db(), user(), services.ReporterForm(
+            phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
+            desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", "")))
+        flash(f"{reporter.label} terdaftar sebagai pelapor terpercaya.", "ok")
+    return redirect(url_for("agents.admin_reporters"))
+
+
+def _reporters_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    """The registry; after a refused form (rolled back by the request's boundary) with
+    what was typed and the reason beside its field."""
     return render_template(
-        "agents/admin_reporters.html", errors=errors, form=f,
+        "agents/admin_reporters.html", errors=errors or {}, form=request.form,
         reporters=services.list_reporters(db(), user()), roles=ROLE_LABELS,
         phone=readable_phone), 422 if errors else 200
 

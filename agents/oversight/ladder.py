@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from agents import forms
-from agents.web import bp, cfg, db, roles, user
+from agents.web import bp, cfg, db, roles, shows_refusal, user
 from escalation import services
 from escalation.models import LEVEL_LABELS
 from tickets import reference
@@ -33,31 +33,35 @@ def leadership() -> tuple[str, int]:
 
 @bp.post("/tiket/<number>/disposisi")
 @roles(Role.LEADERSHIP)
+@shows_refusal(lambda exc, number: _refused_to(exc, "agents.ticket", number=number),
+               InvalidInput)
 def dispose(number: str) -> Response:
-    try:
-        services.add_disposition(db(), user(), number, request.form.get("disposition", ""),
-                                 policy())
-        flash("Disposisi disimpan dan dikirim ke pokja.", "ok")
-    except InvalidInput as exc:
-        db().rollback()
-        flash(exc.message, "error")
+    services.add_disposition(db(), user(), number, request.form.get("disposition", ""),
+                             policy())
+    flash("Disposisi disimpan dan dikirim ke pokja.", "ok")
     return redirect(url_for("agents.ticket", number=number))
+
+
+def _refused_to(exc: InvalidInput, endpoint: str, **values: str) -> Response:
+    flash(exc.message, "error")
+    return redirect(url_for(endpoint, **values))
 
 
 @bp.route("/admin/eskalasi", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@shows_refusal(lambda exc: _escalation_page({exc.field: exc.message}), InvalidInput)
 def admin_escalation() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return _escalation_page()
     f = request.form
-    if request.method == "POST":
-        try:
-            services.save_rule(db(), user(), forms.optional_int(f, "pokja_id"),
-                               f.get("head_after_days"), f.get("leadership_after_days"))
-            flash("Batas eskalasi disimpan.", "ok")
-            return redirect(url_for("agents.admin_escalation"))
-        except InvalidInput as exc:
-            db().rollback()
-            errors[exc.field] = exc.message
+    services.save_rule(db(), user(), forms.optional_int(f, "pokja_id"),
+                       f.get("head_after_days"), f.get("leadership_after_days"))
+    flash("Batas eskalasi disimpan.", "ok")
+    return redirect(url_for("agents.admin_escalation"))
+
+
+def _escalation_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    f = request.form
     rules = services.current_rules(db())
     pokjas = reference.list_pokja(db(), user())
     current = [(None, "Semua SKPD (bawaan)", services.thresholds_for(rules, None),
@@ -65,6 +69,6 @@ def admin_escalation() -> Response | tuple[str, int]:
     current += [(p.id, p.name, services.thresholds_for(rules, p.id), p.id in rules)
                 for p in pokjas]
     return render_template(
-        "agents/admin_escalation.html", errors=errors, form=f, current=current,
+        "agents/admin_escalation.html", errors=errors or {}, form=f, current=current,
         target=f.get("pokja_id", ""), history=services.rule_history(db(), user()),
         levels=LEVEL_LABELS), 422 if errors else 200
