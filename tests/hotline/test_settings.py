@@ -257,3 +257,14 @@ def test_the_settings_cannot_be_changed_once_loaded():
         settings.port = 8080  # type: ignore[misc]
     with pytest.raises(ValidationError):
         settings.notify.smtp_port = 25  # type: ignore[misc]
+
+
+def test_only_the_settings_module_reads_the_environment():
+    root = Path(__file__).resolve().parents[2]
+    packages = [p.parent for p in root.glob("*/__init__.py")
+                if p.parent.name not in {"tests", "benchmarks"}]
+    readers = sorted(str(path.relative_to(root)) for package in packages
+                     for path in package.rglob("*.py")
+                     if re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
+                     and path != root / "hotline" / "settings.py")
+    assert readers == []
