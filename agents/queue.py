@@ -10,13 +10,22 @@ from werkzeug.wrappers import Response
 
 from agents import forms, insights
 from agents.web import bp, cfg, db, roles, user
+from media import uploads
+from media.attachments import NotAccepted
+from tickets import sources
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Category, Channel, Pokja, Status
 from tickets.permissions import DESK_ROLES, viewable_ticket
 from tickets.queue import Filters, list_tickets
-from tickets.workflow import DESK_CHANNELS, file_and_forward, file_desk_complaint
+from tickets.sources import SOURCE_LABELS
+from tickets.workflow import (
+    DESK_CHANNELS,
+    DeskComplaint,
+    file_and_forward,
+    file_desk_complaint,
+)
 
 
 def _choices() -> dict[str, object]:
@@ -53,12 +62,19 @@ def intake() -> Response | tuple[str, int]:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            complaint = forms.desk_complaint(request.form)
+            complaint = forms.desk_complaint(request.form, tz=cfg().timezone)
+            upload = _upload(complaint)
             if request.form.get("action") == "teruskan":
                 ticket = file_and_forward(db(), user(), complaint, request.form.get("note"),
                                           tz=cfg().timezone)
             else:
                 ticket = file_desk_complaint(db(), user(), complaint, tz=cfg().timezone)
+            if upload is not None:
+                kept = uploads.store(upload, cfg().recordings_dir, ticket.id,
+                                     year=ticket.created_at.year, month=ticket.created_at.month)
+                sources.keep_file(db(), ticket.id, path=kept.path,
+                                  content_type=kept.content_type, size=kept.size,
+                                  sha256=kept.sha256)
         except InvalidInput as exc:
             db().rollback()
             errors[exc.field] = exc.message
@@ -66,7 +82,23 @@ def intake() -> Response | tuple[str, int]:
             return redirect(url_for("agents.intake_done", number=ticket.number))
     return render_template("agents/intake.html", errors=errors, form=request.form,
                            channels=[c for c in Channel if c in DESK_CHANNELS],
+                           sources=SOURCE_LABELS, accepted=uploads.ACCEPTED,
+                           file_sent=bool(request.files.get("source_file")),
                            **_choices()), 422 if errors else 200
+
+
+def _upload(complaint: DeskComplaint) -> uploads.Upload | None:
+    """The screenshot or scan, checked by its bytes before anything is filed."""
+    sent = request.files.get("source_file")
+    if sent is None or not sent.filename:
+        return None
+    if complaint.source is None:
+        raise InvalidInput("source", "Pilih sumber pengaduan untuk berkas ini "
+                                     "(mis. Datang langsung atau Surat).")
+    try:
+        return uploads.check(sent.stream.read(uploads.MAX_UPLOAD_BYTES + 1))
+    except NotAccepted as exc:
+        raise InvalidInput("source_file", f"Berkas ditolak: {exc.reason}.") from None
 
 
 @bp.get("/pengaduan-baru/<number>")

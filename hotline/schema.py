@@ -13,8 +13,9 @@ from media import models as media_models
 from messaging import models as messaging_models
 from notify import models as notify_models
 from tickets import models as ticket_models
+from tickets import sources as ticket_sources
 from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
-           notify_models, analytics_models, suggest_models)
+           notify_models, analytics_models, suggest_models, ticket_sources)
 metadata = Base.metadata
