@@ -94,7 +94,7 @@ def _upload(complaint: DeskComplaint) -> uploads.Upload | None:
         return None
     if complaint.source is None:
         raise InvalidInput("source", "Pilih sumber pengaduan untuk berkas ini "
-                                     "(mis. Datang langsung atau Surat).")
+                                     "(mis. Dibawa ke meja layanan atau Surat).")
     try:
         return uploads.check(sent.stream.read(uploads.MAX_UPLOAD_BYTES + 1))
     except NotAccepted as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
@@ -27,6 +27,7 @@ from reporting.dashboard import (
 )
 from reporting.reports import followup_overdue, verify_overdue
 from reporting.sheets import Cell, add_table, new_workbook, xlsx_bytes
+from reporting.sources import received_by_source
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.errors import InvalidInput
@@ -85,6 +86,8 @@ class MonthlyReport:
     by_category: list[CategoryRow]
     by_pokja: list[tuple[PokjaSla, int]]
     overdue: list[OverdueRow]
+    # Where the complaints were found (reporting.sources): direct, each platform, letters.
+    by_source: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -118,7 +121,8 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
     by_pokja = [(row, received_by_pokja.get(pokja_ids.get(row.pokja), 0))
                 for row in figures.sla]
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
-                         overdue_list(session, user, scope, tz=tz, now=now))
+                         overdue_list(session, user, scope, tz=tz, now=now),
+                         received_by_source(session, user, scope, tz=tz))
 
 
 def _pokja_names(session: Session) -> dict[int | None, str]:
@@ -177,7 +181,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],
     ]
     row = add_table(ws, ("Ukuran", "Nilai"), summary, start_row=5)
-    add_table(ws, ("Saluran", "Diterima"), report.by_channel, start_row=row + 1)
+    row = add_table(ws, ("Saluran", "Diterima"), report.by_channel, start_row=row + 1)
+    add_table(ws, ("Sumber", "Diterima"), report.by_source, start_row=row + 1)
     add_table(wb.create_sheet("Per kategori"),
               ("Kategori", "Diterima", "Sudah dijawab", "Ditolak", "Masih terbuka"),
               [(c.name, c.received, c.answered, c.rejected, c.open)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tickets.clock import utcnow
@@ -49,7 +49,7 @@ SOURCE_LABELS = {
     Source.WA_GROUP: "Grup WhatsApp",
     Source.NEWS: "Berita daring",
     Source.LETTER: "Surat",
-    Source.WALK_IN: "Datang langsung",
+    Source.WALK_IN: "Dibawa ke meja layanan",
 }
 # The reports' row for tickets without a source row: the citizen contacted us directly.
 DIRECT_LABEL = "Langsung ke layanan"
@@ -167,13 +167,6 @@ def keep_file(session: Session, ticket_id: int, *, path: str, content_type: str,
 
 def source_of(session: Session, ticket_id: int) -> TicketSource | None:
     return session.get(TicketSource, ticket_id)
-
-
-def sources_of(session: Session, ticket_ids: list[int]) -> dict[int, Source]:
-    if not ticket_ids:
-        return {}
-    return dict(session.execute(select(TicketSource.ticket_id, TicketSource.kind)
-                                .where(TicketSource.ticket_id.in_(ticket_ids))).tuples())
 
 
 def needs_manual_reply(row: TicketSource | None, ticket: Ticket) -> bool:
