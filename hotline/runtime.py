@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics import duplicates
 from analytics.listener import Listener
 from feedback import replies
 from feedback.replies import FeedbackPolicy
@@ -25,7 +26,7 @@ from notify import providers
 from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
 from reporting import rollup
-from tickets import db, events
+from tickets import db, events, sources
 from tickets.reference import agency_name, hotline_settings
 
 
@@ -125,6 +126,7 @@ def build_runtime(settings: Settings) -> Runtime:
     dispatcher.subscribe(events.AttachmentResolved, media_done.resolved)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
+    dispatcher.subscribe(sources.SourceRecorded, duplicates.same_post)
     # A ticket reopened past the limit is the supervisors' (feedback.replies).
     dispatcher.subscribe(events.PokjaActing, replies.require_not_escalated)
     maker = db.make_sessionmaker(engine, dispatcher)

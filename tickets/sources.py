@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from tickets import events
 from tickets.clock import utcnow
 from tickets.db import Base, enum_column
 from tickets.errors import IllegalTransition, InvalidInput
@@ -96,6 +97,14 @@ class TicketSource(Base):
 
 
 @dataclass(frozen=True)
+class SourceRecorded:
+    """A ticket's source was recorded: the duplicate check looks for the same post."""
+
+    ticket: Ticket
+    link: str | None
+
+
+@dataclass(frozen=True)
 class SourceDetails:
     """A source as checked where it entered (:func:`parse`)."""
 
@@ -152,6 +161,7 @@ def attach(session: Session, ticket: Ticket, details: SourceDetails) -> TicketSo
                        author=details.author, posted_on=details.posted_on)
     session.add(row)
     session.flush()
+    events.publish(session, SourceRecorded(ticket, details.link))
     return row
 
 

@@ -170,3 +170,28 @@ def test_balas_manual_is_refused_before_the_answer_and_for_a_direct_complaint(
     direct = make_ticket(Status.ANSWERED)
     operator.post(f"/console/tiket/{direct.number}/balas-manual")
     assert db.get(TicketSource, direct.id) is None
+
+
+def _candidates(db, ticket: Ticket) -> dict[int, str]:
+    from analytics.models import DuplicateCandidate
+    db.expire_all()
+    return {c.candidate_id: c.reason for c in db.scalars(
+        select(DuplicateCandidate).where(DuplicateCandidate.ticket_id == ticket.id))}
+
+
+def test_duplicates_are_suggested_across_sources_by_place_and_text_and_by_the_same_post(
+        operator, db, make_ticket):
+    phoned = make_ticket(description="Jalan poros di desa Lapeo rusak parah, banyak lubang besar")
+    operator.post("/console/pengaduan-baru", {
+        **POST, "location": "", "action": "simpan",
+        "description": "Lubang besar di jalan poros desa Lapeo belum diperbaiki"})
+    post = _newest(db)
+    assert _candidates(db, post) == {phoned.id: "same_place_text"}
+    # The same post recorded again (another operator, other words): the same link.
+    operator.post("/console/pengaduan-baru", {
+        **POST, "source_author": "", "action": "simpan",
+        "description": "Warga mengeluh soal jembatan di unggahan grup."})
+    again = _newest(db)
+    assert _candidates(db, again).get(post.id) == "same_post"
+    page = operator.get(f"/console/tiket/{again.number}").get_data(as_text=True)
+    assert "tautan unggahan sama" in page
