@@ -66,7 +66,8 @@ def seed_demo() -> None:
             "`hotline users create-admin USERNAME`, then pokja, categories and users in "
             "the console.")
     with app_runtime().transaction() as session:
-        created = seed(session)
+        created = seed(session, app_runtime().settings.recordings_dir,
+                       app_runtime().settings.timezone)
     if created:
         users = ", ".join(u[0] for u in DEMO_USERS)
         click.echo(f"demo data created; users {users}, password '{DEMO_PASSWORD}'")
