@@ -109,3 +109,11 @@ def intake_done(number: str) -> str:
     ticket = viewable_ticket(db(), user(), number)
     return render_template("agents/intake_done.html", ticket=ticket,
                            phone=readable_phone(ticket.reporter_phone))
+
+
+@bp.get("/balas-manual")
+@roles(*DESK_ROLES)
+def manual_replies() -> str:
+    """Answered public posts waiting for the operator to paste the answer on them."""
+    return render_template("agents/manual_replies.html",
+                           rows=sources.awaiting_manual_reply(db(), user()))

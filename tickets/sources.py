@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tickets import events
@@ -177,6 +177,18 @@ def keep_file(session: Session, ticket_id: int, *, path: str, content_type: str,
 
 def source_of(session: Session, ticket_id: int) -> TicketSource | None:
     return session.get(TicketSource, ticket_id)
+
+
+def awaiting_manual_reply(session: Session, user: Principal, limit: int = 200
+                          ) -> list[TicketSource]:
+    """Public posts whose answer is in and not yet pasted on the platform, oldest answer
+    first: the operators' "balas manual" list."""
+    require_role(user, *DESK_ROLES)
+    return list(session.scalars(
+        select(TicketSource).join(Ticket, Ticket.id == TicketSource.ticket_id)
+        .where(TicketSource.kind.in_(PUBLIC_POSTS), TicketSource.manual_reply_at.is_(None),
+               Ticket.answer.is_not(None), Ticket.status.in_((Status.ANSWERED, Status.CLOSED)))
+        .order_by(Ticket.answered_at, Ticket.id).limit(limit)))
 
 
 def needs_manual_reply(row: TicketSource | None, ticket: Ticket) -> bool:

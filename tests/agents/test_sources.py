@@ -195,3 +195,19 @@ def test_duplicates_are_suggested_across_sources_by_place_and_text_and_by_the_sa
     assert _candidates(db, again).get(post.id) == "same_post"
     page = operator.get(f"/console/tiket/{again.number}").get_data(as_text=True)
     assert "tautan unggahan sama" in page
+
+
+def test_the_balas_manual_list_shows_answered_posts_until_they_are_marked(
+        operator, pokja, db):
+    pupr = pokja_named(db, "PUPR")
+    operator.post("/console/pengaduan-baru", {
+        **POST, "pokja_id": str(pupr.id), "action": "teruskan"})
+    ticket = _newest(db)
+    listed = operator.get("/console/balas-manual").get_data(as_text=True)
+    assert ticket.number not in listed  # not answered yet
+    pokja.post(f"/console/tiket/{ticket.number}/jawab", {"answer": "Sudah diperbaiki."})
+    listed = operator.get("/console/balas-manual").get_data(as_text=True)
+    assert f">{ticket.number}</a>" in listed and "@warga.sukamaju" in listed
+    operator.post(f"/console/tiket/{ticket.number}/balas-manual")
+    assert ticket.number not in operator.get("/console/balas-manual").get_data(as_text=True)
+    assert pokja.get("/console/balas-manual").status_code == 403
