@@ -12,6 +12,7 @@ from agents import charts, forms, insights
 from agents.web import bp, cfg, db, roles, user
 from escalation import services as escalation
 from reporting import dashboard
+from reporting.sources import received_by_source
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.models import Category, Channel, Pokja, Role, Status
@@ -159,6 +160,7 @@ def dashboard_page() -> tuple[str, int]:
     return render_template(
         "agents/dashboard.html", d=figures, charts=build_charts(figures), errors=errors,
         escalations=escalations,
+        by_source=received_by_source(db(), user(), scope, tz=tz),
         args=args, presets=dashboard.PRESETS, channels=list(Channel),
         categories=list(db().scalars(select(Category).order_by(Category.name))),
         pokjas=pokjas, kecamatan=insights.kecamatan_choices(),

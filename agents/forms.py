@@ -8,9 +8,11 @@ the CSRF token (``csrf_token()`` in the templates); CSRFProtect checks it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from portal.publishing import PublicText
+from tickets import sources
+from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput, StaleTicket
 from tickets.models import Channel, Status
 from tickets.queue import Filters
@@ -103,7 +105,16 @@ def verification(form: Form) -> Verification:
     )
 
 
-def desk_complaint(form: Form) -> DeskComplaint:
+def source(form: Form, *, tz: str, now: datetime | None = None) -> sources.SourceDetails | None:
+    """The desk form's "where it was found" fields (a post's link, handle and date)."""
+    today = to_local(now or utcnow(), tz).date()
+    return sources.parse(form.get("source"), form.get("source_link"),
+                         form.get("source_author"),
+                         parse_date(form.get("source_posted_on"), "source_posted_on"),
+                         today=today)
+
+
+def desk_complaint(form: Form, *, tz: str) -> DeskComplaint:
     return DeskComplaint(
         channel=form.get("channel", ""),
         description=form.get("description", ""),
@@ -114,6 +125,7 @@ def desk_complaint(form: Form) -> DeskComplaint:
         pokja_id=optional_int(form, "pokja_id", "Pokja tidak dikenal."),
         anonim=checkbox(form, "anonim"),
         rahasia=checkbox(form, "rahasia"),
+        source=source(form, tz=tz),
     )
 
 

@@ -10,13 +10,22 @@ from werkzeug.wrappers import Response
 
 from agents import forms, insights
 from agents.web import bp, cfg, db, roles, shows_refusal, user
+from media import uploads
+from media.attachments import NotAccepted
+from tickets import sources
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Category, Channel, Pokja, Status
 from tickets.permissions import DESK_ROLES, viewable_ticket
 from tickets.queue import Filters, list_tickets
-from tickets.workflow import DESK_CHANNELS, file_and_forward, file_desk_complaint
+from tickets.sources import SOURCE_LABELS
+from tickets.workflow import (
+    DESK_CHANNELS,
+    DeskComplaint,
+    file_and_forward,
+    file_desk_complaint,
+)
 
 
 def _choices() -> dict[str, object]:
@@ -47,6 +56,8 @@ def queue() -> tuple[str, int] | str:
 def _intake_form(errors: dict[str, str] | None = None) -> tuple[str, int]:
     return render_template("agents/intake.html", errors=errors or {}, form=request.form,
                            channels=[c for c in Channel if c in DESK_CHANNELS],
+                           sources=SOURCE_LABELS, accepted=uploads.ACCEPTED,
+                           file_sent=bool(request.files.get("source_file")),
                            **_choices()), 422 if errors else 200
 
 
@@ -64,13 +75,33 @@ def intake() -> Response | tuple[str, int]:
     is kept (a ticket filed before the forward was refused is rolled back)."""
     if request.method == "GET":
         return _intake_form()
-    complaint = forms.desk_complaint(request.form)
+    complaint = forms.desk_complaint(request.form, tz=cfg().timezone)
+    upload = _upload(complaint)
     if request.form.get("action") == "teruskan":
         ticket = file_and_forward(db(), user(), complaint, request.form.get("note"),
                                   tz=cfg().timezone)
     else:
         ticket = file_desk_complaint(db(), user(), complaint, tz=cfg().timezone)
+    if upload is not None:
+        kept = uploads.store(upload, cfg().recordings_dir, ticket.id,
+                             year=ticket.created_at.year, month=ticket.created_at.month)
+        sources.keep_file(db(), ticket.id, path=kept.path, content_type=kept.content_type,
+                          size=kept.size, sha256=kept.sha256)
     return redirect(url_for("agents.intake_done", number=ticket.number))
+
+
+def _upload(complaint: DeskComplaint) -> uploads.Upload | None:
+    """The screenshot or scan, checked by its bytes before anything is filed."""
+    sent = request.files.get("source_file")
+    if sent is None or not sent.filename:
+        return None
+    if complaint.source is None:
+        raise InvalidInput("source", "Pilih sumber pengaduan untuk berkas ini "
+                                     "(mis. Dibawa ke meja layanan atau Surat).")
+    try:
+        return uploads.check(sent.stream.read(uploads.MAX_UPLOAD_BYTES + 1))
+    except NotAccepted as exc:
+        raise InvalidInput("source_file", f"Berkas ditolak: {exc.reason}.") from None
 
 
 @bp.get("/pengaduan-baru/<number>")
@@ -81,3 +112,11 @@ def intake_done(number: str) -> str:
     ticket = viewable_ticket(db(), user(), number)
     return render_template("agents/intake_done.html", ticket=ticket,
                            phone=readable_phone(ticket.reporter_phone))
+
+
+@bp.get("/balas-manual")
+@roles(*DESK_ROLES)
+def manual_replies() -> str:
+    """Answered public posts waiting for the operator to paste the answer on them."""
+    return render_template("agents/manual_replies.html",
+                           rows=sources.awaiting_manual_reply(db(), user()))

@@ -16,13 +16,13 @@ from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
 from escalation import services as escalation
 from feedback import display
-from media import reopening_notes
+from media import reopening_notes, uploads
 from media.recordings import recording_path, retry_download, stored_format
 from media.transcripts import shown_words
 from portal import publishing
 from reporters import services as reporters
 from reporting.lapor_fields import LaporFields, save_lapor_fields
-from tickets import followup, privacy, workflow
+from tickets import followup, privacy, sources, workflow
 from tickets.errors import (
     DomainError,
     IllegalTransition,
@@ -92,6 +92,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
     reporter_feedback = display.for_ticket(db(), agent, ticket)
     failed = ([r for r in ticket.recordings if r.status is RecordingStatus.FAILED]
               if agent.role in DESK_ROLES else [])
+    source = sources.source_of(db(), ticket.id)
     suggestion = (for_display(db(), ticket)
                   if agent.role in DESK_ROLES and ticket.status in AT_DESK else None)
     return render_template(
@@ -100,7 +101,8 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         conflict=conflict,
         shows_reporter=shows_reporter, recordings=recordings,
         events=history_for(agent, ticket), shows_status_note=sees_status_note(agent),
-        failed_recordings=failed,
+        failed_recordings=failed, source=source,
+        manual_reply=agent.role in DESK_ROLES and sources.needs_manual_reply(source, ticket),
         transcript=ticket.transcript if shows_reporter else None,
         categories=list(db().scalars(select(Category).order_by(Category.name))),
         pokjas=list(db().scalars(select(Pokja).where(Pokja.active.is_(True))
@@ -126,6 +128,25 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
 @bp.get("/tiket/<number>")
 def ticket(number: str) -> tuple[str, int]:
     return _page(viewable_ticket(db(), user(), number))
+
+
+@bp.get("/tiket/<number>/sumber")
+def source_file(number: str) -> Response:
+    """The source's screenshot or letter scan, served as its own bytes say it is."""
+    ticket = viewable_ticket(db(), user(), number)
+    if not can_see_reporter(user(), ticket):
+        raise PermissionDenied("Berkas sumber tiket anonim tidak dibuka untuk pokja.")
+    row = sources.source_of(db(), ticket.id)
+    found = uploads.stored_file(cfg().recordings_dir, row.file_path if row else None)
+    if found is None:
+        abort(404)
+    path, content_type = found
+    response = send_file(path, mimetype=content_type, download_name=f"sumber-{number}"
+                         f"{path.suffix}", as_attachment=content_type == "application/pdf",
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/tiket/<number>/rekaman/<int:recording_id>")
@@ -196,6 +217,8 @@ ACTIONS: dict[str, Action] = {
         **_kw(f)),
     "izin-rekaman": lambda n, f: workflow.open_recording(
         db(), user(), n, forms.checkbox(f, "allowed"), **_kw(f)),
+    "balas-manual": lambda n, f: sources.mark_manual_reply(
+        db(), user(), viewable_ticket(db(), user(), n)),
     "lapor": lambda n, f: save_lapor_fields(
         db(), user(), n, LaporFields(f.get("classification", ""), f.get("title", ""),
                                      f.get("lapor_tracking_id", "")), **_kw(f)),
@@ -216,6 +239,7 @@ DONE = {
     "samaran": "Penyamaran disimpan.",
     "teks-samaran": "Teks untuk pokja disimpan.",
     "izin-rekaman": "Izin rekaman untuk pokja disimpan.",
+    "balas-manual": "Balasan manual ditandai selesai.",
 }
 
 

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from accounts.models import User
 from agents.config import AgentsConfig
+from media.uploads import MAX_UPLOAD_BYTES
 from notify import services as notify_services
 from tickets import sla
 from tickets.clock import to_local, utcnow
@@ -64,6 +65,11 @@ def user() -> User:
 
 @bp.before_request
 def _guard() -> Response | None:
+    if request.endpoint == "agents.intake":
+        # The desk intake takes a letter's scan (media.uploads checks its size and kind);
+        # set before CSRF reads the form, so a scan above the app's 2 MB is not refused
+        # with the typed form lost.
+        request.max_content_length = 2 * MAX_UPLOAD_BYTES
     if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
         current_app.extensions["csrf"].protect()
     if request.endpoint in PUBLIC_ENDPOINTS:

@@ -8,6 +8,10 @@ without stop words: :func:`analytics.text.content_words`) overlap: at least
 coefficient, so a short typed complaint and a long transcript of the same thing meet).
 The thresholds are measured on labelled pairs in tests/analytics/test_duplicates.py.
 
+Across sources: a complaint found on a post or in a letter (``tickets.sources``) meets
+the phoned, written and other found complaints by the same place-and-text rule, and a
+post recorded twice (the same link) is offered as a duplicate at once (``SAME_POST``).
+
 A repeat caller is a reporter number with ``REPEAT_MIN`` or more other tickets in the
 ``REPEAT_WINDOW`` before this one.
 """
@@ -24,6 +28,7 @@ from analytics.places import DESA_CUES, KEC_CUES
 from analytics.text import content_words, normalise
 from tickets.db import insert_ignore
 from tickets.models import Status, Ticket, Transcript
+from tickets.sources import SourceRecorded, TicketSource
 
 WINDOW = timedelta(days=14)
 REPEAT_WINDOW = timedelta(days=30)
@@ -31,8 +36,12 @@ REPEAT_MIN = 2
 MIN_SHARED = 2
 MIN_OVERLAP = 0.5
 SAME_REPORTER, SAME_PLACE_TEXT = "same_reporter", "same_place_text"
+SAME_POST = "same_post"
 REASON_LABELS = {SAME_REPORTER: "nomor pelapor sama",
-                 SAME_PLACE_TEXT: "lokasi sama dan isi mirip"}
+                 SAME_PLACE_TEXT: "lokasi sama dan isi mirip",
+                 SAME_POST: "tautan unggahan sama"}
+# The same post found again (shared, or recorded by two operators) weeks later.
+POST_WINDOW = timedelta(days=90)
 MAX_CANDIDATES = 5
 PLACE_WORDS = DESA_CUES | KEC_CUES
 
@@ -104,3 +113,16 @@ def refresh(session: Session, ticket: Ticket, text: str,
             scored.append((score, other))
     for score, other in sorted(scored, key=lambda s: -s[0])[:MAX_CANDIDATES]:
         _add(session, ticket, other, SAME_PLACE_TEXT, round(score, 2))
+
+
+def same_post(session: Session, event: SourceRecorded) -> None:
+    """Subscribed to :class:`tickets.sources.SourceRecorded`: earlier tickets found on
+    the same post (the same link) are candidates."""
+    if not event.link:
+        return
+    ticket = event.ticket
+    for other in session.scalars(
+            _earlier(ticket, POST_WINDOW).join(TicketSource, TicketSource.ticket_id == Ticket.id)
+            .where(TicketSource.link == event.link)
+            .order_by(Ticket.created_at.desc()).limit(MAX_CANDIDATES)):
+        _add(session, ticket, other, SAME_POST, None)

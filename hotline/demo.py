@@ -6,6 +6,7 @@ For `make run` and the tests. Refused in production (its password is published).
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from accounts.models import User
 from accounts.passwords import hash_password
 from analytics import demo as analytics_demo
 from escalation import demo as escalation_demo
+from media import source_demo
 from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
@@ -52,10 +54,14 @@ def _demo_hash() -> str:
     return hash_password(DEMO_PASSWORD)
 
 
-def seed_demo(session: Session) -> bool:
-    """Create the demo pokja, categories and users once; False when already seeded."""
+def seed_demo(session: Session, media_dir: Path | None = None, tz: str = "Asia/Jakarta"
+              ) -> bool:
+    """Create the demo pokja, categories and users once; False when already seeded.
+    With ``media_dir`` (the CLI) also a complaint found on Facebook with its screenshot;
+    the tests seed without it, so they start with no ticket."""
     if session.scalar(select(Pokja.id).limit(1)) is not None:
         analytics_demo.seed(session)  # a demo seeded before analytics/ existed gets its part
+        _seed_sources(session, media_dir, tz)
         return False
     pokja = {code: Pokja(code=code, name=name, email=email) for code, name, email in DEMO_POKJA}
     session.add_all(pokja.values())
@@ -70,4 +76,11 @@ def seed_demo(session: Session) -> bool:
     session.flush()
     analytics_demo.seed(session)  # early-warning groups and the demo regency's places
     escalation_demo.seed(session)  # the head's and regent's e-mail, a trusted ketua RT
+    _seed_sources(session, media_dir, tz)
     return True
+
+
+def _seed_sources(session: Session, media_dir: Path | None, tz: str) -> None:
+    operator = session.scalar(select(User).where(User.username == "operator"))
+    if media_dir is not None and operator is not None:
+        source_demo.seed(session, operator, media_dir, tz=tz)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics import duplicates
 from analytics.listener import Listener
 from feedback import replies
 from feedback.replies import FeedbackPolicy
@@ -25,7 +26,7 @@ from notify.compose import Composer, NotifyPolicy
 from prompts import Catalog
 from reporters import services as reporters
 from reporting import rollup
-from tickets import db, events
+from tickets import db, events, sources
 from tickets.reference import agency_name, hotline_settings
 
 
@@ -106,6 +107,7 @@ def build_runtime(settings: Settings) -> Runtime:
     # A trusted reporter's ticket is marked first, so the early warning weighs it.
     dispatcher.subscribe(events.ComplaintText, reporters.mark_ticket)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))
+    dispatcher.subscribe(sources.SourceRecorded, duplicates.same_post)
     # A ticket reopened past the limit is the supervisors' (feedback.replies).
     dispatcher.subscribe(events.PokjaActing, replies.require_not_escalated)
     maker = db.make_sessionmaker(engine, dispatcher)

@@ -15,9 +15,10 @@ from messaging import models as messaging_models
 from notify import models as notify_models
 from reporters import models as reporters_models
 from tickets import models as ticket_models
+from tickets import sources as ticket_sources
 from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
            notify_models, analytics_models, suggest_models, escalation_models,
-           reporters_models)
+           reporters_models, ticket_sources)
 metadata = Base.metadata

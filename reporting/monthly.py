@@ -29,6 +29,7 @@ from reporting.dashboard import (
 )
 from reporting.reports import followup_overdue, verify_overdue
 from reporting.sheets import Cell, add_table, new_workbook, xlsx_bytes
+from reporting.sources import received_by_source
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.errors import InvalidInput
@@ -89,6 +90,8 @@ class MonthlyReport:
     overdue: list[OverdueRow]
     # Escalations of the month by level (escalation.models: kepala, pimpinan).
     escalations: dict[str, int] = field(default_factory=dict)
+    # Where the complaints were found (reporting.sources): direct, each platform, letters.
+    by_source: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -123,7 +126,8 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
                 for row in figures.sla]
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
                          overdue_list(session, user, scope, tz=tz, now=now),
-                         escalation.counts_in_days(session, first, last, tz, scope.pokja_id))
+                         escalation.counts_in_days(session, first, last, tz, scope.pokja_id),
+                         received_by_source(session, user, scope, tz=tz))
 
 
 def _pokja_names(session: Session) -> dict[int | None, str]:
@@ -184,7 +188,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],
     ]
     row = add_table(ws, ("Ukuran", "Nilai"), summary, start_row=5)
-    add_table(ws, ("Saluran", "Diterima"), report.by_channel, start_row=row + 1)
+    row = add_table(ws, ("Saluran", "Diterima"), report.by_channel, start_row=row + 1)
+    add_table(ws, ("Sumber", "Diterima"), report.by_source, start_row=row + 1)
     add_table(wb.create_sheet("Per kategori"),
               ("Kategori", "Diterima", "Sudah dijawab", "Ditolak", "Masih terbuka"),
               [(c.name, c.received, c.answered, c.rejected, c.open)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tickets import concurrency, events, numbering, privacy
+from tickets import concurrency, events, numbering, privacy, sources
 from tickets.clock import utcnow
 from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
@@ -247,13 +247,17 @@ class DeskComplaint:
     pokja_id: int | None = None
     anonim: bool = False
     rahasia: bool = False
+    # Where the operator found it (a post, a letter), checked by ``sources.parse``.
+    source: sources.SourceDetails | None = None
 
 
 def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, tz: str) -> Ticket:
     """Simpan: the complaint waits in the queue for verification like a phoned one."""
     require_role(user, *DESK_ROLES)
     try:
-        channel = Channel(c.channel)
+        # A complaint found on a post or in a letter reached us through its source.
+        channel = (c.source.channel() if c.source is not None and not c.channel
+                   else Channel(c.channel))
     except ValueError:
         raise InvalidInput("channel", "Pilih saluran pengaduan.") from None
     if channel not in DESK_CHANNELS:
@@ -275,6 +279,8 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
     )
     if pokja is not None:
         ticket.pokja = pokja
+    if c.source is not None:
+        sources.attach(session, ticket, c.source)
     session.flush()
     return ticket
 
@@ -285,11 +291,14 @@ def file_and_forward(session: Session, user: Principal, c: DeskComplaint,
     same conversation, so it is filed and forwarded in one transaction, under the rules
     of :func:`verify_and_forward` (a description and a pokja, an anonim description that
     does not name the reporter, an audit event for each step, the notifications)."""
+    # "- sesuai kategori -": without a chosen pokja, the category's own pokja.
+    category = session.get(Category, c.category_id) if c.category_id else None
+    pokja_id = c.pokja_id or (category.pokja_id if category is not None else None)
     ticket = file_desk_complaint(session, user, c, tz=tz)
-    _require_pokja(c.pokja_id)
+    _require_pokja(pokja_id)
     _forward(session, ticket, Actor.of(user), Verification(
         description=ticket.description or "", category_id=ticket.category_id,
-        pokja_id=c.pokja_id, priority=ticket.priority, anonim=ticket.anonim,
+        pokja_id=pokja_id, priority=ticket.priority, anonim=ticket.anonim,
         rahasia=ticket.rahasia), note, tz)
     concurrency.flush(session, ticket, tz)
     return ticket

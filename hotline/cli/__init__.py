@@ -66,7 +66,8 @@ def seed_demo() -> None:
             "`hotline users create-admin USERNAME`, then pokja, categories and users in "
             "the console.")
     with app_runtime().transaction() as session:
-        created = seed(session)
+        created = seed(session, app_runtime().settings.recordings_dir,
+                       app_runtime().settings.timezone)
         if created:  # an escalated ticket and a ketua RT's complaint (not in the tests)
             from escalation.demo import seed_samples
             seed_samples(session)

@@ -11,6 +11,7 @@ import analytics.suggest_models  # noqa: F401
 import feedback.models  # noqa: F401
 import notify.models  # noqa: F401
 import tickets.models  # noqa: F401
+import tickets.sources  # noqa: F401
 from tickets.db import Base, make_engine
 
 # Migration 0002 adds trigram indexes for the console's text search on PostgreSQL only
