@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from accounts import services as accounts
 from agents import forms
 from agents.web import bp, cfg, db, roles, user
+from partners import services as partners
 from tickets import reference
 from tickets.errors import InvalidInput
 from tickets.models import Role
@@ -78,13 +79,39 @@ def admin_pokja() -> Response | tuple[str, int]:
             reference.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
                              code=f.get("code", ""), name=f.get("name", ""),
                              email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
-                             active=forms.checkbox(f, "active"))
+                             active=forms.checkbox(f, "active"),
+                             approval_required=forms.checkbox(f, "approval_required"))
             return _after("agents.admin_pokja", "Pokja disimpan.")
         except InvalidInput as exc:
             db().rollback()
             errors[exc.field] = exc.message
-    return _render("agents/admin_pokja.html", errors, pokjas=reference.list_pokja(db(), user()),
-                   target=f.get("pokja_id"))
+    pokjas = reference.list_pokja(db(), user())
+    return _render("agents/admin_pokja.html", errors, pokjas=pokjas, target=f.get("pokja_id"),
+                   history={p.id: reference.approval_history(db(), user(), p.id)
+                            for p in pokjas})
+
+
+@bp.route("/admin/mitra", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def admin_partners() -> Response | tuple[str, int]:
+    """Partner institutions: name, contacts, and which pokja may ask each."""
+    errors: dict[str, str] = {}
+    f = request.form
+    if request.method == "POST":
+        try:
+            pokja_ids = [forms.optional_int({"p": v}, "p") or 0 for v in f.getlist("pokja_ids")]
+            partners.save_partner(db(), user(), forms.optional_int(f, "partner_id"),
+                                  name=f.get("name", ""), email=f.get("email", ""),
+                                  whatsapp=f.get("whatsapp", ""), pokja_ids=pokja_ids,
+                                  active=forms.checkbox(f, "active"))
+            return _after("agents.admin_partners", "Lembaga mitra disimpan.")
+        except InvalidInput as exc:
+            db().rollback()
+            errors[exc.field] = exc.message
+    return _render("agents/admin_partners.html", errors,
+                   partners=partners.list_partners(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()),
+                   history=partners.partner_history(db(), user()), target=f.get("partner_id"))
 
 
 @bp.route("/admin/kategori", methods=["GET", "POST"])

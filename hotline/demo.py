@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from accounts.passwords import hash_password
 from analytics import demo as analytics_demo
+from partners import demo as partners_demo
 from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
@@ -38,6 +39,8 @@ DEMO_USERS = (
     ("operator", "Operator Call Center", Role.OPERATOR, None),
     ("pokja", "Admin Pokja Infrastruktur", Role.POKJA, "PUPR"),
     ("pokja2", "Admin Pokja Kesehatan", Role.POKJA, "DINKES"),
+    ("pokja3", "Admin Pokja Pendidikan", Role.POKJA, "DISDIK"),
+    ("pimpinan", "Kepala Dinas Pendidikan", Role.HEAD, "DISDIK"),
     ("supervisor", "Pimpinan", Role.SUPERVISOR, None),
     ("admin", "Admin Diskominfo", Role.ADMIN, None),
 )
@@ -66,4 +69,5 @@ def seed_demo(session: Session) -> bool:
                          role=role, pokja_id=pokja[code].id if code else None))
     session.flush()
     analytics_demo.seed(session)  # early-warning groups and the demo regency's places
+    partners_demo.seed(session)  # DISDIK answers with its head's approval; two partners
     return True

@@ -12,9 +12,10 @@ from feedback import models as feedback_models
 from media import models as media_models
 from messaging import models as messaging_models
 from notify import models as notify_models
+from partners import models as partner_models
 from tickets import models as ticket_models
 from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
-           notify_models, analytics_models, suggest_models)
+           notify_models, analytics_models, suggest_models, partner_models)
 metadata = Base.metadata
