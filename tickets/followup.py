@@ -50,9 +50,10 @@ def pending_draft(session: Session, ticket: Ticket) -> AnswerDraft | None:
 
 
 def needs_approval(ticket: Ticket, user: Principal) -> bool:
-    """An answer by anyone but the agency's head waits for the head when the agency says so."""
+    """A pokja admin's answer waits for the head when the agency says so; the head's own
+    answer, and a supervisor's (an escalated ticket is theirs), go out directly."""
     return (ticket.pokja is not None and bool(ticket.pokja.approval_required)
-            and user.role is not Role.HEAD)
+            and user.role is Role.POKJA)
 
 
 def _not_waiting(session: Session, ticket: Ticket) -> None:
