@@ -228,3 +228,46 @@ def test_overdue_partner_questions_are_reminded_once_a_day_and_shown_to_the_pokj
 def test_the_link_lifetime_is_checked(pokja, pln, road_ticket, days):
     status, link = ask(pokja, road_ticket, pln, link_days=days)
     assert status == 422 and link is None
+
+
+def _stored_recording(db, ticket, recordings_dir) -> int:  # type: ignore[no-untyped-def]
+    import wave
+
+    from tickets.models import Recording, RecordingStatus
+    recordings_dir.mkdir(parents=True, exist_ok=True)
+    path = recordings_dir / f"rec-{ticket.id}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * 8000)
+    rec = Recording(ticket_id=ticket.id, recording_sid=f"RE{ticket.id:032d}",
+                    status=RecordingStatus.STORED, path=path.name)
+    db.add(rec)
+    db.commit()
+    return rec.id
+
+
+def test_the_recording_is_heard_only_when_chosen_and_never_from_an_anonim_ticket(
+        app, db, pokja, pln, make_ticket, road_ticket, settings):
+    rec_id = _stored_recording(db, road_ticket, settings.recordings_dir)
+    client = app.test_client()
+    _, plain = ask(pokja, road_ticket, pln)
+    assert "rekaman" not in client.get(_path(plain)).get_data(as_text=True).split("<form")[0]
+    assert client.get(f"{_path(plain)}/rekaman/{rec_id}").status_code == 404
+    _, shared = ask(pokja, road_ticket, pln, share_recording="1")
+    assert f"/rekaman/{rec_id}" in client.get(_path(shared)).get_data(as_text=True)
+    audio = client.get(f"{_path(shared)}/rekaman/{rec_id}")
+    assert audio.status_code == 200 and audio.mimetype.startswith("audio/")
+    # Another ticket's recording is not reachable through this ticket's link.
+    other = make_ticket(Status.IN_PROGRESS)
+    other_rec = _stored_recording(db, other, settings.recordings_dir)
+    assert client.get(f"{_path(shared)}/rekaman/{other_rec}").status_code == 404
+    # On an anonim ticket a row that says "share" (edited by hand) still shares nothing.
+    anonim = make_ticket(Status.IN_PROGRESS, anonim=True)
+    anonim_rec = _stored_recording(db, anonim, settings.recordings_dir)
+    _, link = ask(pokja, anonim, pln)
+    req = db.scalars(select(PartnerRequest).where(PartnerRequest.ticket_id == anonim.id)).one()
+    req.share_recording = True
+    db.commit()
+    assert client.get(f"{_path(link)}/rekaman/{anonim_rec}").status_code == 404
