@@ -271,3 +271,13 @@ def test_the_recording_is_heard_only_when_chosen_and_never_from_an_anonim_ticket
     req.share_recording = True
     db.commit()
     assert client.get(f"{_path(link)}/rekaman/{anonim_rec}").status_code == 404
+
+
+def test_any_other_address_under_mitra_answers_with_the_partner_error_page(app):
+    client = app.test_client()
+    for path in ("/mitra", "/mitra/", "/mitra/a/b/c"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Tautan ini tidak dikenal." in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store"
+    assert client.delete("/mitra/" + "A" * 43).status_code == 405
