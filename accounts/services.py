@@ -30,14 +30,12 @@ from tickets.contacts import email_address
 from tickets.db import keep_on_refusal
 from tickets.errors import DomainError, InvalidInput, NotFound
 from tickets.models import Role
-from tickets.permissions import require_role
+from tickets.permissions import AGENCY_ROLES, require_role
 
 ROLE_LABELS = {Role.OPERATOR: "Operator call center", Role.POKJA: "Admin pokja",
                Role.SUPERVISOR: "Supervisor / pimpinan", Role.ADMIN: "Admin sistem",
-               Role.AGENCY_HEAD: "Kepala SKPD (pimpinan pokja)",
+               Role.HEAD: "Pimpinan OPD (kepala SKPD)",
                Role.LEADERSHIP: "Pimpinan daerah (bupati/wali kota, wakil, sekda)"}
-# Roles that belong to one pokja.
-POKJA_ROLES = (Role.POKJA, Role.AGENCY_HEAD)
 
 USERNAME = re.compile(r"[a-z0-9._-]{2,64}")
 
@@ -59,14 +57,14 @@ def create_user(
     if not USERNAME.fullmatch(username):
         raise InvalidInput("username", "Nama pengguna 2-64 karakter: huruf kecil, angka, . _ -")
     check_new_password(password, username=username, min_length=min_length)
-    if role in POKJA_ROLES and pokja_id is None:
+    if role in AGENCY_ROLES and pokja_id is None:
         raise InvalidInput("pokja_id", "Pengguna pokja harus terhubung ke satu pokja.")
     if session.scalar(select(func.count()).where(User.username == username)):
         raise InvalidInput("username", "Nama pengguna sudah dipakai.")
     user = User(
         username=username, full_name=full_name.strip() or username,
         password_hash=hash_password(password), role=role,
-        pokja_id=pokja_id if role in POKJA_ROLES else None,
+        pokja_id=pokja_id if role in AGENCY_ROLES else None,
     )
     session.add(user)
     return user
@@ -125,12 +123,12 @@ def update_user(session: Session, admin: User, user_id: int, *, role: str,
     user = _user(session, user_id)
     new_role = _role(role)
     address = email_address(email) if email is not None else user.email
-    if new_role in POKJA_ROLES and pokja_id is None:
+    if new_role in AGENCY_ROLES and pokja_id is None:
         raise InvalidInput("pokja_id", "Pengguna pokja harus terhubung ke satu pokja.")
     if user.id == admin.id and (new_role is not Role.ADMIN or not active):
         raise InvalidInput("role", "Anda tidak dapat mencabut akses admin Anda sendiri.")
     user.role = new_role
-    user.pokja_id = pokja_id if new_role in POKJA_ROLES else None
+    user.pokja_id = pokja_id if new_role in AGENCY_ROLES else None
     user.active = active
     user.email = address
     return user

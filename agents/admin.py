@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from accounts import services as accounts
 from agents import forms
 from agents.web import bp, cfg, db, roles, shows_refusal, user
+from partners import services as partners
 from tickets import reference
 from tickets.errors import InvalidInput
 from tickets.models import Role
@@ -70,9 +71,11 @@ def admin_users() -> Response | tuple[str, int]:
 
 
 def _pokja_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
-    return _render("agents/admin_pokja.html", errors or {},
-                   pokjas=reference.list_pokja(db(), user()),
-                   target=request.form.get("pokja_id"))
+    pokjas = reference.list_pokja(db(), user())
+    return _render("agents/admin_pokja.html", errors or {}, pokjas=pokjas,
+                   target=request.form.get("pokja_id"),
+                   history={p.id: reference.approval_history(db(), user(), p.id)
+                            for p in pokjas})
 
 
 @bp.route("/admin/pokja", methods=["GET", "POST"])
@@ -85,8 +88,33 @@ def admin_pokja() -> Response | tuple[str, int]:
     reference.save_pokja(db(), user(), forms.optional_int(f, "pokja_id"),
                          code=f.get("code", ""), name=f.get("name", ""),
                          email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
-                         active=forms.checkbox(f, "active"))
+                         active=forms.checkbox(f, "active"),
+                         approval_required=forms.checkbox(f, "approval_required"))
     return _after("agents.admin_pokja", "Pokja disimpan.")
+
+
+def _partners_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
+    return _render("agents/admin_partners.html", errors or {},
+                   partners=partners.list_partners(db(), user()),
+                   pokjas=reference.list_pokja(db(), user()),
+                   history=partners.partner_history(db(), user()),
+                   target=request.form.get("partner_id"))
+
+
+@bp.route("/admin/mitra", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+@shows_refusal(lambda exc: _partners_page({exc.field: exc.message}), InvalidInput)
+def admin_partners() -> Response | tuple[str, int]:
+    """Partner institutions: name, contacts, and which pokja may ask each."""
+    if request.method == "GET":
+        return _partners_page()
+    f = request.form
+    pokja_ids = [forms.optional_int({"p": v}, "p") or 0 for v in f.getlist("pokja_ids")]
+    partners.save_partner(db(), user(), forms.optional_int(f, "partner_id"),
+                          name=f.get("name", ""), email=f.get("email", ""),
+                          whatsapp=f.get("whatsapp", ""), pokja_ids=pokja_ids,
+                          active=forms.checkbox(f, "active"))
+    return _after("agents.admin_partners", "Lembaga mitra disimpan.")
 
 
 def _categories_page(errors: dict[str, str] | None = None) -> tuple[str, int]:

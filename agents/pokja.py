@@ -1,10 +1,14 @@
-"""The pokja's inbox: tickets forwarded to the user's pokja, with the SLA countdown."""
+"""The agency's pages: the pokja's inbox (tickets forwarded to the user's pokja, with the
+SLA countdown and the overdue partner questions) and its head's approval queue."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 
 from agents.web import bp, cfg, db, roles, user
+from partners import services as partners
+from tickets import followup
+from tickets.clock import utcnow
 from tickets.lifecycle import AT_POKJA
 from tickets.models import Role, Status
 from tickets.queue import pokja_inbox
@@ -13,10 +17,21 @@ VIEWS = {"terbuka": tuple(AT_POKJA), "dijawab": (Status.ANSWERED,), "selesai": (
 
 
 @bp.get("/kotak-masuk")
-@roles(Role.POKJA, Role.SUPERVISOR)
+@roles(Role.POKJA, Role.HEAD, Role.SUPERVISOR)
 def inbox() -> str:
     view = request.args.get("lihat", "terbuka")
     statuses = VIEWS.get(view, tuple(AT_POKJA))
     page = pokja_inbox(db(), user(), tz=cfg().timezone, after=request.args.get("after"),
                        statuses=statuses)
-    return render_template("agents/inbox.html", page=page, view=view)
+    late_partners = (partners.overdue(db(), utcnow(), user().pokja_id)
+                     if user().pokja_id is not None else [])
+    return render_template("agents/inbox.html", page=page, view=view,
+                           late_partners=late_partners)
+
+
+@bp.get("/persetujuan")
+@roles(Role.HEAD)
+def approvals() -> str:
+    """The head's queue: drafts awaiting approval, oldest first, with the follow-up clock
+    (which keeps running while a draft waits)."""
+    return render_template("agents/approvals.html", drafts=followup.approval_queue(db(), user()))

@@ -19,6 +19,7 @@ from feedback import display
 from media import reopening_notes, uploads
 from media.recordings import recording_path, retry_download, stored_format
 from media.transcripts import shown_words
+from partners import services as partners
 from portal import publishing
 from reporters import services as reporters
 from reporting.lapor_fields import LaporFields, save_lapor_fields
@@ -33,6 +34,7 @@ from tickets.lifecycle import AT_DESK
 from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
 from tickets.names import CLASSIFICATION_LABELS
 from tickets.permissions import (
+    AGENCY_ROLES,
     DESK_ROLES,
     can_hear_recording,
     can_see_reporter,
@@ -112,7 +114,12 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         # Beyond the call centre an anonim ticket's texts are masked (tickets.privacy).
         description=ticket.description if desk else privacy.outward_description(ticket),
         location=ticket.location if desk else privacy.outward(ticket, ticket.location),
-        is_followup=agent.role in (Role.POKJA, Role.SUPERVISOR),
+        is_followup=agent.role in (Role.POKJA, Role.HEAD, Role.SUPERVISOR),
+        draft=followup.pending_draft(db(), ticket),
+        approval_needed=followup.needs_approval(ticket, agent),
+        partner_requests=partners.requests_for(db(), agent, ticket),
+        partner_choices=(partners.partners_for(db(), ticket)
+                         if agent.role in AGENCY_ROLES else []),
         messages=outbox_rows.for_ticket(db(), agent, ticket),
         feedback=reporter_feedback, reopened_at=reporter_feedback.by_event(),
         thread=agent_messages.thread(db(), ticket) if shows_reporter else [],
@@ -200,6 +207,13 @@ ACTIONS: dict[str, Action] = {
     "draf": lambda n, f: followup.save_answer_draft(db(), user(), n, f.get("answer", ""),
                                                     **_kw(f)),
     "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), **_kw(f)),
+    "setujui": lambda n, f: followup.approve(db(), user(), n, f.get("answer"), **_kw(f)),
+    "kembalikan-draf": lambda n, f: followup.return_draft(db(), user(), n, f.get("note", ""),
+                                                          **_kw(f)),
+    "tanya-mitra": lambda n, f: _ask_partner(n, f),
+    "cabut-mitra": lambda n, f: partners.revoke(db(), user(), n,
+                                                forms.optional_int(f, "request_id")),
+    "pakai-mitra": lambda n, f: _adopt_partner(n, f),
     "kembalikan": lambda n, f: followup.return_to_callcentre(db(), user(), n,
                                                              f.get("note", ""), **_kw(f)),
     "ringkasan": lambda n, f: publishing.save_public_text(db(), user(), n, forms.public_text(f),
@@ -231,6 +245,11 @@ DONE = {
     "catatan": "Catatan ditambahkan.", "proses": "Tiket ditandai sedang ditindaklanjuti.",
     "draf": "Draf jawaban disimpan.", "jawab": "Jawaban dikirim.",
     "kembalikan": "Tiket dikembalikan ke call center.",
+    "setujui": "Jawaban disetujui dan dikirim kepada pelapor.",
+    "kembalikan-draf": "Draf jawaban dikembalikan ke pokja.",
+    "tanya-mitra": "Pertanyaan dikirim kepada lembaga mitra.",
+    "cabut-mitra": "Tautan lembaga mitra dicabut.",
+    "pakai-mitra": "Tanggapan lembaga mitra dimasukkan ke draf jawaban; periksa lalu kirim.",
     "ringkasan": "Ringkasan publik disimpan.",
     "publikasikan": "Ringkasan dan jawaban dipublikasikan.",
     "cabut-publikasi": "Publikasi dicabut.",
@@ -241,6 +260,50 @@ DONE = {
     "izin-rekaman": "Izin rekaman untuk pokja disimpan.",
     "balas-manual": "Balasan manual ditandai selesai.",
 }
+
+
+def _ask_partner(number: str, f: Any) -> None:
+    shares = partners.Shares(description=forms.checkbox(f, "share_description"),
+                             location=forms.checkbox(f, "share_location"),
+                             reporter=forms.checkbox(f, "share_reporter"),
+                             recording=forms.checkbox(f, "share_recording"))
+    _, token = partners.ask_partner(
+        db(), user(), number, forms.optional_int(f, "partner_id"), f.get("question", ""),
+        shares, link_for=_partner_link, tz=_tz(),
+        link_days=forms.optional_int(f, "link_days", "Isi jumlah hari."),
+        answer_days=forms.optional_int(f, "answer_days", "Isi jumlah hari."))
+    # Shown once to the pokja too, for a partner reached by telephone or letter.
+    flash(f"Tautan untuk lembaga mitra (berlaku khusus tiket ini): {_partner_link(token)}",
+          "link")
+
+
+def _partner_link(token: str) -> str:
+    return url_for("partners.answer_page", token=token, _external=True)
+
+
+def _adopt_partner(number: str, f: Any) -> None:
+    ticket, req = partners.adopt(db(), user(), number, forms.optional_int(f, "request_id"))
+    current = (ticket.answer or "").strip()
+    text = f"{current}\n\n{req.answer}" if current and req.answer not in current else (
+        current or req.answer or "")
+    followup.save_answer_draft(db(), user(), number, text, **_kw(f))
+
+
+@bp.get("/tiket/<number>/mitra/<int:request_id>/berkas")
+def partner_file(number: str, request_id: int) -> Response:
+    """The file a partner attached, for the ticket's pokja and the call centre."""
+    ticket = viewable_ticket(db(), user(), number)
+    req = next((r for r in partners.requests_for(db(), user(), ticket) if r.id == request_id),
+               None)
+    path = partners.answer_file(cfg().recordings_dir, req) if req else None
+    if req is None or path is None:
+        abort(404)
+    response = send_file(path, mimetype=req.file_type or "application/octet-stream",
+                         as_attachment=True, download_name=req.file_name or path.name,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.app_context_processor
@@ -271,4 +334,6 @@ def act(number: str, action: str) -> Response:
     flash(DONE[action], "ok")
     if action == "kembalikan":
         return redirect(url_for("agents.inbox"))
+    if action in ("setujui", "kembalikan-draf"):
+        return redirect(url_for("agents.approvals"))
     return redirect(url_for("agents.ticket", number=number))

@@ -122,9 +122,11 @@ def roles(*allowed: Role) -> Callable[[F], F]:
 def home_for(agent: User) -> str:
     if agent.role is Role.POKJA:
         return url_for("agents.inbox")
+    if agent.role is Role.HEAD:
+        return url_for("agents.approvals")
     if agent.role is Role.ADMIN:
         return url_for("agents.admin_users")
-    if agent.role in (Role.LEADERSHIP, Role.AGENCY_HEAD):
+    if agent.role is Role.LEADERSHIP:
         return url_for("agents.leadership")
     return url_for("agents.queue")
 

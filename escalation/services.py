@@ -155,7 +155,7 @@ def _ticket_line(ticket: Ticket, late: int, policy: Policy) -> str:
 
 def _notify_heads(session: Session, ticket: Ticket, late: int, policy: Policy) -> int:
     heads = session.scalars(select(User).where(
-        User.role == Role.AGENCY_HEAD, User.pokja_id == ticket.pokja_id,
+        User.role == Role.HEAD, User.pokja_id == ticket.pokja_id,
         User.active.is_(True), User.email.is_not(None)))
     pokja = ticket.pokja.name if ticket.pokja else "-"
     subject = f"[Eskalasi] Tiket {ticket.number} belum ditindaklanjuti - {pokja}"
@@ -207,11 +207,11 @@ def overview(session: Session, user: Principal, tz: str,
              now: datetime | None = None) -> list[AgencyRow]:
     """Overdue tickets by agency, the most overdue agency first; an agency head sees
     their own agency's."""
-    require_role(user, Role.LEADERSHIP, Role.SUPERVISOR, Role.AGENCY_HEAD)
+    require_role(user, Role.LEADERSHIP, Role.SUPERVISOR, Role.HEAD)
     now = now or utcnow()
     today = to_local(now, tz).date()
     tickets = overdue(session, now)
-    if user.role is Role.AGENCY_HEAD:
+    if user.role is Role.HEAD:
         tickets = [t for t in tickets if t.pokja_id == user.pokja_id]
     levels: dict[int, set[str]] = defaultdict(set)
     ids = [t.id for t in tickets]

@@ -155,7 +155,8 @@ def require_not_escalated(session: Session, event: events.PokjaActing) -> None:
     """A pokja may not act on a ticket escalated to the supervisors (checked at write;
     subscribed to :class:`tickets.events.PokjaActing` by the composition root)."""
     ticket = session.get(Ticket, event.ticket_id)
-    if event.role == Role.POKJA and ticket is not None and is_escalated(session, ticket):
+    if event.role in (Role.POKJA, Role.HEAD) and ticket is not None \
+            and is_escalated(session, ticket):
         raise PermissionDenied("Tiket ini dibuka kembali berulang kali dan kini ditangani "
                                "supervisor.")
 

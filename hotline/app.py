@@ -38,6 +38,7 @@ from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import Settings, load_settings
 from notify import callbacks as notify_callbacks
+from partners import web as partners_web
 from portal import open311
 from portal import site as public_site
 from tickets.db import after_commit, is_transient, kept_on_refusal
@@ -175,11 +176,15 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         loopback_media=settings.env == "development",
     ))
     _public_edges(app, runtime)
+    partners_web.init_app(app, partners_web.PartnersConfig(
+        db=request_session, files_dir=settings.recordings_dir, timezone=settings.timezone,
+        hotline_defaults=settings.hotline_defaults()))
     notify_callbacks.init_app(app, notify_callbacks.CallbackConfig(
         settings.twilio_auth_token, settings.public_base_url, request_session))
     _register_health(app, runtime)
     errors.init_app(app, fallback=public_site.error_page, sides=(
         ("/console", agents.error_page), ("/open311", open311.error_document),
+        ("/mitra", partners_web.error_page),
         ("/ivr", plain_error), ("/messaging", plain_error), ("/notify", plain_error)))
     _secure_headers(app, settings)
     return app

@@ -16,6 +16,7 @@ from accounts.passwords import hash_password
 from analytics import demo as analytics_demo
 from escalation import demo as escalation_demo
 from media import source_demo
+from partners import demo as partners_demo
 from tickets.models import Category, Pokja, Role
 
 DEMO_POKJA = (
@@ -41,9 +42,11 @@ DEMO_USERS = (
     ("operator", "Operator Call Center", Role.OPERATOR, None),
     ("pokja", "Admin Pokja Infrastruktur", Role.POKJA, "PUPR"),
     ("pokja2", "Admin Pokja Kesehatan", Role.POKJA, "DINKES"),
+    ("pokja3", "Admin Pokja Pendidikan", Role.POKJA, "DISDIK"),
+    ("pimpinan", "Kepala Dinas Pendidikan", Role.HEAD, "DISDIK"),
     ("supervisor", "Pimpinan", Role.SUPERVISOR, None),
     ("admin", "Admin Diskominfo", Role.ADMIN, None),
-    ("kepala_pupr", "Kepala Dinas PUPR", Role.AGENCY_HEAD, "PUPR"),
+    ("kepala_pupr", "Kepala Dinas PUPR", Role.HEAD, "PUPR"),
     ("bupati", "Bupati (pimpinan daerah)", Role.LEADERSHIP, None),
 )
 
@@ -77,6 +80,7 @@ def seed_demo(session: Session, media_dir: Path | None = None, tz: str = "Asia/J
     analytics_demo.seed(session)  # early-warning groups and the demo regency's places
     escalation_demo.seed(session)  # the head's and regent's e-mail, a trusted ketua RT
     _seed_sources(session, media_dir, tz)
+    partners_demo.seed(session)  # DISDIK answers with its head's approval; two partners
     return True
 
 

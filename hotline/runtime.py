@@ -23,6 +23,7 @@ from messaging import conversations, filing
 from messaging.conversations import ConversationPolicy
 from notify import providers
 from notify.compose import Composer, NotifyPolicy
+from partners.events import PartnerAnswered, PartnerAsked
 from prompts import Catalog
 from reporters import services as reporters
 from reporting import rollup
@@ -96,6 +97,11 @@ def build_runtime(settings: Settings) -> Runtime:
     composer = Composer(notify_policy(settings), catalog, conversations.last_inbound)
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
+    # The head's approval and the partner institutions (tickets.followup, partners).
+    dispatcher.subscribe(events.DraftSubmitted, composer.draft_submitted)
+    dispatcher.subscribe(events.DraftReturned, composer.draft_returned)
+    dispatcher.subscribe(PartnerAsked, composer.partner_asked)
+    dispatcher.subscribe(PartnerAnswered, composer.partner_answered)
     feedback = settings.feedback.policy(settings.timezone)
     # A ticket postponed for more information asks its reporter (messaging.filing).
     dispatcher.subscribe(events.StatusChanged, filing.postponed)

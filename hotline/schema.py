@@ -13,6 +13,7 @@ from feedback import models as feedback_models
 from media import models as media_models
 from messaging import models as messaging_models
 from notify import models as notify_models
+from partners import models as partner_models
 from reporters import models as reporters_models
 from tickets import models as ticket_models
 from tickets import sources as ticket_sources
@@ -20,5 +21,5 @@ from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
            notify_models, analytics_models, suggest_models, escalation_models,
-           reporters_models, ticket_sources)
+           reporters_models, ticket_sources, partner_models)
 metadata = Base.metadata

@@ -34,12 +34,21 @@ from accounts.models import User
 from feedback import replies
 from notify import channels, outbox
 from notify.config import NotifySettings
+from partners import services as partner_services
+from partners.events import PartnerAnswered, PartnerAsked
+from partners.models import PartnerRequest
 from prompts import Catalog
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
-from tickets.events import ContactOptedOut, ReporterNotice, StatusChanged
+from tickets.events import (
+    ContactOptedOut,
+    DraftReturned,
+    DraftSubmitted,
+    ReporterNotice,
+    StatusChanged,
+)
 from tickets.lifecycle import AT_POKJA
-from tickets.models import Channel, Role, Status, Ticket
+from tickets.models import AnswerDraft, Channel, DraftState, Pokja, Role, Status, Ticket
 from tickets.names import STATUS_LABELS
 from tickets.privacy import outward, outward_description
 from tickets.reference import agency_name, hotline_settings
@@ -378,4 +387,157 @@ class Composer:
             written += self._add(session, channel="email", recipient=user.email,
                                  subject=subject, body=body, event="digest",
                                  key=f"digest:{today}:email:{user.email}")
+        return written
+
+    # --- the head's approval (tickets.followup) -------------------------------------------
+
+    def _heads(self, session: Session, pokja_id: int) -> list[User]:
+        return [u for u in session.scalars(select(User).where(
+            User.pokja_id == pokja_id, User.role == Role.HEAD, User.active.is_(True),
+            User.email.is_not(None)).order_by(User.id)) if u.email]
+
+    def draft_submitted(self, session: Session, change: DraftSubmitted) -> None:
+        """A draft waits: each head of the agency by e-mail, the agency's WhatsApp."""
+        draft = session.get(AnswerDraft, change.draft_id)
+        if draft is None:
+            return
+        ticket, agency = draft.ticket, self._agency(session)
+        event = f"draft#{draft.id}"
+        subject = self._text("notify_draft_subject", agency=agency, number=ticket.number)
+        lines = self._ticket_lines(ticket)
+        if not ticket.rahasia:
+            lines.append(self._text("notify_draft_text", text=draft.text))
+        for head in self._heads(session, draft.pokja_id):
+            assert head.email is not None
+            body = self._email(session, head.full_name,
+                               self._text("notify_draft_intro", number=ticket.number), lines)
+            self._add(session, channel="email", recipient=head.email, subject=subject,
+                      body=body, event=event, key=_key(ticket, event, "email", head.email),
+                      ticket_id=ticket.id)
+        if draft.pokja.whatsapp:
+            self._add(session, channel="whatsapp", recipient=draft.pokja.whatsapp,
+                      body=self._text("notify_draft_whatsapp", agency=agency,
+                                      number=ticket.number,
+                                      due=self._date(ticket.followup_due_at)),
+                      event=event, key=_key(ticket, event, "whatsapp", draft.pokja.whatsapp),
+                      ticket_id=ticket.id)
+
+    def draft_returned(self, session: Session, change: DraftReturned) -> None:
+        draft = session.get(AnswerDraft, change.draft_id)
+        if draft is None:
+            return
+        ticket, agency = draft.ticket, self._agency(session)
+        note = draft.decision_note or "-"
+        self._to_pokja(
+            session, ticket, f"draft-returned#{draft.id}",
+            self._text("notify_returned_subject", agency=agency, number=ticket.number),
+            self._email(session, draft.pokja.name, self._text(
+                "notify_returned_intro", number=ticket.number, note=note),
+                self._ticket_lines(ticket)),
+            self._text("notify_returned_whatsapp", agency=agency, number=ticket.number,
+                       note=note))
+
+    def head_digest(self, session: Session, now: datetime | None = None) -> int:
+        """One e-mail per head per local day: the drafts waiting for them and their
+        agency's overdue tickets; nothing when there is neither."""
+        now = now or utcnow()
+        today, agency, written = self._date(now), self._agency(session), 0
+        overdue = overdue_tickets(session, now)
+        for pokja in session.scalars(select(Pokja).where(Pokja.active.is_(True))):
+            heads = self._heads(session, pokja.id)
+            if not heads:
+                continue
+            drafts = list(session.scalars(select(AnswerDraft).where(
+                AnswerDraft.pokja_id == pokja.id, AnswerDraft.state == DraftState.PENDING)
+                .order_by(AnswerDraft.submitted_at)))
+            late = [t for t in overdue if t.pokja_id == pokja.id]
+            if not drafts and not late:
+                continue
+            lines = [self._text("notify_head_digest_draft", number=d.ticket.number,
+                                since=self._date(d.submitted_at),
+                                due=self._date(d.ticket.followup_due_at)) for d in drafts]
+            lines += [self._text("notify_head_digest_overdue", number=t.number,
+                                 status=STATUS_LABELS[Status(t.status)],
+                                 due=self._date(t.followup_due_at)) for t in late]
+            subject = self._text("notify_head_digest_subject", agency=agency, pokja=pokja.name,
+                                 date=today)
+            for head in heads:
+                assert head.email is not None
+                body = self._email(session, head.full_name, self._text(
+                    "notify_head_digest_intro", date=today, drafts=len(drafts),
+                    overdue=len(late)), lines)
+                written += self._add(session, channel="email", recipient=head.email,
+                                     subject=subject, body=body, event="head-digest",
+                                     key=f"head-digest:{today}:email:{head.email}")
+        return written
+
+    # --- partner institutions (partners.services) ----------------------------------------
+
+    def _to_partner(self, session: Session, req: PartnerRequest, event: str, subject: str,
+                    body: str, whatsapp: str) -> int:
+        partner, ticket, written = req.partner, req.ticket, 0
+        if partner.email:
+            written += self._add(session, channel="email", recipient=partner.email,
+                                 subject=subject, body=body, event=event,
+                                 key=_key(ticket, event, "email", partner.email),
+                                 ticket_id=ticket.id)
+        if partner.whatsapp:
+            written += self._add(session, channel="whatsapp", recipient=partner.whatsapp,
+                                 body=whatsapp, event=event,
+                                 key=_key(ticket, event, "whatsapp", partner.whatsapp),
+                                 ticket_id=ticket.id)
+        return written
+
+    def partner_asked(self, session: Session, change: PartnerAsked) -> None:
+        """The partner gets the question and its link; never the complaint itself (the
+        link's page shows what the pokja chose)."""
+        req = session.get(PartnerRequest, change.request_id)
+        if req is None:
+            return
+        ticket, agency = req.ticket, self._agency(session)
+        values = {"agency": agency, "number": ticket.number, "pokja": req.pokja.name,
+                  "partner": req.partner.name}
+        lines = [self._text("notify_partner_question", question=req.question), "",
+                 self._text("notify_partner_link", link=change.link,
+                            expires=self._date(req.expires_at))]
+        parts = [self._text("notify_email_greeting", name=req.partner.name), "",
+                 self._text("notify_partner_intro", **values), "", *lines, "",
+                 self._text("notify_email_footer", agency=agency)]
+        self._to_partner(session, req, f"mitra#{req.id}",
+                         self._text("notify_partner_subject", **values), "\n".join(parts),
+                         self._text("notify_partner_whatsapp", link=change.link,
+                                    due=self._date(req.due_at), **values))
+
+    def partner_answered(self, session: Session, change: PartnerAnswered) -> None:
+        req = session.get(PartnerRequest, change.request_id)
+        if req is None:
+            return
+        ticket, agency = req.ticket, self._agency(session)
+        values = {"agency": agency, "number": ticket.number, "partner": req.partner.name}
+        self._to_pokja(
+            session, ticket, f"mitra-jawab#{req.id}",
+            self._text("notify_partner_answered_subject", **values),
+            self._email(session, req.pokja.name,
+                        self._text("notify_partner_answered_intro", **values),
+                        self._ticket_lines(ticket)),
+            self._text("notify_partner_answered_whatsapp", **values))
+
+    def partner_reminders(self, session: Session, now: datetime | None = None) -> int:
+        """Overdue partner questions: the partner is reminded once per local day."""
+        now = now or utcnow()
+        today = to_local(now, self.policy.timezone).date().isoformat()
+        agency, written = self._agency(session), 0
+        for req in partner_services.overdue(session, now):
+            values = {"agency": agency, "number": req.ticket.number,
+                      "partner": req.partner.name, "due": self._date(req.due_at)}
+            parts = [self._text("notify_email_greeting", name=req.partner.name), "",
+                     self._text("notify_partner_reminder_intro", **values), "",
+                     self._text("notify_email_footer", agency=agency)]
+            added = self._to_partner(
+                session, req, f"mitra-ingat#{req.id}@{today}",
+                self._text("notify_partner_reminder_subject", **values), "\n".join(parts),
+                self._text("notify_partner_reminder_whatsapp", **values))
+            if added:
+                req.reminded_at = now
+            written += added
         return written

@@ -63,7 +63,7 @@ def _visible(session: Session, user: Principal,
              rows: list[OutboxMessage]) -> list[OutboxMessage]:
     if user.role in DESK_ROLES and user.active:
         return rows
-    if user.role is Role.POKJA and user.active and user.pokja_id is not None:
+    if user.role in (Role.POKJA, Role.HEAD) and user.active and user.pokja_id is not None:
         own = pokja_addresses(session, user.pokja_id)
         return [r for r in rows if r.channel in POKJA_CHANNELS and r.recipient.strip() in own]
     return []

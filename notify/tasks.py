@@ -113,8 +113,11 @@ def sweep(self: HotlineTask) -> dict[str, int]:
 
 @shared_task(bind=True, base=HotlineTask, name="notify.sla_warnings")
 def sla_warnings(self: HotlineTask) -> int:
+    """Hourly: the pokja's lapsing deadlines, and overdue partner questions reminded
+    (once per local day each)."""
     with self.transaction() as session:
-        return self.runtime.composer.warn_sla_lapsing(session)
+        composer = self.runtime.composer
+        return composer.warn_sla_lapsing(session) + composer.partner_reminders(session)
 
 
 @shared_task(bind=True, base=HotlineTask, name="notify.digest")
@@ -124,4 +127,6 @@ def digest(self: HotlineTask) -> int:
     if to_local(utcnow(), settings.timezone).hour < settings.notify.supervisor_digest_hour:
         return 0
     with self.transaction() as session:
-        return self.runtime.composer.supervisor_digest(session)
+        composer = self.runtime.composer
+        # The supervisors' overdue list, and each agency head's drafts and overdue tickets.
+        return composer.supervisor_digest(session) + composer.head_digest(session)

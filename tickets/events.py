@@ -109,6 +109,21 @@ class ReporterNotice:
     event: str
 
 
+@dataclass(frozen=True)
+class DraftSubmitted:
+    """A pokja's answer waits for its head's approval (tickets.followup): the heads are
+    to be told."""
+
+    draft_id: int
+
+
+@dataclass(frozen=True)
+class DraftReturned:
+    """The head returned a draft answer to the pokja with a note."""
+
+    draft_id: int
+
+
 Listener = Callable[[Session, Any], None]
 
 

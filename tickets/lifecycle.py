@@ -82,7 +82,7 @@ class Actor:
 
     @classmethod
     def of(cls, user: Principal) -> Actor:
-        pokja_id = user.pokja_id if user.role is Role.POKJA else None
+        pokja_id = user.pokja_id if user.role in (Role.POKJA, Role.HEAD) else None
         return cls(label=user.full_name, user_id=user.id, pokja_id=pokja_id)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -69,8 +70,9 @@ class Role(enum.StrEnum):
     POKJA = "pokja"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
-    # The head of an agency (kepala SKPD): a pokja user notified when the agency is late.
-    AGENCY_HEAD = "agency_head"
+    # The agency's head (pimpinan OPD / kepala SKPD): approves the pokja's answers and is
+    # notified when the agency is late (escalation).
+    HEAD = "pimpinan_opd"
     # The regional leadership (bupati/wali kota, wakil, sekda): reads every ticket.
     LEADERSHIP = "leadership"
 
@@ -98,6 +100,10 @@ class Pokja(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     whatsapp: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Answers go out only after the agency's head approves them (migration 0016);
+    # every change is kept in ``approval_setting_changes``.
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
 
 
 class Category(Base):
@@ -382,3 +388,54 @@ class DashboardDirty(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
+
+
+class DraftState(enum.StrEnum):
+    PENDING = "pending"      # waiting for the head's decision
+    APPROVED = "approved"    # sent to the reporter (as written or as the head edited it)
+    RETURNED = "returned"    # back to the pokja with the head's note
+
+
+class AnswerDraft(Base):
+    """A pokja's answer on an agency whose head approves answers (tickets.followup).
+
+    The reporter learns nothing of it until it is approved: the ticket stays with the
+    pokja (its follow-up clock running) and only approval moves it to answered.
+    """
+
+    __tablename__ = "answer_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    pokja_id: Mapped[int] = mapped_column(ForeignKey("pokja.id"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[DraftState] = mapped_column(enum_column(DraftState, "draft_state"),
+                                              default=DraftState.PENDING)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The head's note on a return; the approved text when the head edited it.
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    approved_text: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship()
+    pokja: Mapped[Pokja] = relationship()
+
+
+# The heads' queue: an agency's pending drafts, oldest first.
+Index("ix_answer_drafts_queue", AnswerDraft.pokja_id, AnswerDraft.state,
+      AnswerDraft.submitted_at)
+
+
+class ApprovalSettingChange(Base):
+    """The history of an agency's approval setting: who turned it on or off, and when."""
+
+    __tablename__ = "approval_setting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pokja_id: Mapped[int] = mapped_column(ForeignKey("pokja.id"), index=True)
+    approval_required: Mapped[bool] = mapped_column(Boolean)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_by_label: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -14,6 +14,8 @@ from tickets.models import Role, Status, Ticket, TicketEvent
 from tickets.services import ticket_by_number
 
 DESK_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+# The roles that belong to one pokja (OPD) and see only its tickets: its admins and its head.
+AGENCY_ROLES = frozenset({Role.POKJA, Role.HEAD})
 
 
 def require_role(user: Principal, *roles: Role) -> None:
@@ -28,7 +30,7 @@ def can_view(user: Principal, ticket: Ticket) -> bool:
         return True
     if user.role is Role.LEADERSHIP:
         return True  # the regional leadership reads every ticket; it acts on none
-    if user.role in (Role.POKJA, Role.AGENCY_HEAD):
+    if user.role in AGENCY_ROLES:
         return (user.pokja_id is not None and ticket.pokja_id == user.pokja_id
                 and ticket.status in SEEN_BY_POKJA)
     return False
@@ -69,10 +71,10 @@ def desk_ticket(session: Session, user: Principal, number: str, version: int | N
 
 
 def require_pokja_of(user: Principal, ticket: Ticket) -> None:
-    """Follow-up actions: the ticket's own pokja, or a supervisor."""
+    """Follow-up actions: the ticket's own pokja or its head, or a supervisor."""
     if user.role is Role.SUPERVISOR and user.active:
         return
-    if not (user.role is Role.POKJA and can_view(user, ticket)):
+    if not (user.role in AGENCY_ROLES and can_view(user, ticket)):
         raise PermissionDenied("Hanya pokja tujuan yang dapat menindaklanjuti tiket ini.")
 
 

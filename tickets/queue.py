@@ -90,7 +90,7 @@ def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def
 def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Ticket]:
     query = select(Ticket)
     statuses = f.statuses
-    if user.role is Role.POKJA:
+    if user.role in (Role.POKJA, Role.HEAD):
         # A pokja's listing is its own inbox, whatever the request asks for.
         query = query.where(Ticket.pokja_id == user.pokja_id)
         statuses = tuple(s for s in statuses if s in SEEN_BY_POKJA) or tuple(SEEN_BY_POKJA)
@@ -117,7 +117,7 @@ def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Tic
 def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
                  after: str | None = None, limit: int = PAGE_SIZE) -> Page:
     """One page of tickets matching ``f``, oldest first, that ``user`` may see."""
-    require_role(user, *DESK_ROLES, Role.POKJA)
+    require_role(user, *DESK_ROLES, Role.POKJA, Role.HEAD)
     query = _query(session, user, f, tz)
     if after:
         stamp, ident = decode_cursor(after)
@@ -137,5 +137,5 @@ def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
 def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,
                 statuses: tuple[Status, ...] = tuple(AT_POKJA)) -> Page:
     """The pokja's open tickets (or a supervisor's view of every pokja's)."""
-    require_role(user, Role.POKJA, Role.SUPERVISOR)
+    require_role(user, Role.POKJA, Role.HEAD, Role.SUPERVISOR)
     return list_tickets(session, user, Filters(statuses=statuses), tz=tz, after=after)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tickets.contacts import email_address, phone_field
 from tickets.errors import InvalidInput, NotFound
-from tickets.models import Category, HotlineSetting, Pokja, Role
+from tickets.models import ApprovalSettingChange, Category, HotlineSetting, Pokja, Role
 from tickets.permissions import Principal, require_role
 from tickets.sla import OfficeHours
 
@@ -71,7 +71,8 @@ def list_pokja(session: Session, user: Principal) -> list[Pokja]:
 
 
 def save_pokja(session: Session, admin: Principal, pokja_id: int | None, *, code: str, name: str,
-               email: str, whatsapp: str, active: bool = True) -> Pokja:
+               email: str, whatsapp: str, active: bool = True,
+               approval_required: bool | None = None) -> Pokja:
     require_role(admin, Role.ADMIN)
     code = code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9_-]{2,32}", code):
@@ -88,7 +89,21 @@ def save_pokja(session: Session, admin: Principal, pokja_id: int | None, *, code
     pokja.email, pokja.whatsapp = address, number
     pokja.active = active
     session.add(pokja)
+    if approval_required is not None and approval_required != bool(pokja.approval_required):
+        # Kept with its history: who required the head's approval, and since when.
+        pokja.approval_required = approval_required
+        session.flush()
+        session.add(ApprovalSettingChange(
+            pokja_id=pokja.id, approval_required=approval_required, changed_by_id=admin.id,
+            changed_by_label=admin.full_name))
     return pokja
+
+
+def approval_history(session: Session, user: Principal,
+                     pokja_id: int) -> list[ApprovalSettingChange]:
+    require_role(user, Role.ADMIN)
+    return list(session.scalars(select(ApprovalSettingChange).where(
+        ApprovalSettingChange.pokja_id == pokja_id).order_by(ApprovalSettingChange.id.desc())))
 
 
 def list_categories(session: Session, user: Principal) -> list[Category]:

@@ -24,7 +24,7 @@ def policy() -> services.Policy:
 
 
 @bp.get("/pimpinan")
-@roles(Role.LEADERSHIP, Role.SUPERVISOR, Role.AGENCY_HEAD)
+@roles(Role.LEADERSHIP, Role.SUPERVISOR, Role.HEAD)
 def leadership() -> tuple[str, int]:
     rows = services.overview(db(), user(), cfg().timezone)
     return render_template("agents/leadership.html", rows=rows,
