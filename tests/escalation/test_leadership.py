@@ -88,7 +88,7 @@ def test_an_agency_head_sees_their_own_agency_s_late_tickets(db, late_ticket, ag
     pupr = late_ticket(9)
     dinkes = late_ticket(9, code="DINKES")
     head = agent("kepala_pupr")
-    page = head.get("/console/", follow_redirects=True).get_data(as_text=True)
+    page = head.get("/console/pimpinan").get_data(as_text=True)
     assert pupr.number in page and dinkes.number not in page
     assert head.get(f"/console/tiket/{pupr.number}").status_code == 200
     assert head.get(f"/console/tiket/{dinkes.number}").status_code == 404  # as if missing
