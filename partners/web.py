@@ -104,13 +104,18 @@ def submit(token: str) -> Response | tuple[str, int]:
     upload = None
     if file is not None and file.filename:
         upload = services.Upload(file.filename, file.read(services.MAX_FILE_BYTES + 1))
-    try:
-        services.submit_answer(cfg().db(), token, form.get("answer", ""),
-                               form.get("answered_by", ""), upload, files_dir=cfg().files_dir)
-    except InvalidInput as exc:
-        cfg().db().rollback()
-        return _page(token, {exc.field: exc.message}, form, 422)
+    services.submit_answer(cfg().db(), token, form.get("answer", ""),
+                           form.get("answered_by", ""), upload, files_dir=cfg().files_dir)
     return redirect(request.path + "?terkirim=1", 303)
+
+
+@bp.errorhandler(InvalidInput)
+def _answer_refused(exc: InvalidInput) -> tuple[str, int]:
+    """A refused answer: the request's boundary rolled back what it had flushed before
+    this runs (hotline.app); the form comes back with what the partner typed and the
+    reason beside its field."""
+    token = str((request.view_args or {}).get("token", ""))
+    return _page(token, {exc.field: exc.message}, request.form, 422)
 
 
 @bp.get("/<token>/rekaman/<int:recording_id>")
