@@ -14,6 +14,7 @@ from portal.publishing import PublicText
 from tickets.errors import InvalidInput, StaleTicket
 from tickets.models import Channel, Status
 from tickets.queue import Filters
+from tickets.text import one_line
 from tickets.workflow import DeskComplaint, Verification
 
 Form = Mapping[str, str]
@@ -68,7 +69,7 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
         pokja_id=optional_int(args, "pokja_id"),
         date_from=_date(args, "date_from"),
         date_to=_date(args, "date_to"),
-        text=(args.get("q") or "").strip()[:100],
+        text=one_line(args.get("q"))[:100],
         channel=_channel(args),
     )
     if f.date_from and f.date_to and f.date_to < f.date_from:
