@@ -21,6 +21,7 @@ from tickets.errors import InvalidInput, NotFound
 from tickets.lifecycle import Principal
 from tickets.models import Role
 from tickets.permissions import require_role
+from tickets.text import clean_name
 
 MAX_LABEL = 100
 MAX_KEY_LENGTH = 100
@@ -41,11 +42,9 @@ def create_key(session: Session, label: str, created_by: Principal | None = None
     which is never shown again. ``created_by`` None: the CLI (an operator of the server)."""
     if created_by is not None:
         require_role(created_by, Role.ADMIN)
-    label = label.strip()
+    label = clean_name(label, field="label", max_len=MAX_LABEL, label="Label")
     if not label:
         raise InvalidInput("label", "Label kunci wajib diisi (siapa pemakainya).")
-    if len(label) > MAX_LABEL:
-        raise InvalidInput("label", f"Label terlalu panjang (maksimal {MAX_LABEL} karakter).")
     key = secrets.token_urlsafe(32)
     row = ApiKey(label=label, key_hash=_digest(key), prefix=key[:8], created_at=utcnow(),
                  created_by_id=created_by.id if created_by else None)

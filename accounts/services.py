@@ -31,6 +31,7 @@ from tickets.db import keep_on_refusal
 from tickets.errors import DomainError, InvalidInput, NotFound
 from tickets.models import Role
 from tickets.permissions import AGENCY_ROLES, require_role
+from tickets.text import clean_name, one_line
 
 ROLE_LABELS = {Role.OPERATOR: "Operator call center", Role.POKJA: "Admin pokja",
                Role.SUPERVISOR: "Supervisor / pimpinan", Role.ADMIN: "Admin sistem",
@@ -52,6 +53,7 @@ def create_user(
     pokja_id: int | None = None, min_length: int = MIN_PASSWORD_LENGTH,
 ) -> User:
     username = username.strip().lower()
+    full_name = clean_name(full_name, field="full_name", label="Nama lengkap")
     if not username:
         raise InvalidInput("username", "Nama pengguna wajib diisi.")
     if not USERNAME.fullmatch(username):
@@ -62,7 +64,7 @@ def create_user(
     if session.scalar(select(func.count()).where(User.username == username)):
         raise InvalidInput("username", "Nama pengguna sudah dipakai.")
     user = User(
-        username=username, full_name=full_name.strip() or username,
+        username=username, full_name=full_name or username,
         password_hash=hash_password(password), role=role,
         pokja_id=pokja_id if role in AGENCY_ROLES else None,
     )
@@ -201,7 +203,10 @@ def sign_in(session: Session, username: str, password: str, ip: str, *, max_atte
     ``refuse_published`` (production) refuses the demo password before checking it.
     """
     now = now or utcnow()
-    name, address = username.strip().lower()[:64], (ip or "-")[:64]
+    # Whatever was typed is looked up and counted as one printable line (a NUL would end
+    # the request on PostgreSQL, which stores none).
+    username = one_line(username)[:64]
+    name, address = username.lower(), one_line(ip or "-")[:64]
     if device:
         _refuse_while_locked(session, now, max_attempts,
                              LoginAttempt.username == name, LoginAttempt.device == device)

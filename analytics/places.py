@@ -27,6 +27,7 @@ from tickets.errors import IllegalTransition, InvalidInput
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event
 from tickets.models import Role, Ticket
 from tickets.permissions import desk_ticket, require_role
+from tickets.text import one_line
 
 KEC_CUES = frozenset({"kecamatan", "kec", "distrik"})
 DESA_CUES = frozenset({"desa", "kelurahan", "kel", "kampung", "dusun", "lingkungan", "dsn"})
@@ -56,7 +57,7 @@ def label(kecamatan: Place | None, desa: Place | None) -> str | None:
 
 def split_name(raw: str, field: str) -> tuple[str, list[str]]:
     """``Alu (Allu)`` -> ("Alu", ["Allu"]): the register writes other spellings so."""
-    text = " ".join(raw.split())
+    text = one_line(raw)
     aliases: list[str] = []
     if text.endswith(")") and "(" in text:
         text, _, rest = text.partition("(")

@@ -28,6 +28,7 @@ from tickets.errors import InvalidInput, NotFound
 from tickets.lifecycle import Principal
 from tickets.models import Pokja, Role, Ticket
 from tickets.permissions import require_role
+from tickets.text import one_line, printable
 
 CHANNELS = ("email", "whatsapp", "sms")
 CHANNEL_LABELS = {"email": "E-mail", "whatsapp": "WhatsApp", "sms": "SMS"}
@@ -77,10 +78,10 @@ def save_group(session: Session, admin: Principal, group_id: int | None,
                f: GroupForm) -> KeywordGroup:
     """Create or change a keyword group; every field is checked here."""
     require_role(admin, Role.ADMIN)
-    name = " ".join(f.name.split())
+    name = one_line(f.name)
     if not name or len(name) > 100:
         raise InvalidInput("name", "Nama kelompok wajib diisi (maksimal 100 karakter).")
-    words = [" ".join(w.split()) for w in f.words.replace(",", "\n").splitlines()]
+    words = [one_line(w) for w in printable(f.words).replace(",", "\n").splitlines()]
     words = list(dict.fromkeys(w for w in words if w))
     if not words or not matching.phrases(words):
         raise InvalidInput("words", "Tuliskan minimal satu kata atau frasa (satu per baris).")

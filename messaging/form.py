@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from messaging.conversations import Inbound, Media
 from tickets.contacts import caller_number
+from tickets.text import MAX_NAME, one_line, printable
 from twilio_edge import twilio_ids
 
 MAX_MEDIA_FIELDS = 10  # Twilio sends at most 10 media per message
@@ -51,6 +52,8 @@ def inbound(form: Mapping[str, str], *, loopback_media: bool) -> Inbound:
             media.append(Media("", "invalid/url"))
             continue
         media.append(Media(url.url, _content_type(form.get(f"MediaContentType{index}"))))
-    profile = (form.get("ProfileName") or "").strip()[:200] or None
-    body = (form.get("Body") or "")[:_BODY_LIMIT]
+    # Twilio's fields, which the sender cannot correct: made printable (tickets.text) and
+    # cut to fit. The conversation refuses an over-long complaint with its own reply.
+    profile = one_line(form.get("ProfileName"))[:MAX_NAME] or None
+    body = printable((form.get("Body") or "")[:_BODY_LIMIT])
     return Inbound(sid, address, channel, phone, body, tuple(media), profile)

@@ -10,6 +10,7 @@ from messaging import conversations, form
 from messaging.config import MessagingConfig
 from notify import outbox
 from tickets.reference import agency_name, hotline_settings
+from tickets.text import printable
 from twilio_edge import twilio_ids
 from twilio_edge.security import require_signature
 
@@ -31,6 +32,8 @@ def _require_twilio_signature() -> None:
 
 
 def _twiml(text: str) -> Response:
+    # Made printable here: the reply may quote stored text (an answer, a pokja's name).
+    text = printable(text)
     response = MessagingResponse()
     if text:
         response.message(text)

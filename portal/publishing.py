@@ -20,6 +20,7 @@ from tickets.lifecycle import WITH_ANSWER, Actor, Principal, record_event
 from tickets.models import Ticket
 from tickets.permissions import desk_ticket
 from tickets.privacy import identifying_problem, identity_left
+from tickets.text import clean_name, clean_text
 
 MAX_SUMMARY = 2_000
 MAX_ADDRESS = 300
@@ -49,16 +50,11 @@ def public_fields(ticket: Ticket) -> dict[str, object]:
     }
 
 
-def _clean(value: str | None, field: str, limit: int) -> str:
-    text = (value or "").replace("\r\n", "\n").strip()
-    if len(text) > limit:
-        raise InvalidInput(field, f"Teks terlalu panjang (maksimal {limit} karakter).")
-    return text
-
-
 def _check(ticket: Ticket, text: PublicText) -> tuple[str, str]:
-    summary = _clean(text.summary, "public_summary", MAX_SUMMARY)
-    address = _clean(text.address, "address", MAX_ADDRESS)
+    summary = clean_text(text.summary, field="public_summary", max_len=MAX_SUMMARY,
+                         label="Ringkasan publik")
+    address = clean_name(text.address, field="address", max_len=MAX_ADDRESS,
+                         label="Lokasi publik")
     for field, value in (("public_summary", summary), ("address", address)):
         problem = identifying_problem(ticket, value)
         if problem:

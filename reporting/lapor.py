@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reporting.dashboard import Scope, effective_scope, filters_for, range_condition
-from reporting.sheets import Cell, add_table, csv_bytes, new_workbook, xlsx_bytes
+from reporting.sheets import Cell, add_lines, add_table, csv_bytes, new_workbook, xlsx_bytes
 from tickets.clock import local_date_text
 from tickets.lifecycle import AT_DESK, Principal
 from tickets.models import Classification, RejectReason, Role, Status, Ticket
@@ -128,9 +128,10 @@ def lapor_xlsx(session: Session, user: Principal, date_from: date, date_to: date
                tz: str, agency: str) -> bytes:
     wb = new_workbook()
     ws = wb.create_sheet("LAPOR")
-    ws.append([f"{agency}: ekspor SP4N-LAPOR! {date_from:%d-%m-%Y} s.d. {date_to:%d-%m-%Y}"])
+    row = add_lines(ws, [f"{agency}: ekspor SP4N-LAPOR! {date_from:%d-%m-%Y} s.d. "
+                         f"{date_to:%d-%m-%Y}"])
     add_table(ws, HEADER, _rows(reports(session, user, date_from, date_to, tz=tz)),
-              start_row=3)
+              start_row=row + 1)
     return xlsx_bytes(wb)
 
 

@@ -19,6 +19,7 @@ from tickets.lifecycle import Actor, Principal, record_event
 from tickets.models import Classification, Ticket
 from tickets.names import CLASSIFICATION_LABELS
 from tickets.permissions import desk_ticket
+from tickets.text import clean_name
 
 MAX_TITLE = 200
 # LAPOR!'s ids are letters, digits and dashes (e.g. "LAP-2026-000123"); 64 is ample.
@@ -38,9 +39,7 @@ def parse(fields: LaporFields) -> tuple[Classification, str | None, str | None]:
         classification = Classification(fields.classification.strip())
     except ValueError:
         raise InvalidInput("classification", "Klasifikasi tidak dikenal.") from None
-    title = " ".join(fields.title.split())
-    if len(title) > MAX_TITLE:
-        raise InvalidInput("title", f"Judul terlalu panjang (maksimal {MAX_TITLE} karakter).")
+    title = clean_name(fields.title, field="title", max_len=MAX_TITLE, label="Judul")
     tracking = fields.tracking_id.strip()
     if tracking and not TRACKING_ID.fullmatch(tracking):
         raise InvalidInput("lapor_tracking_id", "ID pelacakan LAPOR! hanya boleh berisi huruf, "

@@ -28,7 +28,7 @@ from reporting.dashboard import (
     range_condition,
 )
 from reporting.reports import followup_overdue, verify_overdue
-from reporting.sheets import Cell, add_table, new_workbook, xlsx_bytes
+from reporting.sheets import Cell, add_lines, add_table, new_workbook, xlsx_bytes
 from reporting.sources import received_by_source
 from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
@@ -167,10 +167,9 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
     f = report.figures
     wb = new_workbook()
     ws = wb.create_sheet("Ringkasan")
-    ws.append([report.agency])
-    ws.append([f"{TITLE}: {report.label}"])
-    ws.append([f"Periode {report.first:%d-%m-%Y} s.d. {report.last:%d-%m-%Y}; dibuat "
-               f"{report.generated_at:%d-%m-%Y %H:%M} UTC"])
+    row = add_lines(ws, [report.agency, f"{TITLE}: {report.label}",
+                         f"Periode {report.first:%d-%m-%Y} s.d. {report.last:%d-%m-%Y}; "
+                         f"dibuat {report.generated_at:%d-%m-%Y %H:%M} UTC"])
     verify_ok = sum(p.verify_ok for p in f.sla)
     verify_total = sum(p.verify_total for p in f.sla)
     answer_ok = sum(p.answer_ok for p in f.sla)
@@ -187,7 +186,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
           for label, v in zip(("diterima → diverifikasi", "diterima → diteruskan",
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],
     ]
-    row = add_table(ws, ("Ukuran", "Nilai"), summary, start_row=5)
+    row = add_table(ws, ("Ukuran", "Nilai"), summary, start_row=row + 1)
     row = add_table(ws, ("Saluran", "Diterima"), report.by_channel, start_row=row + 1)
     add_table(ws, ("Sumber", "Diterima"), report.by_source, start_row=row + 1)
     add_table(wb.create_sheet("Per kategori"),

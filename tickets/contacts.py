@@ -106,7 +106,8 @@ def mask_phones(text: str) -> str:
 
 
 def is_email(value: str) -> bool:
-    return len(value) <= 200 and _EMAIL.fullmatch(value) is not None
+    # isprintable: no control, format or line-separator character hides in an address.
+    return len(value) <= 200 and value.isprintable() and _EMAIL.fullmatch(value) is not None
 
 
 def email_address(value: str | None, field: str = "email") -> str | None:

@@ -21,6 +21,7 @@ from tickets.errors import IllegalTransition, InvalidInput, PermissionDenied
 from tickets.lifecycle import AT_POKJA, Actor, Principal, record_event, transition
 from tickets.models import AnswerDraft, DraftState, Role, Status, Ticket
 from tickets.permissions import require_pokja_of, require_role, viewable_ticket
+from tickets.text import clean_text
 
 MAX_ANSWER = 4_000
 MAX_NOTE = 2_000
@@ -37,10 +38,7 @@ def _followup_ticket(session: Session, user: Principal, number: str, version: in
 
 
 def _answer_text(text: str | None) -> str:
-    answer = (text or "").replace("\r\n", "\n").strip()
-    if len(answer) > MAX_ANSWER:
-        raise InvalidInput("answer", f"Jawaban terlalu panjang (maksimal {MAX_ANSWER} karakter).")
-    return answer
+    return clean_text(text, field="answer", max_len=MAX_ANSWER, label="Jawaban")
 
 
 def pending_draft(session: Session, ticket: Ticket) -> AnswerDraft | None:
@@ -206,7 +204,7 @@ def return_to_callcentre(session: Session, user: Principal, number: str, note: s
     """Wrong pokja or missing facts: the call centre verifies the ticket again."""
     ticket = _followup_ticket(session, user, number, version, tz)
     _not_waiting(session, ticket)
-    text = (note or "").strip()
+    text = clean_text(note, field="note", max_len=MAX_NOTE, label="Alasan pengembalian")
     if not text:
         raise InvalidInput("note", "Tuliskan alasan pengembalian ke call center.")
     transition(session, ticket, Status.AWAITING_VERIFICATION, Actor.of(user),

@@ -13,6 +13,7 @@ from tickets.errors import InvalidInput, NotFound
 from tickets.models import ApprovalSettingChange, Category, HotlineSetting, Pokja, Role
 from tickets.permissions import Principal, require_role
 from tickets.sla import OfficeHours
+from tickets.text import clean_name
 
 # Keys of the hotline settings an admin may change in the console; the
 # environment supplies the defaults.
@@ -77,7 +78,8 @@ def save_pokja(session: Session, admin: Principal, pokja_id: int | None, *, code
     code = code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9_-]{2,32}", code):
         raise InvalidInput("code", "Kode 2-32 karakter: huruf, angka, _ atau -.")
-    if not name.strip():
+    name = clean_name(name, field="name", label="Nama pokja")
+    if not name:
         raise InvalidInput("name", "Nama pokja wajib diisi.")
     address = email_address(email)
     number = phone_field(whatsapp, "whatsapp", "Nomor WhatsApp")
@@ -85,7 +87,7 @@ def save_pokja(session: Session, admin: Principal, pokja_id: int | None, *, code
     if taken is not None and taken != pokja_id:
         raise InvalidInput("code", "Kode pokja sudah dipakai.")
     pokja: Pokja = _get(session, Pokja, pokja_id, "Pokja") if pokja_id else Pokja(code=code)
-    pokja.code, pokja.name = code, name.strip()
+    pokja.code, pokja.name = code, name
     pokja.email, pokja.whatsapp = address, number
     pokja.active = active
     session.add(pokja)
@@ -116,7 +118,7 @@ def save_category(session: Session, admin: Principal, category_id: int | None, *
                   ivr_digit: int | None, pokja_id: int | None, active: bool = True) -> Category:
     """The IVR reads categories from here, so the voice menu follows the console."""
     require_role(admin, Role.ADMIN)
-    name = name.strip()
+    name = clean_name(name, field="name", label="Nama kategori")
     if not name:
         raise InvalidInput("name", "Nama kategori wajib diisi.")
     if ivr_digit is not None and not 1 <= ivr_digit <= 9:
@@ -138,8 +140,18 @@ def save_category(session: Session, admin: Principal, category_id: int | None, *
     return category
 
 
+# A Twilio <Say> voice: "Google.id-ID-Standard-A", "Polly.Joanna-Neural", "alice".
+TTS_VOICE = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}")
+
+
 def _check_setting(key: str, value: str) -> str:
     value = value.strip()
+    if key == "agency_name":
+        # Spoken in every greeting and written atop every report: one line.
+        value = clean_name(value, field=key, label="Nama instansi")
+    if key == "tts_voice" and value and not TTS_VOICE.fullmatch(value):
+        raise InvalidInput(key, "Nama suara TTS hanya huruf, angka, titik, garis bawah dan "
+                                "tanda hubung, mis. Google.id-ID-Standard-A.")
     if key == "office_hours":
         try:
             return str(OfficeHours.parse(value))
@@ -147,8 +159,9 @@ def _check_setting(key: str, value: str) -> str:
             raise InvalidInput(key, "Format jam layanan: '1-5 08:00-16:00' (hari 1=Senin "
                                     "sampai 7=Minggu, jam buka-tutup).") from None
     if key == "record_max_seconds":
-        if not value.isdigit() or not 10 <= int(value) <= 3600:
+        if not (value.isascii() and value.isdigit()) or not 10 <= int(value) <= 3600:
             raise InvalidInput(key, "Durasi rekaman harus angka 10 sampai 3600 detik.")
+        return str(int(value))
     if key == "operator_number":
         return phone_field(value, key, "Nomor operator") or ""
     if key in ("agency_name", "tts_voice") and not value:

@@ -30,9 +30,11 @@ from tickets.models import (
 from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
 from tickets.permissions import DESK_ROLES, desk_ticket, require_role, viewable_ticket
 from tickets.services import create_ticket, ticket_by_number
+from tickets.text import clean_name, clean_text
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE_AGENT, Channel.SMS_WA, Channel.WEB)
 MAX_TEXT = 10_000
+MAX_LOCATION = 300
 # The reporter hears it on the status line and reads it in one SMS.
 MAX_REPORTER_MESSAGE = 300
 
@@ -58,12 +60,13 @@ def _editable(ticket: Ticket) -> None:
             "klasifikasi dan sifat pengaduan tidak dapat diubah lagi.")
 
 
+_LABELS = {"description": "Uraian", "note": "Catatan"}
+
+
 def _text(value: str | None, field: str, required_message: str | None = None) -> str:
-    text = (value or "").replace("\r\n", "\n").strip()
+    text = clean_text(value, field=field, max_len=MAX_TEXT, label=_LABELS.get(field, "Teks"))
     if required_message and not text:
         raise InvalidInput(field, required_message)
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(field, f"Teks terlalu panjang (maksimal {MAX_TEXT} karakter).")
     return text
 
 
@@ -181,10 +184,8 @@ def reject(session: Session, user: Principal, number: str, reason: str, note: st
     if why is RejectReason.DUPLICATE:
         raise InvalidInput("reason", "Gunakan 'Tandai duplikat' dengan nomor tiket aslinya.")
     text = _text(note, "note")
-    message = _text(reporter_message, "reporter_message")
-    if len(message) > MAX_REPORTER_MESSAGE:
-        raise InvalidInput("reporter_message", "Pesan untuk pelapor terlalu panjang "
-                           f"(maksimal {MAX_REPORTER_MESSAGE} karakter).")
+    message = clean_text(reporter_message, field="reporter_message",
+                         max_len=MAX_REPORTER_MESSAGE, label="Pesan untuk pelapor")
     # Set before the transition: its listeners write the reporter's SMS from them.
     ticket.reject_reason = why
     ticket.reporter_message = message or None
@@ -263,6 +264,8 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
     if channel not in DESK_CHANNELS:
         raise InvalidInput("channel", "Pilih saluran pengaduan.")
     description = _text(c.description, "description", "Uraian pengaduan wajib diisi.")
+    reporter_name = clean_name(c.reporter_name, field="reporter_name", label="Nama pelapor")
+    location = clean_name(c.location, field="location", max_len=MAX_LOCATION, label="Lokasi")
     category = session.get(Category, c.category_id) if c.category_id else None
     if c.category_id and category is None:
         raise InvalidInput("category_id", "Kategori tidak dikenal.")
@@ -273,8 +276,8 @@ def file_desk_complaint(session: Session, user: Principal, c: DeskComplaint, *, 
     ticket = create_ticket(
         session, channel=channel, actor=Actor.of(user), tz=tz, category=category,
         anonim=c.anonim, rahasia=c.rahasia,
-        reporter_name=c.reporter_name.strip()[:200] or None, reporter_phone=phone,
-        location=c.location.strip()[:300] or None, description=description,
+        reporter_name=reporter_name or None, reporter_phone=phone,
+        location=location or None, description=description,
         note=f"Dicatat di meja layanan ({CHANNEL_LABELS[channel]}).",
     )
     if pokja is not None:

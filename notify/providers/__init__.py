@@ -9,10 +9,12 @@ whose delivery was interrupted, so an outbox row is never sent twice.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from types import ModuleType
 
 from notify.outbox import Outgoing
 from notify.providers.base import DeliveryError, NotifyConfig, ProviderReceipt, Unknowable
+from tickets.text import one_line, printable
 
 HELD_TWILIO = "Twilio belum dikonfigurasi"
 HELD_WHATSAPP = "Nomor WhatsApp Twilio belum dikonfigurasi"
@@ -49,12 +51,21 @@ def _adapter(channel: str) -> ModuleType | None:
     return None if name is None else importlib.import_module(f"notify.providers.{name}")
 
 
+def sendable(message: Outgoing) -> Outgoing:
+    """``message`` as every provider sends it: its body printable and its subject one line
+    (``tickets.text``), whatever the row holds. A control character would otherwise reach
+    a handset, make a voice call's TwiML not well-formed, or (a line break in a pokja's
+    name) make the e-mail library refuse the subject on every retry."""
+    subject = one_line(message.subject) if message.subject is not None else None
+    return replace(message, body=printable(message.body), subject=subject)
+
+
 def deliver(message: Outgoing, config: NotifyConfig) -> ProviderReceipt:
     """Hand ``message`` to its provider; raises DeliveryError."""
     adapter = _adapter(message.channel)
     if adapter is None:
         raise DeliveryError(f"saluran tidak dikenal: {message.channel}", permanent=True)
-    receipt: ProviderReceipt = adapter.send(message, config)
+    receipt: ProviderReceipt = adapter.send(sendable(message), config)
     return receipt
 
 
@@ -67,7 +78,7 @@ def find_accepted(message: Outgoing, config: NotifyConfig) -> ProviderReceipt | 
     find = getattr(_adapter(message.channel), "find", None)
     if find is None:
         raise Unknowable(f"{message.channel}: penyedia tidak dapat ditanya")
-    receipt: ProviderReceipt | None = find(message, config)
+    receipt: ProviderReceipt | None = find(sendable(message), config)
     return receipt
 
 

@@ -35,6 +35,7 @@ from tickets.lifecycle import ENDED, Actor
 from tickets.models import Category, Channel, Ticket
 from tickets.privacy import outward
 from tickets.services import create_ticket
+from tickets.text import clean_text
 
 MAX_DESCRIPTION = 4_000
 MAX_NAME = 100
@@ -151,11 +152,13 @@ class Filed:
     account_id: str | None
 
 
-def _text(form: Mapping[str, str], name: str, limit: int) -> str:
-    value = (form.get(name) or "").replace("\r\n", "\n").strip()
-    if len(value) > limit:
-        raise ApiError(400, f"{name} terlalu panjang (maksimal {limit} karakter).")
-    return value
+def _text(form: Mapping[str, str], name: str, limit: int, *, multiline: bool = False) -> str:
+    """A field as ``tickets.text`` accepts it; one line unless ``multiline``."""
+    try:
+        return clean_text(form.get(name), field=name, max_len=limit, label=name,
+                          multiline=multiline)
+    except InvalidInput as exc:
+        raise ApiError(400, exc.message) from None
 
 
 def _location(form: Mapping[str, str]) -> str:
@@ -185,7 +188,7 @@ def file_request(session: Session, key: ApiKey, form: Mapping[str, str], tz: str
     if category is None:
         raise ApiError(400, "service_code wajib diisi dengan layanan yang aktif.")
     address = _location(form)
-    description = _text(form, "description", MAX_DESCRIPTION)
+    description = _text(form, "description", MAX_DESCRIPTION, multiline=True)
     if not description:
         raise ApiError(400, "description wajib diisi: uraikan pengaduannya.")
     try:

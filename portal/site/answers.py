@@ -14,6 +14,7 @@ from portal.services import answer_categories, published_answer, published_answe
 from portal.site.web import bp, db, hotline, page
 from tickets import numbering
 from tickets.clock import iso_utc, utcnow
+from tickets.text import one_line, printable
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -30,7 +31,7 @@ def _int(name: str, default: int | None, lo: int = 1, hi: int = 100_000) -> int 
 
 @bp.get("/jawaban")
 def answers() -> tuple[str, int]:
-    q = (request.args.get("q") or "").strip()[:100]
+    q = one_line(request.args.get("q"))[:100]
     category_id = _int("kategori", None)
     page_no = _int("halaman", 1) or 1
     items, more = published_answers(db(), text=q, category_id=category_id, page=page_no,
@@ -47,32 +48,35 @@ def answer(number: str) -> tuple[str, int]:
     return page("jawaban_satu.html", a=found)
 
 
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """An Atom element; its text is made printable here (``tickets.text``), so a stored
+    character that XML 1.0 forbids never makes the feed invalid."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = printable(text)
+    return element
+
+
 @bp.get("/jawaban.atom")
 def feed() -> Response:
     items, _ = published_answers(db(), per_page=FEED_SIZE, places=places.labels)
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(root, f"{{{ATOM}}}title").text = f"Jawaban pengaduan - {hotline()['agency']}"
-    ET.SubElement(root, f"{{{ATOM}}}id").text = url_for("public.feed", _external=True)
-    ET.SubElement(root, f"{{{ATOM}}}updated").text = iso_utc(
-        items[0].published_at if items else utcnow())
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="self",
-                  href=url_for("public.feed", _external=True))
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate",
-                  href=url_for("public.answers", _external=True))
-    author = ET.SubElement(root, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = hotline()["agency"]
+    _add(root, "title", f"Jawaban pengaduan - {hotline()['agency']}")
+    _add(root, "id", url_for("public.feed", _external=True))
+    _add(root, "updated", iso_utc(items[0].published_at if items else utcnow()))
+    _add(root, "link", rel="self", href=url_for("public.feed", _external=True))
+    _add(root, "link", rel="alternate", href=url_for("public.answers", _external=True))
+    _add(_add(root, "author"), "name", hotline()["agency"])
     for a in items:
         link = url_for("public.answer", number=a.number, _external=True)
-        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = (
-            f"Tiket {a.number}" + (f" - {a.category}" if a.category else ""))
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso_utc(a.published_at)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = a.summary
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = (
-            f"Pengaduan: {a.summary}\n\nJawaban: {a.answer}")
+        entry = _add(root, "entry")
+        _add(entry, "title", f"Tiket {a.number}" + (f" - {a.category}" if a.category else ""))
+        _add(entry, "id", link)
+        _add(entry, "link", rel="alternate", href=link)
+        _add(entry, "updated", iso_utc(a.published_at))
+        _add(entry, "summary", a.summary)
+        _add(entry, "content", f"Pengaduan: {a.summary}\n\nJawaban: {a.answer}", type="text")
     body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode"
                                                                    ).encode()
     return current_app.response_class(body, mimetype="application/atom+xml")
