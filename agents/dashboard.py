@@ -15,8 +15,7 @@ from reporting import dashboard
 from reporting.sources import received_by_source
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
-from tickets.models import Category, Channel, Pokja, Role, Status
-from tickets.names import CHANNEL_LABELS, STATUS_LABELS
+from tickets.models import CHANNEL_LABELS, STATUS_LABELS, Category, Channel, Pokja, Role, Status
 
 MEASURE_LABELS = {"verify": "Diterima → diverifikasi", "forward": "Diterima → diteruskan",
                   "answer": "Diteruskan → dijawab"}

@@ -31,8 +31,15 @@ from tickets.errors import (
     PermissionDenied,
 )
 from tickets.lifecycle import AT_DESK
-from tickets.models import Category, Pokja, RecordingStatus, RejectReason, Role, Ticket
-from tickets.names import CLASSIFICATION_LABELS
+from tickets.models import (
+    CLASSIFICATION_LABELS,
+    Category,
+    Pokja,
+    RecordingStatus,
+    RejectReason,
+    Role,
+    Ticket,
+)
 from tickets.permissions import (
     AGENCY_ROLES,
     DESK_ROLES,

@@ -39,8 +39,7 @@ from tickets.errors import (
     StaleTicket,
 )
 from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
-from tickets.models import Role
-from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
+from tickets.models import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS, Role
 from tickets.permissions import DESK_ROLES
 
 bp = Blueprint("agents", __name__, url_prefix="/console", template_folder="templates",

@@ -34,8 +34,7 @@ from tickets.clock import local_date_text, to_local, utcnow
 from tickets.db import insert_ignore
 from tickets.errors import InvalidInput, PermissionDenied
 from tickets.lifecycle import AT_POKJA, SYSTEM, Actor, Principal, record_event
-from tickets.models import Pokja, Role, Ticket
-from tickets.names import STATUS_LABELS
+from tickets.models import STATUS_LABELS, Pokja, Role, Ticket
 from tickets.permissions import require_role
 from tickets.services import ticket_by_number
 

@@ -48,8 +48,16 @@ from tickets.events import (
     StatusChanged,
 )
 from tickets.lifecycle import AT_POKJA
-from tickets.models import AnswerDraft, Channel, DraftState, Pokja, Role, Status, Ticket
-from tickets.names import STATUS_LABELS
+from tickets.models import (
+    STATUS_LABELS,
+    AnswerDraft,
+    Channel,
+    DraftState,
+    Pokja,
+    Role,
+    Status,
+    Ticket,
+)
 from tickets.privacy import outward, outward_description
 from tickets.reference import agency_name, hotline_settings
 from tickets.services import RejectionNotice, rejection_notice

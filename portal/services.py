@@ -26,8 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.publishing import is_public
 from tickets import numbering
 from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSWER
-from tickets.models import Category, Status, Ticket, TicketEvent
-from tickets.names import REJECT_LABELS, STATUS_LABELS
+from tickets.models import REJECT_LABELS, STATUS_LABELS, Category, Status, Ticket, TicketEvent
 from tickets.privacy import outward
 from tickets.services import RejectionNotice, find_ticket, proves_reporter, report_for
 

@@ -28,8 +28,7 @@ from reporting.dashboard import Scope, effective_scope, filters_for, range_condi
 from reporting.sheets import Cell, add_lines, add_table, csv_bytes, new_workbook, xlsx_bytes
 from tickets.clock import local_date_text
 from tickets.lifecycle import AT_DESK, Principal
-from tickets.models import Classification, RejectReason, Role, Status, Ticket
-from tickets.names import CLASSIFICATION_LABELS
+from tickets.models import CLASSIFICATION_LABELS, Classification, RejectReason, Role, Status, Ticket
 from tickets.permissions import require_role
 from tickets.privacy import masking, outward, outward_description
 

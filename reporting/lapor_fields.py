@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from tickets import concurrency
 from tickets.errors import InvalidInput
 from tickets.lifecycle import Actor, Principal, record_event
-from tickets.models import Classification, Ticket
-from tickets.names import CLASSIFICATION_LABELS
+from tickets.models import CLASSIFICATION_LABELS, Classification, Ticket
 from tickets.permissions import desk_ticket
 from tickets.text import clean_name
 

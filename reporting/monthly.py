@@ -34,8 +34,7 @@ from tickets import sla
 from tickets.clock import local_date_text, to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_DESK, WITH_ANSWER, Principal
-from tickets.models import Category, Channel, Pokja, Status, Ticket
-from tickets.names import CHANNEL_LABELS, STATUS_LABELS
+from tickets.models import CHANNEL_LABELS, STATUS_LABELS, Category, Channel, Pokja, Status, Ticket
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")

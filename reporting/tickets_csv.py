@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 from reporting.sheets import Cell, csv_bytes
 from tickets.clock import to_local
 from tickets.lifecycle import Principal
-from tickets.models import Classification, Status, Ticket
-from tickets.names import CHANNEL_LABELS, CLASSIFICATION_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from tickets.models import (
+    CHANNEL_LABELS,
+    CLASSIFICATION_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    Classification,
+    Status,
+    Ticket,
+)
 from tickets.permissions import can_see_reporter
 from tickets.privacy import masking, outward, outward_description
 from tickets.queue import Filters, list_tickets

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from tickets import events, sla
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition
-from tickets.models import Role, Status, Ticket, TicketEvent
-from tickets.names import STATUS_LABELS
+from tickets.models import STATUS_LABELS, Role, Status, Ticket, TicketEvent
 
 S = Status
 

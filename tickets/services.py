@@ -13,6 +13,8 @@ from tickets.contacts import caller_number
 from tickets.errors import InvalidInput, NotFound
 from tickets.lifecycle import SEEN_BY_POKJA, SYSTEM, WITH_ANSWER, Actor, record_event
 from tickets.models import (
+    REJECT_LABELS,
+    STATUS_LABELS,
     Call,
     Category,
     Channel,
@@ -21,7 +23,6 @@ from tickets.models import (
     Ticket,
     TranscriptionStatus,
 )
-from tickets.names import REJECT_LABELS, STATUS_LABELS
 
 
 def _new_unique_number(session: Session) -> str:

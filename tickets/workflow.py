@@ -18,6 +18,10 @@ from tickets.contacts import phone_field
 from tickets.errors import IllegalTransition, InvalidInput, NotFound
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event, transition
 from tickets.models import (
+    CHANNEL_LABELS,
+    PRIORITY_LABELS,
+    REJECT_LABELS,
+    STATUS_LABELS,
     Category,
     Channel,
     Pokja,
@@ -27,7 +31,6 @@ from tickets.models import (
     Ticket,
     TicketPrivacy,
 )
-from tickets.names import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS
 from tickets.permissions import DESK_ROLES, desk_ticket, require_role, viewable_ticket
 from tickets.services import create_ticket, ticket_by_number
 from tickets.text import clean_name, clean_text
