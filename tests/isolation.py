@@ -126,6 +126,7 @@ class AppCache:
         self.size = size
         self._built: OrderedDict[tuple[tuple[str, str], ...], _Built] = OrderedDict()
         self._count = itertools.count(1)
+        self._last: _Built | None = None
 
     def settings(self, overrides: Mapping[str, str]) -> Settings:
         """The settings for ``overrides``, their recordings folder emptied."""
@@ -145,7 +146,14 @@ class AppCache:
 
     def app(self, settings: Settings) -> Flask:
         """The app of ``settings`` (built on first use), ready for a new test."""
-        built = next(b for b in self._built.values() if b.settings is settings)
+        built = next((b for b in self._built.values() if b.settings is settings), None)
+        if built is None:
+            raise LookupError("these settings were not made by AppCache.settings: a test "
+                              "that overrides `settings` builds its own app as well")
+        if self._last is not None and self._last is not built and self._last.app is not None:
+            # Only the app in use keeps connections open (PostgreSQL's are counted).
+            self._last.app.extensions["hotline"].engine.dispose()
+        self._last = built
         if built.app is None:
             # Eager Celery: tasks run right after the request that enqueued them commits.
             built.app = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
