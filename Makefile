@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-speech-isa deps venv models services lint bench-ivr bench-asr \
+.PHONY: run test test-quick test-speech-isa deps venv models services lint bench-ivr bench-asr \
 	bench-pipeline bench-faults bench-dashboard bench-analytics clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
@@ -14,13 +14,24 @@ run: venv models
 	$(PY) -m hotline seed-demo
 	$(PY) -m hotline run
 
+## pytest on every core (pytest-xdist; PYTEST_WORKERS=0 runs in this process): each worker
+## has its own databases, Redis database, ports and folders. docs/testing.md has the tiers.
+PYTEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+QUICK_MARKERS := not slow and not model and not postgres and not redis
+
 ## make test: the whole suite (SQLite and PostgreSQL, Redis, real speech models, Chromium),
 ## then the Whisper-output tests once more per CPU instruction set (test-speech-isa).
 test: deps venv models services
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PYTEST)
 	$(speech-isa-passes)
+
+## make test-quick: the edit-test loop, under 2 minutes: SQLite only, no speech model, no
+## browser, no PostgreSQL or Redis (markers: not slow/model/postgres/redis).
+test-quick: venv
+	$(PYTEST) -m "$(QUICK_MARKERS)"
 
 ## make test-speech-isa: the tests that assert on what Whisper heard (marker `model`), once
 ## per CTranslate2 instruction set this CPU has (CT2_FORCE_CPU_ISA), so a result that only
@@ -33,7 +44,9 @@ test: deps venv models services
 test-speech-isa: venv models services
 	$(speech-isa-passes)
 
-SPEECH_ISA_TESTS := tests/speech tests/media/test_pipeline.py
+# tests/media/test_pipeline.py's complaint is decoded per ISA in-process, by
+# tests/speech/test_whisper.py, with the worker's engine: no worker, Redis or PostgreSQL.
+SPEECH_ISA_TESTS := tests/speech
 comma := ,
 has_cpu_flag = $(shell grep -qsw $(1) /proc/cpuinfo && echo y)
 OTHER_GEMM := CT2_USE_MKL=$(if $(shell grep -qs GenuineIntel /proc/cpuinfo && echo y),0,1)

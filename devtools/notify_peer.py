@@ -58,6 +58,15 @@ class TwilioRestPeer(LoopbackServer):
             hold.release.set()
         super().stop()
 
+    def reset(self) -> None:
+        """Forget everything scripted and accepted: one peer serves many tests."""
+        with self._lock:
+            for hold in self.holds:
+                hold.release.set()
+            for kept in (self.accepted, self.requests, self.fail_statuses, self.holds):
+                kept.clear()
+            self.rejected.clear()
+
     # --- scripting ---------------------------------------------------------------------
 
     def fail_next(self, times: int, status: int = 503) -> None:

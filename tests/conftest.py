@@ -20,12 +20,24 @@ from werkzeug.serving import make_server
 
 from devtools.call_simulator import CallResult, CallSimulator
 from devtools.recording_peer import RecordingPeer
-from hotline.app import create_app
-from hotline.demo import seed_demo
 from hotline.migrate import upgrade
-from hotline.runtime import Runtime
-from hotline.settings import Settings, load_settings
+from hotline.settings import Settings
+from tests.isolation import AppCache, DemoSnapshot, Worlds
 from tickets.db import Base, make_engine
+
+# The loopback SMTP server and Twilio REST peer (``mailbox``, ``twilio``) for every package.
+pytest_plugins = ("tests.peers",)
+
+# A test that loads a speech model or starts a browser is `slow` (left out of
+# `make test-quick`), whether or not its module says so.
+SLOW_FIXTURES = frozenset({"whisper", "whisper_dir", "vosk", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
@@ -37,12 +49,26 @@ def _sqlalchemy_pg_url(dbname: str) -> str:
     return f"{base}/{dbname}"
 
 
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worlds]:
+    """Each backend's database, demo snapshot and apps, made on first use and kept for the
+    session, so a worker that goes from SQLite tests to PostgreSQL ones and back (xdist
+    hands out work as it goes) never migrates or builds twice."""
+    with Worlds(tmp_path_factory.mktemp("worlds"), migrated_database, make_test_env) as w:
+        yield w
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated, empty database for the whole session, on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(request: pytest.FixtureRequest, worlds: Worlds) -> str:
+    """A migrated database for the whole session (each xdist worker has its own), on each
+    backend. Tests reach it through ``settings``, which puts the demo data back first."""
+    return worlds.database(request.param)
+
+
+@contextmanager
+def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'test.db'}"
         upgrade(url)
         yield url
         return
@@ -125,23 +151,36 @@ def env_overrides() -> dict[str, str]:
     return {}
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path, env_overrides: dict[str, str]) -> Settings:
-    _empty_tables(database_url)
-    return load_settings(make_test_env(database_url, tmp_path, **env_overrides))
+@pytest.fixture(scope="session")
+def demo_snapshot(database_url: str, worlds: Worlds) -> DemoSnapshot:
+    """The demo seeded once into the session's database, kept to restore before each test."""
+    return worlds.snapshot(database_url)
+
+
+@pytest.fixture(scope="session")
+def app_cache(database_url: str, worlds: Worlds) -> AppCache:
+    return worlds.apps(database_url)
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    # Eager Celery: tasks run right after the request that enqueued them commits.
-    app = create_app(settings, TESTING=True,
-                     CELERY={"task_always_eager": True})
-    runtime: Runtime = app.extensions["hotline"]
-    with runtime.session() as session:
-        seed_demo(session)
-        session.commit()
-    yield app
-    runtime.engine.dispose()
+def settings(app_cache: AppCache, demo_snapshot: DemoSnapshot,
+             env_overrides: dict[str, str]) -> Settings:
+    """Settings on the session's database, which holds the demo data and nothing else."""
+    demo_snapshot.restore()
+    return app_cache.settings(env_overrides)
+
+
+@pytest.fixture
+def empty_database(settings: Settings, demo_snapshot: DemoSnapshot) -> None:
+    """Not even the demo: an installation before ``seed-demo``."""
+    demo_snapshot.empty()
+
+
+@pytest.fixture
+def app(settings: Settings, app_cache: AppCache) -> Flask:
+    """The app of these settings, built once per session and reused (tests/isolation.py);
+    Celery is eager: tasks run right after the request that enqueued them commits."""
+    return app_cache.app(settings)
 
 
 @pytest.fixture

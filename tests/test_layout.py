@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,15 @@ MAX_MODULES = 20
 
 
 def _import_nodes(path: Path) -> Iterator[tuple[str, bool]]:
+    yield from _parsed_imports(path)
+
+
+@cache  # every rule reads every module: parse each once per run
+def _parsed_imports(path: Path) -> tuple[tuple[str, bool], ...]:
+    return tuple(_find_imports(path))
+
+
+def _find_imports(path: Path) -> Iterator[tuple[str, bool]]:
     """(module, at top level) for every absolute import in ``path``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = {id(node) for node in tree.body}

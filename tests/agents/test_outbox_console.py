@@ -4,15 +4,12 @@ sending again, and the users' e-mail addresses."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from agents import outbox_rows
-from devtools.notify_peer import TwilioRestPeer
-from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
 from notify import services as notify_services
 from notify.models import OutboxMessage, OutboxStatus
 from tests.agents.conftest import user_named
@@ -165,11 +162,6 @@ def test_a_message_that_went_out_cannot_be_sent_again(supervisor, make_ticket, d
 
 
 # --- with the loopback Twilio peer: a permanent provider error --------------------------------
-
-@pytest.fixture
-def twilio() -> Iterator[TwilioRestPeer]:
-    with TwilioRestPeer(DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, hold_timeout=20) as peer:
-        yield peer
 
 
 class TestAPermanentProviderError:

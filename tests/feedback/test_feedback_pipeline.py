@@ -4,8 +4,6 @@ reopening, which the ticket page and `tickets show --json` then show."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
@@ -23,6 +21,7 @@ from tests.media.test_pipeline import (  # noqa: F401  (the worker, Redis and Wh
     worker_env,
 )
 from tests.notify.conftest import make_ticket
+from tests.waiting import wait_until
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Status, TranscriptionStatus
 
@@ -38,13 +37,12 @@ def test_the_explanation_of_a_reopening_is_transcribed_by_the_worker(
     transition(db, ticket, Status.ANSWERED, SYSTEM, tz="Asia/Jakarta")
     db.commit()
     place_call("2", ticket.number + "#", "2", recordings=[long_complaint])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    def transcribed() -> Reopening | None:
         db.expire_all()
         note = db.scalars(select(Reopening)).one()
-        if note.transcription_status not in (TranscriptionStatus.PENDING,):
-            break
-        time.sleep(0.5)
+        return note if note.transcription_status is not TranscriptionStatus.PENDING else None
+
+    note = wait_until(transcribed, 120, "the reopening's transcript")
     assert note.transcription_status is TranscriptionStatus.DONE, note.transcription_error
     assert note.transcript_engine == "whisper" and note.transcript_words
     errors, total = char_errors(normalize_for_scoring(COMPLAINT),

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from hotline.demo import seed_demo
 from hotline.migrate import upgrade
 from hotline.runtime import build_runtime
 from hotline.settings import REPO_ROOT, load_settings
+from tests.waiting import wait_until
 from tickets.models import Ticket, TranscriptionStatus
 
 pytestmark = pytest.mark.slow
@@ -54,16 +54,16 @@ def test_hotline_run_serves_calls_and_its_workers_take_the_recording(tmp_path: P
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
+
+        def up() -> bool:
             assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
             try:
-                if requests.get(f"{base}/healthz", timeout=2).json()["embedded"]:
-                    break
+                return bool(requests.get(f"{base}/healthz", timeout=2).json()["embedded"])
             except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "hotline run did not come up"
-            time.sleep(0.5)
+                return False
+
+        # A hang guard: gunicorn and two workers import everything, slow on a busy machine.
+        wait_until(up, 180, "hotline run to come up")
 
         result = CallSimulator(base, settings.twilio_auth_token,
                                account_sid=settings.twilio_account_sid,
@@ -71,17 +71,14 @@ def test_hotline_run_serves_calls_and_its_workers_take_the_recording(tmp_path: P
                                ).run(wait_for_download=60)
         assert result.ticket_number
 
-        deadline = time.monotonic() + 60
-        while True:
+        def handled() -> bool:
+            assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
             with runtime.session() as session:
                 ticket = session.scalars(
                     select(Ticket).where(Ticket.number == result.ticket_number)).one()
-                status = ticket.transcription_status
-            if status is TranscriptionStatus.MANUAL:  # the speech worker handled it
-                break
-            assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, f"still {status}"
-            time.sleep(0.5)
+                return ticket.transcription_status is TranscriptionStatus.MANUAL
+
+        wait_until(handled, 60, "the speech worker to hand the recording to an agent")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -29,8 +29,9 @@ PRODUCTION = {
 
 
 @pytest.fixture
-def prod_app(settings: Settings, database_url: str, tmp_path: Path) -> Flask:
-    """A production app on an empty database (``settings`` emptied it); nothing seeded."""
+def prod_app(settings: Settings, empty_database: None, database_url: str,
+             tmp_path: Path) -> Flask:
+    """A production app on an empty database; nothing seeded."""
     app = create_app(load_settings(make_test_env(database_url, tmp_path, **PRODUCTION)))
     yield app
     app.extensions["hotline"].engine.dispose()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from hotline.settings import REPO_ROOT, load_settings
 from speech.normalize import normalize_for_scoring
 from speech.scoring import char_errors
 from tests.conftest import espeak_wav, leased_redis_db, make_test_env, migrated_pg_database
+from tests.waiting import wait_until
 from tickets.models import RecordingStatus, Status, Ticket, Transcript, TranscriptionStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -95,14 +95,12 @@ def long_complaint(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
 
 
 def _wait_for_transcript(db, number: str, timeout: float = 120) -> Ticket:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def transcribed() -> Ticket | None:
         db.expire_all()
         ticket = db.scalars(select(Ticket).where(Ticket.number == number)).one()
-        if ticket.transcription_status is not TranscriptionStatus.PENDING:
-            return ticket
-        time.sleep(0.5)
-    pytest.fail(f"no transcript for {number} within {timeout} s")
+        return ticket if ticket.transcription_status is not TranscriptionStatus.PENDING else None
+
+    return wait_until(transcribed, timeout, f"the transcript of {number}")
 
 
 @pytest.mark.model

@@ -15,6 +15,7 @@ from media import policy, work
 from media.policy import UNCLAIMED_GRACE
 from media.recordings import RecordingRef, store_recording
 from media.tasks import sweep, transcribe
+from tests.waiting import wait_until
 from tickets import services
 from tickets.clock import utcnow
 from tickets.events import SESSION_KEY, Dispatcher
@@ -154,12 +155,12 @@ def test_a_working_transcription_keeps_renewing_its_lease(app, db, peer, complai
     db.execute(update(Recording).where(Recording.id == recording.id)
                .values(lease_owner="w", lease_until=utcnow() - timedelta(seconds=1)))
     db.commit()
+    def renewed() -> bool:
+        db.expire_all()
+        return bool(recording.lease_until > utcnow())
+
     with transcribe.heartbeat("r", work.RECORDINGS.renewal(recording.id, "w"),
                              every=timedelta(milliseconds=20)):
-        for _ in range(250):  # bounded: at most a few seconds on a loaded machine
-            db.expire_all()
-            if recording.lease_until > utcnow():
-                break
-            threading.Event().wait(0.02)
+        wait_until(renewed, 30, "the heartbeat to renew the lease")
     assert recording.lease_until > utcnow() + policy.LEASE - timedelta(seconds=10)
     assert work.RECORDINGS.transcriptions_to_rescue(db) == []  # not stored yet; and held

@@ -9,7 +9,6 @@ import pytest
 from devtools.chat_simulator import ChatSimulator, MediaPeer
 from hotline.settings import Settings
 from tests.agents.conftest import agent, operator, pokja  # noqa: F401  (console sessions)
-from tests.notify.conftest import mailbox, twilio  # noqa: F401  (the loopback peers)
 
 
 @pytest.fixture

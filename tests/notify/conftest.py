@@ -1,24 +1,19 @@
-"""Loopback peers for notifications: a Twilio REST peer and a real SMTP server."""
+"""Notification helpers: tickets made through the domain, the outbox rows, the composer.
+The loopback peers (``twilio``, ``mailbox``) are tests/peers.py's, shared by every package."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from collections.abc import Callable
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devtools.notify_peer import TwilioRestPeer
-from hotline.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN
 from notify.compose import Composer
 from notify.models import OutboxMessage, OutboxStatus
+from tests.peers import Mailbox
 from tickets import services
 from tickets.lifecycle import SYSTEM
 from tickets.models import Category, Channel, Pokja, Status, Ticket
@@ -27,43 +22,6 @@ CALLER = "+6281234567890"
 POKJA_WA = "+6281199990000"
 SMS_FROM = "+62215550100"
 WA_FROM = "+62215550101"
-
-
-@dataclass
-class Mailbox:
-    messages: list[Message] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd API)
-        with self.lock:
-            msg = message_from_bytes(envelope.original_content or envelope.content)
-            self.messages.append(msg)
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port  # type: ignore[attr-defined]
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def twilio() -> Iterator[TwilioRestPeer]:
-    with TwilioRestPeer(DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, hold_timeout=20) as peer:
-        yield peer
 
 
 def notify_env(twilio: TwilioRestPeer, mailbox: Mailbox) -> dict[str, str]:

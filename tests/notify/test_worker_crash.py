@@ -7,19 +7,21 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hotline.celery_app import make_celery
 from hotline.demo import seed_demo
 from hotline.runtime import Runtime, build_runtime
 from hotline.settings import REPO_ROOT, load_settings
-from notify.models import OutboxStatus
+from notify.models import OutboxMessage, OutboxStatus
 from tests.conftest import _empty_tables, leased_redis_db, make_test_env
+from tests.waiting import wait_until
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import Status
 
@@ -32,7 +34,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.slow]
 def worker_env(database_url: str, tmp_path: Path, twilio, mailbox) -> Iterator[dict[str, str]]:
     with leased_redis_db() as redis_url:
         yield make_test_env(database_url, tmp_path, REDIS_URL=redis_url,
-                            NOTIFY_STALE_SENDING_SECONDS="1", **notify_env(twilio, mailbox))
+                            **notify_env(twilio, mailbox))
 
 
 @pytest.fixture
@@ -77,15 +79,6 @@ def start_worker(worker_env: dict[str, str],
                 proc.wait(5)
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.parametrize("provider_had_it", [True, False], ids=["accepted", "lost"])
 def test_a_worker_killed_mid_delivery_sends_nothing_twice_and_loses_nothing(
         runtime: Runtime, start_worker, twilio, mailbox, provider_had_it: bool):
@@ -108,14 +101,19 @@ def test_a_worker_killed_mid_delivery_sends_nothing_twice_and_loses_nothing(
     assert mailbox.messages == [] and twilio.sent(to=f"whatsapp:{POKJA_WA}") == []
 
     start_worker()
-    _wait_for(lambda: all(r.status is OutboxStatus.SENT
-                          for r in rows(db) if r.channel != "sms"), 60,
-              "the e-mail and WhatsApp the dead worker never started")
-    time.sleep(1.1)  # the SMS row is now older than NOTIFY_STALE_SENDING_SECONDS
+    wait_until(lambda: all(r.status is OutboxStatus.SENT
+                           for r in rows(db) if r.channel != "sms"), 60,
+               "the e-mail and WhatsApp the dead worker never started")
+    # As if the stale-sending time had passed: the dead worker's claim is aged, not waited.
+    stale = timedelta(seconds=runtime.settings.notify.stale_sending_seconds + 60)
+    assert sms.claimed_at is not None
+    db.execute(update(OutboxMessage).where(OutboxMessage.id == sms.id)
+               .values(claimed_at=sms.claimed_at - stale))
+    db.commit()
     runtime_celery = make_celery(runtime)
     runtime_celery.send_task("notify.sweep")  # what beat does every minute
-    _wait_for(lambda: rows(db, channel="sms")[0].status is OutboxStatus.SENT, 60,
-              "the sweep to reconcile the SMS")
+    wait_until(lambda: rows(db, channel="sms")[0].status is OutboxStatus.SENT, 60,
+               "the sweep to reconcile the SMS")
 
     sms = rows(db, channel="sms")[0]
     accepted = twilio.sent(to=CALLER)

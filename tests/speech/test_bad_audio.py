@@ -31,7 +31,9 @@ def expect(engine: Engine, path: Path, reason: str) -> AudioError:
     return info.value
 
 
-@pytest.fixture(params=["whisper", "vosk"])
+# Loading a model makes these `slow` (not in `make test-quick`).
+@pytest.fixture(params=[pytest.param("whisper", marks=pytest.mark.slow),
+                        pytest.param("vosk", marks=pytest.mark.slow)])
 def engine(request: pytest.FixtureRequest) -> Engine:
     engine: Engine = request.getfixturevalue(request.param)
     return engine
@@ -74,6 +76,7 @@ def test_faint_line_noise_is_silent(engine: Engine, tmp_path: Path) -> None:
     expect(engine, write_wav(tmp_path / "hiss.wav", noise), "silent")
 
 
+@pytest.mark.slow
 def test_an_over_long_recording_is_too_long(say: Say) -> None:
     engine = load_engine("vosk", max_audio_seconds=1.0)
     error = expect(engine, say("lampu jalan mati sejak minggu lalu"), "too_long")

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from speech import Engine, EngineError, Transcript, load_engine
+from speech.normalize import normalize_for_scoring
+from speech.scoring import char_errors
 from tests.speech.corpus import (
     CHANNELS,
     SENTENCES,
@@ -143,6 +145,33 @@ def test_whisper_accepts_a_domain_vocabulary(
     # The prompt must not leak into the transcript.
     for _sentence, t in prompted:
         assert not t.text.lower().startswith("pengaduan warga"), t.text
+
+
+# The long complaint tests/media/test_pipeline.py sends through the queue, decoded here
+# in-process with the engine the speech worker builds (the product's defaults: beam 5,
+# temperature 0, loop guard, VAD): the same computation on the same audio, so `make
+# test-speech-isa` reruns it per CPU instruction set without a worker, Redis and
+# PostgreSQL, and the pipeline test checks the path once, in the main run. Bound and
+# figures: CER_BOUND in tests/media/test_pipeline.py.
+@pytest.mark.model
+def test_the_workers_engine_hears_a_long_complaint_within_the_measured_error_rate(
+    whisper_dir: Path, tmp_path: Path
+) -> None:
+    from hotline.settings import load_settings
+    from tests.conftest import espeak_wav
+    from tests.media.test_pipeline import CER_BOUND, COMPLAINT
+
+    s = load_settings({"SPEECH_ENGINE": "whisper", "SPEECH_MODEL": str(whisper_dir)})
+    engine = load_engine(  # as media.tasks.speech_engine does
+        s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
+        vocabulary=s.speech_vocabulary, threads=s.speech_threads,
+        max_audio_seconds=s.speech_max_audio_seconds,
+    )
+    t = engine.transcribe(espeak_wav(COMPLAINT, tmp_path / "keluhan-panjang.wav"))
+    errors, total = char_errors(normalize_for_scoring(COMPLAINT), normalize_for_scoring(t.text))
+    assert errors / total < CER_BOUND, f"CER {errors}/{total}: {t.text}"
+    assert_well_formed(t)
+    assert t.audio_seconds > 15
 
 
 def test_temperatures_default_to_zero_alone_and_are_checked(whisper_dir: Path) -> None:
