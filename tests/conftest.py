@@ -26,7 +26,7 @@ from tests.isolation import AppCache, DemoSnapshot, Worlds
 from tickets.db import Base, make_engine
 
 # The loopback SMTP server and Twilio REST peer (``mailbox``, ``twilio``) for every package.
-pytest_plugins = ("tests.peers",)
+pytest_plugins = ("tests.peers", "tests.failing")
 
 # A test that loads a speech model or starts a browser is `slow` (left out of
 # `make test-quick`), whether or not its module says so.

@@ -9,12 +9,15 @@ app's first request; Flask refuses new routes after it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import event, text
 
-from hotline.app import request_session
+from hotline.app import create_app, request_session
+from hotline.settings import Settings
 
 # What an exception might carry that a page must never show.
 SECRET = "rahasia-internal: postgresql://hotline:sandi-db@10.0.0.5/hotline"
@@ -51,3 +54,12 @@ def failing_views(app: Flask, *rules: str) -> Outage:
         app.add_url_rule(rule, f"failing_{number}", fail, methods=["GET", "POST"])
     app.config["PROPAGATE_EXCEPTIONS"] = False
     return outage
+
+
+@pytest.fixture
+def own_app(settings: Settings) -> Iterator[Flask]:
+    """An app of the test's own: an outage adds routes and answers 500s as production
+    does, which the session's shared app must not keep (tests/isolation.py)."""
+    app = create_app(settings, TESTING=True, CELERY={"task_always_eager": True})
+    yield app
+    app.extensions["hotline"].engine.dispose()

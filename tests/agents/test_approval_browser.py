@@ -34,7 +34,7 @@ def test_the_head_edits_and_approves_the_pokjas_draft_in_the_browser(
     expect(page.locator("#draft-text")).to_have_text(DRAFT)
     expect(page.locator("#answer")).to_have_count(0)
     db.expire_all()
-    assert status_report(db, ticket.number).answer is None
+    assert status_report(db, ticket.number, phone=ticket.reporter_phone).answer is None
     sign_out(page)
 
     sign_in(page, live_server, "pimpinan")
@@ -47,6 +47,6 @@ def test_the_head_edits_and_approves_the_pokjas_draft_in_the_browser(
     db.expire_all()
     answered = db.scalars(select(Ticket).where(Ticket.number == ticket.number)).one()
     assert answered.status is Status.ANSWERED and answered.answer == FINAL
-    assert status_report(db, ticket.number).answer == FINAL
+    assert status_report(db, ticket.number, phone=ticket.reporter_phone).answer == FINAL
     assert refused == []
     context.close()

@@ -73,3 +73,9 @@ def test_the_server_error_page_is_drawn_when_the_database_is_gone(operator, outa
     assert "<h1>Terjadi kesalahan pada server</h1>" in body
     assert "Keluar" not in body  # the menu would have counted failed messages
     assert outage.refused == []
+
+
+@pytest.fixture
+def app(own_app: Flask) -> Flask:
+    """These tests add failing routes: an app of their own (tests/failing.py)."""
+    return own_app

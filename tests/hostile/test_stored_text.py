@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.hostile import outputs
-from tests.notify.conftest import CALLER, mailbox, notify_env, twilio  # noqa: F401
+from tests.notify.conftest import CALLER, notify_env  # noqa: F401
 from tests.notify.conftest import make_ticket as notify_ticket
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, transition

@@ -89,3 +89,9 @@ def test_an_unsigned_webhook_keeps_its_own_refusal(app):
     assert response.status_code == 403
     assert response.content_type == "text/plain; charset=utf-8"
     assert response.text.startswith("Permintaan ditolak: tanda tangan Twilio")
+
+
+@pytest.fixture
+def app(own_app: Flask) -> Flask:
+    """These tests add failing routes: an app of their own (tests/failing.py)."""
+    return own_app

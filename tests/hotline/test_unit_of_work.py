@@ -104,7 +104,7 @@ def _marked(db) -> int:
 
 
 @pytest.fixture
-def writing_app(app: Flask) -> Flask:
+def writing_app(own_app: Flask) -> Flask:
     """The app with one route that writes a row and answers as it is asked to."""
 
     def write() -> tuple[str, int]:
@@ -117,8 +117,8 @@ def writing_app(app: Flask) -> Flask:
             keep_on_refusal(session)
         return "ditulis", int(request.args.get("status", "200"))
 
-    app.add_url_rule("/uji/tulis", "uji_tulis", write, methods=["GET", "POST"])
-    return app
+    own_app.add_url_rule("/uji/tulis", "uji_tulis", write, methods=["GET", "POST"])
+    return own_app
 
 
 @pytest.mark.parametrize(("method", "query", "kept"), [

@@ -63,3 +63,9 @@ def test_each_sides_error_pages_fit_and_load_only_their_own_files(
     assert page.evaluate("document.documentElement.getBoundingClientRect().width") == 32
     assert refused == [] and other_origins == []
     context.close()
+
+
+@pytest.fixture
+def app(own_app: Flask) -> Flask:
+    """These tests add failing routes: an app of their own (tests/failing.py)."""
+    return own_app

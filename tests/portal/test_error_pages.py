@@ -141,3 +141,9 @@ def test_an_open311_server_error_is_an_error_document_without_detail(app, outage
     [found] = open311_errors(response, 500)
     assert found["description"] == "Terjadi kesalahan pada server; coba lagi nanti."
     assert SECRET not in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def app(own_app: Flask) -> Flask:
+    """These tests add failing routes: an app of their own (tests/failing.py)."""
+    return own_app

@@ -162,11 +162,7 @@ def test_the_workers_engine_hears_a_long_complaint_within_the_measured_error_rat
     from tests.media.test_pipeline import CER_BOUND, COMPLAINT
 
     s = load_settings({"SPEECH_ENGINE": "whisper", "SPEECH_MODEL": str(whisper_dir)})
-    engine = load_engine(  # as media.tasks.speech_engine does
-        s.speech_engine, s.speech_model, beam_size=s.speech_beam_size, vad=s.speech_vad,
-        vocabulary=s.speech_vocabulary, threads=s.speech_threads,
-        max_audio_seconds=s.speech_max_audio_seconds,
-    )
+    engine = s.speech.load_engine()  # as media.tasks.speech_engine does
     t = engine.transcribe(espeak_wav(COMPLAINT, tmp_path / "keluhan-panjang.wav"))
     errors, total = char_errors(normalize_for_scoring(COMPLAINT), normalize_for_scoring(t.text))
     assert errors / total < CER_BOUND, f"CER {errors}/{total}: {t.text}"
