@@ -17,7 +17,7 @@ run: venv models
 ## pytest on every core (pytest-xdist; PYTEST_WORKERS=0 runs in this process): each worker
 ## has its own databases, Redis database, ports and folders. docs/testing.md has the tiers.
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 QUICK_MARKERS := not slow and not model and not postgres and not redis
 
 ## make test: the whole suite (SQLite and PostgreSQL, Redis, real speech models, Chromium),

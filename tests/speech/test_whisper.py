@@ -59,6 +59,10 @@ Telephone = Callable[..., Path]
 # 6.7 and 9.4 points above the worst.
 CER_BOUNDS = {"clean": 0.25, "telephone": 0.35}
 
+# The model tests share the corpus decoded once per session (`heard`): under pytest-xdist
+# (make test: --dist loadgroup) they go to one worker, which decodes it once.
+corpus_worker = pytest.mark.xdist_group("whisper-corpus")
+
 
 def assert_well_formed(t: Transcript, *, allow_empty: bool = False) -> None:
     assert t.words or (allow_empty and not t.text), "no words"
@@ -74,6 +78,7 @@ def assert_well_formed(t: Transcript, *, allow_empty: bool = False) -> None:
 
 
 @pytest.mark.model
+@corpus_worker
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_whisper_hears_indonesian_complaints_within_the_measured_error_rate(
     heard: Callable[[str], Heard], channel: str
@@ -94,6 +99,7 @@ def test_whisper_hears_indonesian_complaints_within_the_measured_error_rate(
 
 
 @pytest.mark.model
+@corpus_worker
 def test_whisper_reads_a_mulaw_wav_and_an_mp3(
     whisper: Engine, say: Say, telephone: Telephone
 ) -> None:
@@ -108,6 +114,7 @@ def test_whisper_reads_a_mulaw_wav_and_an_mp3(
 
 
 @pytest.mark.model
+@corpus_worker
 def test_transcript_is_plain_json_data(heard: Callable[[str], Heard]) -> None:
     data = next(t for _sentence, t in heard("clean") if t.words).to_dict()
     again = json.loads(json.dumps(data))
@@ -123,6 +130,7 @@ VOCABULARY_MIN_GAIN = 4
 
 
 @pytest.mark.model
+@corpus_worker
 def test_whisper_accepts_a_domain_vocabulary(
     whisper_dir: Path, say: Say, heard: Callable[[str], Heard]
 ) -> None:
@@ -154,6 +162,7 @@ def test_whisper_accepts_a_domain_vocabulary(
 # PostgreSQL, and the pipeline test checks the path once, in the main run. Bound and
 # figures: CER_BOUND in tests/media/test_pipeline.py.
 @pytest.mark.model
+@corpus_worker
 def test_the_workers_engine_hears_a_long_complaint_within_the_measured_error_rate(
     whisper_dir: Path, tmp_path: Path
 ) -> None:
