@@ -69,7 +69,7 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
         pokja_id=optional_int(args, "pokja_id"),
         date_from=_date(args, "date_from"),
         date_to=_date(args, "date_to"),
-        text=one_line(args.get("q"))[:100],
+        text=one_line(args.get("q"), 100),
         channel=_channel(args),
     )
     if f.date_from and f.date_to and f.date_to < f.date_from:
