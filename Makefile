@@ -5,8 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick test-speech-isa deps venv models services lint bench-ivr bench-asr \
-	bench-pipeline bench-faults bench-dashboard bench-analytics clean
+.PHONY: run test test-quick test-speech-isa test-hostile-nightly deps venv models services lint \
+	bench-ivr bench-asr bench-pipeline bench-faults bench-dashboard bench-analytics clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
 run: venv models
@@ -62,6 +62,11 @@ define speech-isa-passes
 	done; \
 	if [ -n "$$failed" ]; then echo "test-speech-isa failed under:$$failed" >&2; exit 1; fi
 endef
+
+## make test-hostile-nightly: the generated hostile-input properties (docs/security.md) with
+## the large Hypothesis profile: fresh random cases each run, 30 times the quick tier's.
+test-hostile-nightly: venv services
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest tests/hostile
 
 venv: $(STAMP)
 

@@ -205,8 +205,8 @@ def sign_in(session: Session, username: str, password: str, ip: str, *, max_atte
     now = now or utcnow()
     # Whatever was typed is looked up and counted as one printable line (a NUL would end
     # the request on PostgreSQL, which stores none).
-    username = one_line(username)[:64]
-    name, address = username.lower(), one_line(ip or "-")[:64]
+    username = one_line(username, 64)
+    name, address = username.lower(), one_line(ip or "-", 64)
     if device:
         _refuse_while_locked(session, now, max_attempts,
                              LoginAttempt.username == name, LoginAttempt.device == device)

@@ -79,7 +79,7 @@ def filters(args: Form, default: tuple[Status, ...]) -> Filters:
         pokja_id=optional_int(args, "pokja_id"),
         date_from=parse_date(args.get("date_from"), "date_from"),
         date_to=parse_date(args.get("date_to"), "date_to"),
-        text=one_line(args.get("q"))[:100],
+        text=one_line(args.get("q"), 100),
         channel=channel(args),
     )
     check_range(f.date_from, f.date_to)

@@ -54,6 +54,6 @@ def inbound(form: Mapping[str, str], *, loopback_media: bool) -> Inbound:
         media.append(Media(url.url, _content_type(form.get(f"MediaContentType{index}"))))
     # Twilio's fields, which the sender cannot correct: made printable (tickets.text) and
     # cut to fit. The conversation refuses an over-long complaint with its own reply.
-    profile = one_line(form.get("ProfileName"))[:MAX_NAME] or None
+    profile = one_line(form.get("ProfileName"), MAX_NAME) or None
     body = printable((form.get("Body") or "")[:_BODY_LIMIT])
     return Inbound(sid, address, channel, phone, body, tuple(media), profile)

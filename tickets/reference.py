@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from tickets.contacts import email_address, phone_field
@@ -123,7 +123,10 @@ def save_category(session: Session, admin: Principal, category_id: int | None, *
         raise InvalidInput("name", "Nama kategori wajib diisi.")
     if ivr_digit is not None and not 1 <= ivr_digit <= 9:
         raise InvalidInput("ivr_digit", "Tombol IVR harus angka 1 sampai 9.")
-    same_name = session.scalar(select(Category.id).where(func.lower(Category.name) == name.lower()))
+    # lower() of SQLite folds ASCII only: the exact name is compared as well, so the unique
+    # constraint never answers a second "Ölçü" with a server error.
+    same_name = session.scalar(select(Category.id).where(or_(
+        Category.name == name, func.lower(Category.name) == name.lower())).limit(1))
     if same_name is not None and same_name != category_id:
         raise InvalidInput("name", "Nama kategori sudah dipakai.")
     if ivr_digit is not None:

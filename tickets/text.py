@@ -55,9 +55,11 @@ def printable(value: str | None) -> str:
     return _AS_SPACE.sub(" ", _DROPPED.sub("", text))
 
 
-def one_line(value: str | None) -> str:
-    """:func:`printable`, without bidi controls, every run of white space one space."""
-    return " ".join(_BIDI_CONTROLS.sub("", printable(value)).split())
+def one_line(value: str | None, max_len: int | None = None) -> str:
+    """:func:`printable`, without bidi controls, every run of white space one space; cut
+    to ``max_len`` (for fields the sender cannot correct), never ending in a space."""
+    text = " ".join(_BIDI_CONTROLS.sub("", printable(value)).split())
+    return text if max_len is None else text[:max_len].rstrip()
 
 
 def _multi_line(value: str | None) -> str:

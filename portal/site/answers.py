@@ -31,7 +31,7 @@ def _int(name: str, default: int | None, lo: int = 1, hi: int = 100_000) -> int 
 
 @bp.get("/jawaban")
 def answers() -> tuple[str, int]:
-    q = one_line(request.args.get("q"))[:100]
+    q = one_line(request.args.get("q"), 100)
     category_id = _int("kategori", None)
     page_no = _int("halaman", 1) or 1
     items, more = published_answers(db(), text=q, category_id=category_id, page=page_no,

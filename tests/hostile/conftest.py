@@ -29,6 +29,7 @@ from tests.agents.conftest import (  # noqa: F401  (fixtures)
     pokja,
     supervisor,
 )
+from tests.portal.conftest import limiter_clock  # noqa: F401  (fixture)
 
 _SLOW_IS_FINE = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                  HealthCheck.data_too_large]

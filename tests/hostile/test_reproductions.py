@@ -136,3 +136,13 @@ def test_a_tts_voice_with_a_control_character_is_refused(admin, twilio_post):
     greeting = twilio_post.post("/ivr/voice", {"CallSid": "CA" + "a" * 32,
                                                "From": "+6281234567890"})
     outputs.twiml(greeting.get_data())
+
+
+def test_a_second_category_of_the_same_non_ascii_name_is_refused_not_a_server_error(admin):
+    # Found by the nightly profile: SQLite's lower() folds ASCII only, so the duplicate
+    # check missed "Ölçü" and the unique constraint answered with a 500.
+    form = {"name": "Ölçü Air Bersih", "active": "1"}
+    assert admin.post("/console/admin/kategori", form).status_code == 302
+    again = admin.post("/console/admin/kategori", form)
+    assert again.status_code == 422
+    assert 'id="err-name">Nama kategori sudah dipakai.' in again.get_data(as_text=True)

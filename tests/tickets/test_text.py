@@ -50,3 +50,9 @@ def test_an_over_long_value_is_refused_with_its_label_cap_and_length():
 def test_the_cap_counts_what_is_kept_not_what_was_sent():
     assert clean_name("Budi" + "\x00" * 500, field="reporter_name") == "Budi"
     assert clean_text(None, field="note", max_len=1) == ""
+
+
+def test_a_value_cut_to_fit_never_ends_in_a_space():
+    # Twilio's ProfileName is cut, not refused: the cut must not leave "Budi ".
+    assert one_line("Budi  Santoso", 5) == "Budi"
+    assert one_line("Budi\x0bSantoso", 200) == "Budi Santoso"
