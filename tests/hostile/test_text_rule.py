@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from notify.config import NotifySettings
 from notify.outbox import Outgoing
 from notify.providers import sendable
 from notify.providers.base import NotifyConfig
@@ -114,8 +115,7 @@ def test_outgoing_messages_and_their_twiml_carry_no_odd_character(body, subject)
     outputs.clean(message.body)
     assert message.subject is not None and "\n" not in message.subject
     outputs.clean(message.subject)
-    config = NotifyConfig("AC" + "0" * 32, "token", None, False, None, None, None, 25, None,
-                          None, False, None, None)
+    config = NotifyConfig(NotifySettings(), "AC" + "0" * 32, "token", None, False, None)
     outputs.twiml(voice_twiml(message, config).encode())
 
 
