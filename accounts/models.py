@@ -22,6 +22,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     # Where alerts and the supervisors' overdue digest go (migration 0003).
     email: Mapped[str | None] = mapped_column(String(200))
+    # An agency head's or the leadership's WhatsApp number, E.164 (migration 0020):
+    # the draft-waiting notice, the head's digest and the escalation summaries go there too.
+    whatsapp: Mapped[str | None] = mapped_column(String(32))
     pokja_id: Mapped[int | None] = mapped_column(ForeignKey("pokja.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -26,7 +26,7 @@ from accounts.passwords import (
     verify_password,
 )
 from tickets.clock import utcnow
-from tickets.contacts import email_address
+from tickets.contacts import email_address, phone_field
 from tickets.db import keep_on_refusal
 from tickets.errors import DomainError, InvalidInput, NotFound
 from tickets.models import Role
@@ -109,22 +109,31 @@ def user_by_username(session: Session, username: str) -> User:
 
 def add_user(session: Session, admin: User, *, username: str, full_name: str, password: str,
              role: str, pokja_id: int | None, email: str | None = None,
-             min_length: int = MIN_PASSWORD_LENGTH) -> User:
+             whatsapp: str | None = None, min_length: int = MIN_PASSWORD_LENGTH) -> User:
     require_role(admin, Role.ADMIN)
     address = email_address(email)
+    number = whatsapp_number(whatsapp)
     user = create_user(session, username=username, full_name=full_name, password=password,
                        role=_role(role), pokja_id=pokja_id, min_length=min_length)
-    user.email = address
+    user.email, user.whatsapp = address, number
     return user
 
 
+def whatsapp_number(value: str | None) -> str | None:
+    """A user's WhatsApp number from the admin's form: E.164 (+62...), None when empty."""
+    return phone_field(value, "whatsapp", "Nomor WhatsApp")
+
+
 def update_user(session: Session, admin: User, user_id: int, *, role: str,
-                pokja_id: int | None, active: bool, email: str | None = None) -> User:
-    """``email`` None leaves the address alone; "" removes it (no alerts, no digest)."""
+                pokja_id: int | None, active: bool, email: str | None = None,
+                whatsapp: str | None = None) -> User:
+    """``email`` or ``whatsapp`` None leaves it alone; "" removes it (no alerts, no
+    digest, no escalation summary there)."""
     require_role(admin, Role.ADMIN)
     user = _user(session, user_id)
     new_role = _role(role)
     address = email_address(email) if email is not None else user.email
+    number = whatsapp_number(whatsapp) if whatsapp is not None else user.whatsapp
     if new_role in AGENCY_ROLES and pokja_id is None:
         raise InvalidInput("pokja_id", "Pengguna pokja harus terhubung ke satu pokja.")
     if user.id == admin.id and (new_role is not Role.ADMIN or not active):
@@ -132,7 +141,7 @@ def update_user(session: Session, admin: User, user_id: int, *, role: str,
     user.role = new_role
     user.pokja_id = pokja_id if new_role in AGENCY_ROLES else None
     user.active = active
-    user.email = address
+    user.email, user.whatsapp = address, number
     return user
 
 

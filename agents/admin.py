@@ -54,7 +54,8 @@ def admin_users() -> Response | tuple[str, int]:
         accounts.add_user(db(), user(), username=f.get("username", ""),
                           full_name=f.get("full_name", ""), password=f.get("password", ""),
                           role=f.get("role", ""), pokja_id=forms.optional_int(f, "pokja_id"),
-                          email=f.get("email", ""), min_length=cfg().min_password_length)
+                          email=f.get("email", ""), whatsapp=f.get("whatsapp", ""),
+                          min_length=cfg().min_password_length)
         return _after("agents.admin_users", "Pengguna dibuat.")
     user_id = forms.optional_int(f, "user_id") or 0
     if action == "sandi":
@@ -66,7 +67,8 @@ def admin_users() -> Response | tuple[str, int]:
         return _after("agents.admin_users", "Kata sandi diganti.")
     accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
                          pokja_id=forms.optional_int(f, "pokja_id"),
-                         active=forms.checkbox(f, "active"), email=f.get("email"))
+                         active=forms.checkbox(f, "active"), email=f.get("email"),
+                         whatsapp=f.get("whatsapp"))
     return _after("agents.admin_users", "Pengguna diperbarui.")
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from agents import charts, forms, insights
 from agents.web import bp, cfg, db, roles, user
-from escalation import services as escalation
 from reporting import dashboard
+from reporting.chain import chain_counts
 from reporting.sources import received_by_source
 from tickets.clock import to_local, utcnow
 from tickets.errors import InvalidInput
@@ -149,16 +149,13 @@ def dashboard_page() -> tuple[str, int]:
         errors[exc.field] = exc.message
         scope = dashboard.Scope(*dashboard.preset_range("30hari", today))
     figures = dashboard.build(db(), user(), scope, tz=tz)
-    escalations = escalation.counts_in_days(
-        db(), scope.date_from, scope.date_to, tz,
-        dashboard.effective_scope(user(), scope).pokja_id)
     args = {k: v for k, v in request.args.items() if v}
     pokjas = list(db().scalars(select(Pokja).order_by(Pokja.name)))
     if user().role is Role.POKJA:
         pokjas = [p for p in pokjas if p.id == user().pokja_id]
     return render_template(
         "agents/dashboard.html", d=figures, charts=build_charts(figures), errors=errors,
-        escalations=escalations,
+        chain=chain_counts(db(), user(), scope, tz=tz),
         by_source=received_by_source(db(), user(), scope, tz=tz),
         args=args, presets=dashboard.PRESETS, channels=list(Channel),
         categories=list(db().scalars(select(Category).order_by(Category.name))),

@@ -23,6 +23,9 @@ from tickets.services import create_ticket
 
 EMAILS = {"kepala_pupr": "kepala.pupr@pemkab.example.id",
           "bupati": "bupati@pemkab.example.id"}
+# WhatsApp numbers of the head and the regent, given by ``seed_samples`` only (the tests'
+# demo has e-mail alone, so their message counts stay as they are).
+WHATSAPP = {"kepala_pupr": "+6281200000311", "bupati": "+6281200000312"}
 RT_PHONE = "+6281200000301"
 TZ = "Asia/Makassar"
 
@@ -44,6 +47,10 @@ def seed_samples(session: Session, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     if session.scalar(select(Ticket.id).where(Ticket.reporter_phone == RT_PHONE)) is not None:
         return []
+    for username, number in WHATSAPP.items():
+        found = session.scalar(select(User).where(User.username == username))
+        if found is not None and not found.whatsapp:
+            found.whatsapp = number
     pupr = session.scalar(select(Category).join(Pokja).where(Pokja.code == "PUPR"))
     late = create_ticket(session, channel=Channel.WALK_IN, actor=SYSTEM, tz=TZ, category=pupr,
                          reporter_name="Ibu Rahmawati", reporter_phone="+6281200000302",

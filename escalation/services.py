@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
@@ -153,20 +152,24 @@ def _ticket_line(ticket: Ticket, late: int, policy: Policy) -> str:
 
 
 def _notify_heads(session: Session, ticket: Ticket, late: int, policy: Policy) -> int:
+    """The agency's heads, by e-mail and by WhatsApp, each where they have one."""
     heads = session.scalars(select(User).where(
-        User.role == Role.HEAD, User.pokja_id == ticket.pokja_id,
-        User.active.is_(True), User.email.is_not(None)))
+        User.role == Role.HEAD, User.pokja_id == ticket.pokja_id, User.active.is_(True),
+        or_(User.email.is_not(None), User.whatsapp.is_not(None))).order_by(User.id))
     pokja = ticket.pokja.name if ticket.pokja else "-"
     subject = f"[Eskalasi] Tiket {ticket.number} belum ditindaklanjuti - {pokja}"
+    line = _ticket_line(ticket, late, policy)
+    whatsapp = (f"{policy.agency}: eskalasi tiket {ticket.number} di {pokja}, belum "
+                f"ditindaklanjuti {late} hari kerja setelah batas waktunya."
+                + (f" {policy.console_url}/tiket/{ticket.number}" if policy.console_url else ""))
     written = 0
     for head in heads:
-        assert head.email is not None
         body = (f"Yth. {head.full_name},\n\nTiket berikut di {pokja} belum ditindaklanjuti "
-                f"{late} hari kerja setelah batas waktunya:\n{_ticket_line(ticket, late, policy)}"
-                f"\n\n{policy.agency}")
-        written += outbox.add(session, channel="email", recipient=head.email, subject=subject,
-                              body=body, event="escalation", ticket_id=ticket.id,
-                              key=f"esc:{ticket.id}:{HEAD}:email:{head.email}") is not None
+                f"{late} hari kerja setelah batas waktunya:\n{line}\n\n{policy.agency}")
+        written += outbox.add_for_person(
+            session, email=head.email, whatsapp=head.whatsapp, key=f"esc:{ticket.id}:{HEAD}",
+            event="escalation", subject=subject, body=body, whatsapp_body=whatsapp,
+            ticket_id=ticket.id)
     return written
 
 
@@ -234,10 +237,12 @@ def overview(session: Session, user: Principal, tz: str,
 
 
 def leadership_summary(session: Session, policy: Policy, now: datetime | None = None) -> int:
-    """One e-mail per leadership user per local day: the overdue tickets by agency."""
+    """One message per leadership user per local day, by e-mail and by WhatsApp (each
+    where they have one): the overdue tickets by agency."""
     now = now or utcnow()
-    leaders = [u for u in session.scalars(select(User).where(
-        User.role == Role.LEADERSHIP, User.active.is_(True), User.email.is_not(None)))]
+    leaders = list(session.scalars(select(User).where(
+        User.role == Role.LEADERSHIP, User.active.is_(True),
+        or_(User.email.is_not(None), User.whatsapp.is_not(None))).order_by(User.id)))
     if not leaders:
         return 0
     rows = overview(session, leaders[0], policy.timezone, now)
@@ -251,15 +256,20 @@ def leadership_summary(session: Session, policy: Policy, now: datetime | None = 
                      f"SKPD), paling lama {r.worst} hari kerja")
         lines += [_ticket_line(t, late, policy) for t, late in r.tickets[:10]]
     subject = f"[Ringkasan harian] {total} tiket terlambat per {day} - {policy.agency}"
+    # A WhatsApp message stays short: the agencies' counts, the tickets in the console.
+    whatsapp = "\n".join([
+        f"{policy.agency}: {total} tiket melewati batas tindak lanjut per {day}.",
+        *(f"- {r.name}: {r.overdue} terlambat, paling lama {r.worst} hari kerja"
+          for r in rows[:10]),
+        *([f"Rincian: {policy.console_url}/pimpinan"] if policy.console_url else [])])
     written = 0
     for leader in leaders:
-        assert leader.email is not None
         body = (f"Yth. {leader.full_name},\n\nTiket yang melewati batas tindak lanjut per "
                 f"{day}, menurut SKPD:\n\n" + "\n".join(lines) + f"\n\n{policy.agency}")
-        written += outbox.add(session, channel="email", recipient=leader.email,
-                              subject=subject, body=body, event="escalation_summary",
-                              key=f"esc-summary:{to_local(now, policy.timezone).date()}:"
-                                  f"email:{leader.email}") is not None
+        written += outbox.add_for_person(
+            session, email=leader.email, whatsapp=leader.whatsapp,
+            key=f"esc-summary:{to_local(now, policy.timezone).date()}",
+            event="escalation_summary", subject=subject, body=body, whatsapp_body=whatsapp)
     return written
 
 
@@ -302,23 +312,3 @@ def dispositions_for(session: Session, ticket: Ticket) -> list[Disposition]:
 def escalations_for(session: Session, ticket: Ticket) -> list[Escalation]:
     return list(session.scalars(select(Escalation).where(Escalation.ticket_id == ticket.id)
                                 .order_by(Escalation.id)))
-
-
-def counts_in_days(session: Session, first: date, last: date, tz: str,
-                   pokja_id: int | None = None) -> dict[str, int]:
-    """Escalations written on local days ``first``..``last``, by level (the dashboard and
-    the monthly report); ``pokja_id`` limits them to one agency."""
-    zone = ZoneInfo(tz)
-
-    def midnight(day: date) -> datetime:
-        local = datetime.combine(day, time(0), tzinfo=zone)
-        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-    query = (select(Escalation.level, func.count())
-             .where(Escalation.created_at >= midnight(first),
-                    Escalation.created_at < midnight(last + timedelta(days=1)))
-             .group_by(Escalation.level))
-    if pokja_id is not None:
-        query = query.where(Escalation.pokja_id == pokja_id)
-    found = {level: count for level, count in session.execute(query)}
-    return {level: found.get(level, 0) for level in (HEAD, LEADERSHIP)}

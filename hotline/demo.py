@@ -50,6 +50,20 @@ DEMO_USERS = (
     ("bupati", "Bupati (pimpinan daerah)", Role.LEADERSHIP, None),
 )
 
+# What each demo user is for: printed by `hotline seed-demo` (and so by `make run`) beside
+# the login, so a newcomer knows whom to sign in as for each flow.
+DEMO_FLOWS = {
+    "operator": "verifies and forwards calls, records social-media posts and letters",
+    "pokja": "answers PUPR tickets, asks the partner institutions (PLN, PDAM)",
+    "pokja2": "answers DINKES tickets",
+    "pokja3": "answers DISDIK tickets: each answer waits for the head's approval",
+    "pimpinan": "approves, edits or returns DISDIK's draft answers",
+    "supervisor": "dashboard, monthly report, trusted reporters by area, publishing",
+    "admin": "users, pokja, partners, escalation thresholds, trusted reporters",
+    "kepala_pupr": "PUPR's head: escalations of late PUPR tickets",
+    "bupati": "the regent: overdue tickets by agency, dispositions",
+}
+
 
 @cache
 def _demo_hash() -> str:
@@ -82,6 +96,15 @@ def seed_demo(session: Session, media_dir: Path | None = None, tz: str = "Asia/J
     _seed_sources(session, media_dir, tz)
     partners_demo.seed(session)  # DISDIK answers with its head's approval; two partners
     return True
+
+
+def sign_in_lines() -> list[str]:
+    """One line per demo user: login, role (as the console names it), pokja and flow."""
+    from accounts.services import ROLE_LABELS
+
+    width = max(len(u[0]) for u in DEMO_USERS)
+    return [f"  {username:<{width}}  {ROLE_LABELS[role]}{f' ({code})' if code else ''}: "
+            f"{DEMO_FLOWS[username]}" for username, _, role, code in DEMO_USERS]
 
 
 def _seed_sources(session: Session, media_dir: Path | None, tz: str) -> None:

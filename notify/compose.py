@@ -400,9 +400,16 @@ class Composer:
     # --- the head's approval (tickets.followup) -------------------------------------------
 
     def _heads(self, session: Session, pokja_id: int) -> list[User]:
+        """The agency's active heads that can be reached: by e-mail, WhatsApp or both."""
         return [u for u in session.scalars(select(User).where(
-            User.pokja_id == pokja_id, User.role == Role.HEAD, User.active.is_(True),
-            User.email.is_not(None)).order_by(User.id)) if u.email]
+            User.pokja_id == pokja_id, User.role == Role.HEAD, User.active.is_(True))
+            .order_by(User.id)) if u.email or u.whatsapp]
+
+    def _to_head(self, session: Session, head: User, event: str, key: str, *, subject: str,
+                 body: str, whatsapp: str, ticket_id: int | None = None) -> int:
+        return outbox.add_for_person(session, email=head.email, whatsapp=head.whatsapp,
+                                     key=key, event=event, subject=subject, body=body,
+                                     whatsapp_body=whatsapp, ticket_id=ticket_id)
 
     def draft_submitted(self, session: Session, change: DraftSubmitted) -> None:
         """A draft waits: each head of the agency by e-mail, the agency's WhatsApp."""
@@ -415,19 +422,17 @@ class Composer:
         lines = self._ticket_lines(ticket)
         if not ticket.rahasia:
             lines.append(self._text("notify_draft_text", text=draft.text))
+        whatsapp = self._text("notify_draft_whatsapp", agency=agency, number=ticket.number,
+                              due=self._date(ticket.followup_due_at))
         for head in self._heads(session, draft.pokja_id):
-            assert head.email is not None
             body = self._email(session, head.full_name,
                                self._text("notify_draft_intro", number=ticket.number), lines)
-            self._add(session, channel="email", recipient=head.email, subject=subject,
-                      body=body, event=event, key=_key(ticket, event, "email", head.email),
-                      ticket_id=ticket.id)
+            self._to_head(session, head, event, f"{ticket.id}:{event}", subject=subject,
+                          body=body, whatsapp=whatsapp, ticket_id=ticket.id)
         if draft.pokja.whatsapp:
             self._add(session, channel="whatsapp", recipient=draft.pokja.whatsapp,
-                      body=self._text("notify_draft_whatsapp", agency=agency,
-                                      number=ticket.number,
-                                      due=self._date(ticket.followup_due_at)),
-                      event=event, key=_key(ticket, event, "whatsapp", draft.pokja.whatsapp),
+                      body=whatsapp, event=event,
+                      key=_key(ticket, event, "whatsapp", draft.pokja.whatsapp),
                       ticket_id=ticket.id)
 
     def draft_returned(self, session: Session, change: DraftReturned) -> None:
@@ -469,14 +474,15 @@ class Composer:
                                  due=self._date(t.followup_due_at)) for t in late]
             subject = self._text("notify_head_digest_subject", agency=agency, pokja=pokja.name,
                                  date=today)
+            whatsapp = self._text("notify_head_digest_whatsapp", agency=agency,
+                                  pokja=pokja.name, date=today, drafts=len(drafts),
+                                  overdue=len(late))
             for head in heads:
-                assert head.email is not None
                 body = self._email(session, head.full_name, self._text(
                     "notify_head_digest_intro", date=today, drafts=len(drafts),
                     overdue=len(late)), lines)
-                written += self._add(session, channel="email", recipient=head.email,
-                                     subject=subject, body=body, event="head-digest",
-                                     key=f"head-digest:{today}:email:{head.email}")
+                written += self._to_head(session, head, "head-digest", f"head-digest:{today}",
+                                         subject=subject, body=body, whatsapp=whatsapp)
         return written
 
     # --- partner institutions (partners.services) ----------------------------------------

@@ -100,6 +100,23 @@ def add(session: Session, *, channel: str, recipient: str, body: str, event: str
     return outbox_id
 
 
+def add_for_person(session: Session, *, email: str | None, whatsapp: str | None, key: str,
+                   event: str, subject: str, body: str, whatsapp_body: str,
+                   ticket_id: int | None = None) -> int:
+    """One message to a console user (an agency head, the leadership) by e-mail and by
+    WhatsApp, each where they have one; ``key`` + channel + address is each row's
+    idempotency key. How many rows were new."""
+    written = 0
+    if email:
+        written += add(session, channel="email", recipient=email, subject=subject, body=body,
+                       event=event, key=f"{key}:email:{email}", ticket_id=ticket_id) is not None
+    if whatsapp:
+        written += add(session, channel="whatsapp", recipient=whatsapp, body=whatsapp_body,
+                       event=event, key=f"{key}:whatsapp:{whatsapp}",
+                       ticket_id=ticket_id) is not None
+    return written
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... up to an hour, by the number of attempts made."""
     seconds = BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from media.attachments import image_format
 from media.recordings import inside, write_durably
@@ -238,12 +239,17 @@ def adopt(session: Session, user: Principal, number: str, request_id: int | None
     return ticket, req
 
 
+def late_conditions(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """A question past its due time, still open (not answered, revoked or expired): the
+    reminders, the pokja's list and the dashboard's count."""
+    return (PartnerRequest.answered_at.is_(None), PartnerRequest.revoked_at.is_(None),
+            PartnerRequest.due_at < now, PartnerRequest.expires_at > now)
+
+
 def overdue(session: Session, now: datetime, pokja_id: int | None = None
             ) -> list[PartnerRequest]:
     """Questions past their due time, still open (not answered, revoked or expired)."""
-    query = select(PartnerRequest).where(
-        PartnerRequest.answered_at.is_(None), PartnerRequest.revoked_at.is_(None),
-        PartnerRequest.due_at < now, PartnerRequest.expires_at > now)
+    query = select(PartnerRequest).where(*late_conditions(now))
     if pokja_id is not None:
         query = query.where(PartnerRequest.pokja_id == pokja_id)
     return list(session.scalars(query.order_by(PartnerRequest.due_at)))

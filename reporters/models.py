@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tickets.clock import utcnow
@@ -64,4 +64,26 @@ class TrustedReport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship()
+    reporter: Mapped[TrustedReporter] = relationship()
+
+# What a registry change did (``ReporterChange.action``), and how the console names it.
+ADDED, ACTIVATED, EDITED, DEACTIVATED = "daftar", "aktif", "ubah", "nonaktif"
+CHANGE_LABELS = {ADDED: "Didaftarkan", ACTIVATED: "Diaktifkan kembali", EDITED: "Diubah",
+                 DEACTIVATED: "Dinonaktifkan"}
+
+
+class ReporterChange(Base):
+    """The registry's audit trail: who added, edited or deactivated a reporter, and to
+    what (migration 0020)."""
+
+    __tablename__ = "trusted_reporter_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("trusted_reporters.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_by_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+
     reporter: Mapped[TrustedReporter] = relationship()

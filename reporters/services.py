@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reporters.models import ReporterRole, TrustedReport, TrustedReporter
+from reporters.models import (
+    ACTIVATED,
+    ADDED,
+    DEACTIVATED,
+    EDITED,
+    ReporterChange,
+    ReporterRole,
+    TrustedReport,
+    TrustedReporter,
+)
 from tickets.clock import utcnow
 from tickets.contacts import phone_field
 from tickets.db import insert_ignore
@@ -44,9 +53,17 @@ def _rt_rw(raw: str, field: str) -> str | None:
     return text.zfill(3)
 
 
-def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedReporter:
-    """Register a reporter, or bring back a deactivated one with the same number."""
-    require_role(admin, Role.ADMIN)
+@dataclass(frozen=True)
+class _Checked:
+    phone: str
+    name: str
+    role: ReporterRole
+    desa: str
+    rt: str | None
+    rw: str | None
+
+
+def _check(f: ReporterForm) -> _Checked:
     phone = phone_field(f.phone, "phone")
     if phone is None:
         raise InvalidInput("phone", "Nomor telepon wajib diisi.")
@@ -60,16 +77,58 @@ def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedRepo
     desa = " ".join(f.desa.split())
     if not desa or len(desa) > 200:
         raise InvalidInput("desa", "Desa/kelurahan wajib diisi.")
-    rt, rw = _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw")
-    found = session.scalar(select(TrustedReporter).where(TrustedReporter.phone == phone))
+    return _Checked(phone, name, role, desa, _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw"))
+
+
+def _describe(r: TrustedReporter) -> str:
+    return f"{r.label}; telepon {r.phone}"
+
+
+def _record(session: Session, admin: Principal, reporter: TrustedReporter, action: str,
+            summary: str) -> None:
+    """The registry's audit trail: who did what to which reporter, kept for good."""
+    session.add(ReporterChange(reporter_id=reporter.id, at=utcnow(), changed_by_id=admin.id,
+                               changed_by_label=admin.full_name, action=action,
+                               summary=summary))
+
+
+def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedReporter:
+    """Register a reporter, or bring back a deactivated one with the same number."""
+    require_role(admin, Role.ADMIN)
+    c = _check(f)
+    found = session.scalar(select(TrustedReporter).where(TrustedReporter.phone == c.phone))
     if found is not None and found.active:
         raise InvalidInput("phone", "Nomor ini sudah terdaftar sebagai pelapor terpercaya.")
-    reporter = found or TrustedReporter(phone=phone, created_at=utcnow())
+    reporter = found or TrustedReporter(phone=c.phone, created_at=utcnow())
     reporter.name, reporter.role, reporter.desa, reporter.rt, reporter.rw = (
-        name, role, desa, rt, rw)
+        c.name, c.role, c.desa, c.rt, c.rw)
     reporter.active, reporter.deactivated_at = True, None
     if found is None:
         session.add(reporter)
+    session.flush()
+    _record(session, admin, reporter, ACTIVATED if found else ADDED, _describe(reporter))
+    session.flush()
+    return reporter
+
+
+def edit(session: Session, admin: Principal, reporter_id: int, f: ReporterForm
+         ) -> TrustedReporter:
+    """Correct a reporter's number, name, role or area; their earlier reports keep the
+    area they were filed with."""
+    require_role(admin, Role.ADMIN)
+    reporter = session.get(TrustedReporter, reporter_id)
+    if reporter is None:
+        raise NotFound("Pelapor tidak ditemukan.")
+    c = _check(f)
+    taken = session.scalar(select(TrustedReporter.id).where(TrustedReporter.phone == c.phone))
+    if taken is not None and taken != reporter.id:
+        raise InvalidInput("phone", "Nomor ini sudah dipakai pelapor lain.")
+    before = _describe(reporter)
+    reporter.phone, reporter.name, reporter.role = c.phone, c.name, c.role
+    reporter.desa, reporter.rt, reporter.rw = c.desa, c.rt, c.rw
+    after = _describe(reporter)
+    if after != before:
+        _record(session, admin, reporter, EDITED, f"{before} → {after}")
     session.flush()
     return reporter
 
@@ -81,8 +140,16 @@ def deactivate(session: Session, admin: Principal, reporter_id: int) -> TrustedR
         raise NotFound("Pelapor tidak ditemukan.")
     if reporter.active:
         reporter.active, reporter.deactivated_at = False, utcnow()
+        _record(session, admin, reporter, DEACTIVATED, _describe(reporter))
         session.flush()
     return reporter
+
+
+def history(session: Session, admin: Principal, limit: int = 100) -> list[ReporterChange]:
+    """The registry's changes, newest first, with who made each."""
+    require_role(admin, Role.ADMIN)
+    return list(session.scalars(select(ReporterChange).order_by(ReporterChange.id.desc())
+                                .limit(limit)))
 
 
 def list_reporters(session: Session, user: Principal) -> list[tuple[TrustedReporter, int]]:

@@ -15,8 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from escalation import services as escalation
-from escalation.models import HEAD, LEADERSHIP
+from reporting.chain import ChainCounts, chain_counts
 from reporting.dashboard import (
     NO_POKJA,
     Dashboard,
@@ -87,8 +86,8 @@ class MonthlyReport:
     by_category: list[CategoryRow]
     by_pokja: list[tuple[PokjaSla, int]]
     overdue: list[OverdueRow]
-    # Escalations of the month by level (escalation.models: kepala, pimpinan).
-    escalations: dict[str, int] = field(default_factory=dict)
+    # Escalations, drafts awaiting the head, partner questions (reporting.chain).
+    chain: ChainCounts | None = None
     # Where the complaints were found (reporting.sources): direct, each platform, letters.
     by_source: list[tuple[str, int]] = field(default_factory=list)
 
@@ -125,7 +124,7 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
                 for row in figures.sla]
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
                          overdue_list(session, user, scope, tz=tz, now=now),
-                         escalation.counts_in_days(session, first, last, tz, scope.pokja_id),
+                         chain_counts(session, user, scope, tz=tz, now=now),
                          received_by_source(session, user, scope, tz=tz))
 
 
@@ -179,8 +178,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         ("Dijawab tepat waktu (≤ 5 hari kerja)", f"{answer_ok} dari {answer_total}"),
         ("Lewat batas verifikasi saat ini", f.verify_overdue_now),
         ("Lewat batas tindak lanjut saat ini", f.followup_overdue_now),
-        ("Eskalasi ke kepala SKPD", report.escalations.get(HEAD, 0)),
-        ("Eskalasi ke pimpinan daerah", report.escalations.get(LEADERSHIP, 0)),
+        *[(label, n) for _, label, n in (report.chain.rows() if report.chain else ())],
         *[(f"Median jam kerja: {label}", "-" if v is None else v)
           for label, v in zip(("diterima → diverifikasi", "diterima → diteruskan",
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],

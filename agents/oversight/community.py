@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from agents import forms
 from agents.web import bp, db, roles, shows_refusal, user
 from reporters import services
-from reporters.models import ROLE_LABELS
+from reporters.models import CHANGE_LABELS, ROLE_LABELS
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.models import Role
@@ -22,13 +22,18 @@ def admin_reporters() -> Response | tuple[str, int]:
     if request.method == "GET":
         return _reporters_page()
     f = request.form
+    reporter_id = forms.optional_int(f, "reporter_id") or 0
+    typed = services.ReporterForm(
+        phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
+        desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", ""))
     if f.get("action") == "nonaktif":
-        reporter = services.deactivate(db(), user(), forms.optional_int(f, "reporter_id") or 0)
+        reporter = services.deactivate(db(), user(), reporter_id)
         flash(f"{reporter.name} dinonaktifkan; riwayat laporannya tetap ada.", "ok")
+    elif f.get("action") == "ubah":
+        reporter = services.edit(db(), user(), reporter_id, typed)
+        flash(f"Data {reporter.label} disimpan.", "ok")
     else:
-        reporter = services.register(db(), user(), services.ReporterForm(
-            phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
-            desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", "")))
+        reporter = services.register(db(), user(), typed)
         flash(f"{reporter.label} terdaftar sebagai pelapor terpercaya.", "ok")
     return redirect(url_for("agents.admin_reporters"))
 
@@ -39,7 +44,8 @@ def _reporters_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     return render_template(
         "agents/admin_reporters.html", errors=errors or {}, form=request.form,
         reporters=services.list_reporters(db(), user()), roles=ROLE_LABELS,
-        phone=readable_phone), 422 if errors else 200
+        history=services.history(db(), user()), change_labels=CHANGE_LABELS,
+        target=request.form.get("reporter_id"), phone=readable_phone), 422 if errors else 200
 
 
 @bp.get("/pelapor")

@@ -56,7 +56,7 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Create demo pokja, categories and one user per role (password: suarawarga)."""
-    from hotline.demo import DEMO_PASSWORD, DEMO_USERS
+    from hotline.demo import DEMO_PASSWORD, sign_in_lines
     from hotline.demo import seed_demo as seed
 
     if app_runtime().settings.production:
@@ -71,11 +71,9 @@ def seed_demo() -> None:
         if created:  # an escalated ticket and a ketua RT's complaint (not in the tests)
             from escalation.demo import seed_samples
             seed_samples(session)
-    if created:
-        users = ", ".join(u[0] for u in DEMO_USERS)
-        click.echo(f"demo data created; users {users}, password '{DEMO_PASSWORD}'")
-    else:
-        click.echo("demo data already present")
+    click.echo("demo data created" if created else "demo data already present")
+    click.echo(f"sign in at /console/ as (password '{DEMO_PASSWORD}' for every user):")
+    click.echo("\n".join(sign_in_lines()))
 
 
 # --- users -------------------------------------------------------------------------------

@@ -120,7 +120,6 @@ def test_escalations_count_on_the_dashboard_and_the_monthly_report(db, late_tick
     services.run(db, POLICY)
     db.commit()
     page = supervisor.get("/console/dasbor").get_data(as_text=True)
-    assert '<strong id="esc-head">1</strong>' in page
-    assert '<strong id="esc-leadership">1</strong>' in page
+    assert 'id="esc-head">1<' in page and 'id="esc-leadership">1<' in page
     page = supervisor.get("/console/laporan-bulanan").get_data(as_text=True)
     assert 'id="m-esc-head">1<' in page and 'id="m-esc-leadership">1<' in page
