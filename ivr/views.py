@@ -19,7 +19,6 @@ from ivr.web import bp, call_sid, caller, cfg, db
 from tickets import services
 from tickets.clock import utcnow
 from tickets.errors import NotFound
-from tickets.models import Status, Ticket
 from tickets.reference import agency_name, hotline_settings, ivr_categories
 from tickets.sla import TZ_NAMES, OfficeHours
 
@@ -298,7 +297,7 @@ def _speak_report(resp: VoiceResponse, report: services.StatusReport) -> None:
         _say_rejection(resp, speaker, report.rejection)
     else:
         speaker.say(resp, f"status_{report.status.value}")
-    if report.pokja_name and report.status is not Status.CLOSED:
+    if report.pokja_name and not report.closed:
         speaker.say(resp, "status_pokja", pokja=report.pokja_name)
     if report.answer:
         speaker.say(resp, "status_answer", answer=report.answer)
@@ -308,7 +307,7 @@ def _speak_report(resp: VoiceResponse, report: services.StatusReport) -> None:
 
 def _after_status(resp: VoiceResponse, report: services.StatusReport) -> VoiceResponse:
     g.ivr_status_number = report.number
-    if report.status is Status.ANSWERED and replies.asks_if_fixed(
+    if report.answered and replies.asks_if_fixed(
             services.ticket_by_number(db(), report.number), request.form.get("From")):
         # "Is it fixed?" (ivr/feedback.py): only the reporter, only after the answer.
         return _ask(resp, "fixed", 0, None, ticket=report.number)
@@ -340,11 +339,14 @@ def _carried() -> dict[str, str]:
     return {"ticket": number} if number.isdigit() and len(number) <= 16 else {}
 
 
-def _opt_out_offered() -> Ticket | None:
-    """The ticket whose updates this caller may stop: only from the reporter's own phone."""
-    number = g.get("ivr_status_number") or _carried().get("ticket", "")
-    ticket = services.ticket_for_reporter(db(), number, request.form.get("From"))
-    return ticket if ticket is not None and not ticket.contact_opt_out else None
+def _status_number() -> str:
+    """The ticket whose status this call just heard."""
+    return g.get("ivr_status_number") or _carried().get("ticket", "")
+
+
+def _opt_out_offered() -> bool:
+    """Whether this caller may stop the ticket's updates: only from the reporter's phone."""
+    return services.may_stop_contact(db(), _status_number(), request.form.get("From"))
 
 
 def _after_status_options(gather, speaker: Speaker) -> None:  # type: ignore[no-untyped-def]
@@ -354,8 +356,8 @@ def _after_status_options(gather, speaker: Speaker) -> None:  # type: ignore[no-
 
 
 def _choose_after_status(digits: str, attempt: int) -> VoiceResponse | None:
-    if digits == "3" and (ticket := _opt_out_offered()):
-        services.stop_contact(db(), ticket)
+    if digits == "3" and services.stop_contact_for_reporter(db(), _status_number(),
+                                                            request.form.get("From")):
         resp = VoiceResponse()
         _speaker().say(resp, "status_opted_out")
         return _ask(resp, "main", 0, None)

@@ -9,7 +9,7 @@ import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -66,29 +66,43 @@ def database_url(request: pytest.FixtureRequest, worlds: Worlds) -> str:
 
 
 @contextmanager
-def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+def migrated_database(backend: str, folder: Path, revision: str = "head",
+                      name: str = "test.db") -> Iterator[str]:
     if backend == "sqlite":
-        url = f"sqlite:///{folder / 'test.db'}"
-        upgrade(url)
+        url = f"sqlite:///{folder / name}"
+        upgrade(url, revision)
         yield url
         return
-    with migrated_pg_database("suarawarga_test") as url:
+    with migrated_pg_database("suarawarga_test" if revision == "head" else "suarawarga_mig",
+                              revision) as url:
         yield url
 
 
 @contextmanager
-def migrated_pg_database(prefix: str) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database that only this test run uses, then dropped."""
+def migrated_pg_database(prefix: str, revision: str = "head") -> Iterator[str]:
+    """A fresh PostgreSQL database migrated to ``revision`` that only this test run uses,
+    then dropped."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         url = _sqlalchemy_pg_url(name)
-        upgrade(url)
+        upgrade(url, revision)
         yield url
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_at(request: pytest.FixtureRequest, tmp_path: Path
+                ) -> Iterator[Callable[[str], str]]:
+    """For a migration's test, on each backend: ``database_at("0018")`` is the URL of a
+    fresh database of its own migrated up to that revision (dropped after the test), to
+    fill with the rows as they were, then upgrade or downgrade."""
+    with ExitStack() as stack:
+        yield lambda revision: stack.enter_context(
+            migrated_database(request.param, tmp_path, revision, name="old.db"))
 
 
 REDIS_BASE = os.environ.get("TEST_REDIS", "redis://127.0.0.1:6379")

@@ -132,6 +132,14 @@ class StatusReport:
     full: bool = True
     verifiable: bool = False
 
+    @property
+    def closed(self) -> bool:
+        return self.status is Status.CLOSED
+
+    @property
+    def answered(self) -> bool:
+        return self.status is Status.ANSWERED
+
 
 class InvalidNumber(InvalidInput):
     def __init__(self) -> None:
@@ -186,6 +194,23 @@ def ticket_for_reporter(session: Session, number: str, phone: str | None) -> Tic
         return None
     ticket = find_ticket(session, number)
     return ticket if ticket is not None and ticket.reporter_phone == phone else None
+
+
+def may_stop_contact(session: Session, number: str, phone: str | None) -> bool:
+    """Whether the caller at ``phone`` may stop the updates about ticket ``number``: its
+    reporter, calling from the reporter's number, who has not stopped them already."""
+    ticket = ticket_for_reporter(session, number, phone)
+    return ticket is not None and not ticket.contact_opt_out
+
+
+def stop_contact_for_reporter(session: Session, number: str, phone: str | None) -> bool:
+    """:func:`stop_contact` for the caller at ``phone`` if :func:`may_stop_contact`; False
+    (nothing done) otherwise."""
+    ticket = ticket_for_reporter(session, number, phone)
+    if ticket is None or ticket.contact_opt_out:
+        return False
+    stop_contact(session, ticket)
+    return True
 
 
 def find_ticket(session: Session, number: str) -> Ticket | None:

@@ -34,6 +34,14 @@ TICKET_ACTION = re.compile(r"(/console/tiket/\d+)/[a-z-]+")
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on ``path``, read from the page as a browser would."""
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    found = TOKEN.search(page)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
 class Agent:
     """A signed-in browser session of one cast member."""
 
@@ -42,10 +50,7 @@ class Agent:
         self.username = username
 
     def token(self, path: str = "/console/") -> str:
-        page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
-        found = TOKEN.search(page)
-        assert found, f"no CSRF token on {path}"
-        return found.group(1)
+        return csrf_token(self.client, path)
 
     def get(self, path: str, **kw: Any):  # type: ignore[no-untyped-def]
         return self.client.get(path, **kw)
@@ -95,6 +100,24 @@ def pokja(agent: Callable[[str], Agent]) -> Agent:
 @pytest.fixture
 def pokja2(agent: Callable[[str], Agent]) -> Agent:
     return agent("pokja2")
+
+
+@pytest.fixture
+def pokja3(agent: Callable[[str], Agent]) -> Agent:
+    """The education agency's admin (DISDIK: its answers wait for the head's approval)."""
+    return agent("pokja3")
+
+
+@pytest.fixture
+def head(agent: Callable[[str], Agent]) -> Agent:
+    """DISDIK's head (pimpinan OPD), who approves its answers."""
+    return agent("pimpinan")
+
+
+@pytest.fixture
+def leadership(agent: Callable[[str], Agent]) -> Agent:
+    """The regent's office (pimpinan daerah)."""
+    return agent("bupati")
 
 
 @pytest.fixture

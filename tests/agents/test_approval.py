@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from accounts.models import User
 from notify.models import OutboxMessage
 from partners.demo import HEAD_EMAIL
-from tests.agents.conftest import Agent, pokja_named, reload, user_named
+from tests.agents.conftest import csrf_token, pokja_named, reload, user_named
 from tickets import followup, sla
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition, NotFound, PermissionDenied
@@ -35,16 +35,6 @@ EDITED = "Atap ruang kelas SD Negeri 3 diperbaiki mulai Senin, 14 Desember, oleh
 
 
 @pytest.fixture
-def pokja3(agent: Callable[[str], Agent]) -> Agent:
-    return agent("pokja3")
-
-
-@pytest.fixture
-def head(agent: Callable[[str], Agent]) -> Agent:
-    return agent("pimpinan")
-
-
-@pytest.fixture
 def school_ticket(make_ticket: Callable[..., Ticket]) -> Ticket:
     return make_ticket(Status.FORWARDED, code="DISDIK",
                        description="Atap ruang kelas SD Negeri 3 bocor.")
@@ -60,12 +50,7 @@ def _reporter_messages(db: Session, ticket: Ticket) -> list[OutboxMessage]:
 
 def _lacak(app, number: str) -> str:  # type: ignore[no-untyped-def]
     client = app.test_client()
-    page = client.get("/lacak").get_data(as_text=True)
-    import re
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    data = {"nomor": number, "hp": "7890"}
-    if token:
-        data["csrf_token"] = token.group(1)
+    data = {"nomor": number, "hp": "7890", "csrf_token": csrf_token(client, "/lacak")}
     return client.post("/lacak", data=data).get_data(as_text=True)
 
 

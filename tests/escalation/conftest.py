@@ -13,19 +13,16 @@ from tests.agents.conftest import (  # noqa: F401  (fixtures)
     Agent,
     admin,
     agent,
+    leadership,
     make_ticket,
     operator,
     pokja,
     pokja2,
+    pokja3,
     supervisor,
 )
 from tickets.clock import utcnow
 from tickets.models import Status, Ticket
-
-
-@pytest.fixture
-def leadership(agent: Callable[[str], Agent]) -> Agent:  # noqa: F811
-    return agent("bupati")
 
 
 @pytest.fixture

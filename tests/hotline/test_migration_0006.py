@@ -4,39 +4,21 @@ call centre only."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import text
 
 from hotline.migrate import alembic_config, upgrade
-from tests.conftest import BACKENDS, PG_ADMIN_URL, _sqlalchemy_pg_url
 from tickets.db import make_engine
 
 NOW = "2024-05-06 09:00:00"
 
 
-@pytest.fixture(params=BACKENDS)
-def at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade(url, "0005")
-        yield url
-        return
-    name = f"suarawarga_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = _sqlalchemy_pg_url(name)
-        upgrade(url, "0005")
-        yield url
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def at_0005(database_at: Callable[[str], str]) -> str:
+    return database_at("0005")
 
 
 def test_existing_history_is_shared_with_the_pokja_it_belongs_to(at_0005):

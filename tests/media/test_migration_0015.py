@@ -4,17 +4,13 @@ the recordings' counter to match, and goes down again without loss, on both back
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import text
 
 from hotline.migrate import alembic_config, upgrade
-from tests.conftest import BACKENDS, PG_ADMIN_URL, _sqlalchemy_pg_url
 from tickets.db import make_engine
 
 NOW = "2024-05-06 09:00:00"
@@ -29,23 +25,9 @@ ATTACHMENTS = {
 }
 
 
-@pytest.fixture(params=BACKENDS)
-def at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade(url, "0014")
-        yield url
-        return
-    name = f"suarawarga_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = _sqlalchemy_pg_url(name)
-        upgrade(url, "0014")
-        yield url
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def at_0014(database_at: Callable[[str], str]) -> str:
+    return database_at("0014")
 
 
 def _rows(conn, sql: str) -> dict[int, tuple]:  # type: ignore[no-untyped-def]

@@ -3,40 +3,22 @@ adds the approval and partner tables, and goes down again, on both backends."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
 from hotline.migrate import alembic_config, upgrade
-from tests.conftest import BACKENDS, PG_ADMIN_URL, _sqlalchemy_pg_url
 from tickets.db import make_engine
 
 NEW_TABLES = {"answer_drafts", "approval_setting_changes", "partners", "partner_pokja",
               "partner_changes", "partner_requests"}
 
 
-@pytest.fixture(params=BACKENDS)
-def at_0018(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade(url, "0018")
-        yield url
-        return
-    name = f"suarawarga_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = _sqlalchemy_pg_url(name)
-        upgrade(url, "0018")
-        yield url
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def at_0018(database_at: Callable[[str], str]) -> str:
+    return database_at("0018")
 
 
 def test_existing_agencies_keep_answering_directly_and_the_way_back_drops_the_tables(at_0018):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from notify.models import OutboxMessage
 from partners import services
 from partners.models import Partner, PartnerChange, PartnerRequest
-from tests.agents.conftest import pokja_named, reload
+from tests.agents.conftest import csrf_token, pokja_named, reload
 from tests.partners.conftest import ask
 from tickets.clock import utcnow
 from tickets.errors import InvalidInput
@@ -29,16 +29,8 @@ def _path(link: str) -> str:
     return urlsplit(link).path
 
 
-def _csrf(client, path: str) -> str:  # type: ignore[no-untyped-def]
-    import re
-    page = client.get(path).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page
-    return found.group(1)
-
-
 def _answer(client, path: str, **data):  # type: ignore[no-untyped-def]
-    body = {"csrf_token": _csrf(client, path), "answer": ANSWER,
+    body = {"csrf_token": csrf_token(client, path), "answer": ANSWER,
             "answered_by": "Andi, Manajer UP3", **data}
     return client.post(path, data=body, content_type="multipart/form-data")
 
