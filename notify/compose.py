@@ -412,7 +412,8 @@ class Composer:
                                      whatsapp_body=whatsapp, ticket_id=ticket_id)
 
     def draft_submitted(self, session: Session, change: DraftSubmitted) -> None:
-        """A draft waits: each head of the agency by e-mail, the agency's WhatsApp."""
+        """A draft waits: each head of the agency by e-mail and WhatsApp (where they have
+        them), and the agency's WhatsApp number."""
         draft = session.get(AnswerDraft, change.draft_id)
         if draft is None:
             return

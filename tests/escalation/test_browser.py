@@ -75,6 +75,9 @@ def test_a_registered_rt_head_phones_in_and_the_operator_sees_their_area(
     page.click("#pelapor-baru button")
     expect(page.locator(".flash.ok")).to_contain_text("terdaftar sebagai pelapor terpercaya")
     expect(page.locator("#daftar-pelapor")).to_contain_text("RT 004/RW 002, Kelurahan Madatte")
+    # The registry's history names the admin who registered them.
+    expect(page.locator("#riwayat-pelapor")).to_contain_text("Didaftarkan")
+    expect(page.locator("#riwayat-pelapor")).to_contain_text("Admin Diskominfo")
     sign_out(page)
 
     number = place_call("1", "1", "2", "1", recordings=[complaint_wav],
