@@ -110,6 +110,8 @@ def build_runtime(settings: Settings) -> Runtime:
     dispatcher.subscribe(events.AttachmentFailed, media_done.failed)
     dispatcher.subscribe(events.AttachmentResolved, media_done.resolved)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
+    # The desk's own message to a reporter (answering.outreach).
+    dispatcher.subscribe(events.ReporterMessage, composer.reporter_message)
     # A trusted reporter's ticket is marked first, so the early warning weighs it.
     dispatcher.subscribe(events.ComplaintText, reporters.mark_ticket)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))

@@ -44,6 +44,7 @@ from tickets.events import (
     ContactOptedOut,
     DraftReturned,
     DraftSubmitted,
+    ReporterMessage,
     ReporterNotice,
     StatusChanged,
 )
@@ -206,6 +207,27 @@ class Composer:
                else f"{notice.event}:reporter:{notice.phone}")
         self._to_reporter(session, notice.channel, notice.phone, body, key, notice.event,
                           ticket.id if ticket is not None else None)
+
+    def reporter_message(self, session: Session, message: ReporterMessage) -> None:
+        """A listener of ReporterMessage: the desk's own text, on the chosen channel
+        within its rules (WhatsApp's window in ``_to_reporter``); a voice call reads it."""
+        ticket, phone = message.ticket, (message.ticket.reporter_phone or "").strip()
+        if ticket.contact_opt_out or not phone:
+            return
+        agency, key = self._agency(session), _key(ticket, message.event, "reporter", phone)
+        if message.channel == "voice":
+            spoken = " ".join([self._text("notify_voice_intro", agency=agency),
+                               self._text("notify_voice_desk_message",
+                                          number=_spaced(ticket.number) + ",",
+                                          text=message.body),
+                               self._text("notify_voice_outro")])
+            self._add(session, channel="voice", recipient=phone, body=spoken,
+                      event=message.event, key=key, ticket_id=ticket.id)
+            return
+        body = self._text("msg_from_desk", agency=agency, number=ticket.number,
+                          text=message.body)
+        self._to_reporter(session, message.channel, phone, body, key, message.event,
+                          ticket.id)
 
     def _rejection_sms(self, agency: str, number: str, notice: RejectionNotice) -> str:
         t = self._text
