@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from answering.models import AnswerFile, CannedReply, ReporterMessage
-from messaging.models import Conversation
+from messaging.models import Conversation, InboundMessage
 from notify.models import OutboxMessage, OutboxStatus
 from tests.agents.conftest import pokja_named, reload
 from tests.notify.conftest import notify_env
@@ -273,3 +273,19 @@ def test_another_pokja_cannot_attach_or_read_the_files(pokja, pokja2, make_ticke
     (row,) = db.scalars(select(AnswerFile)).all()
     assert pokja2.get(f"/console/tiket/{ticket.number}/lampiran-jawaban/{row.id}"
                       ).status_code == 404
+
+
+def test_the_desks_message_takes_its_place_in_a_whatsapp_conversation(operator, db, twilio):
+    ticket = _whatsapp_ticket(db, last_inbound_hours=1)
+    message = InboundMessage(message_sid="SM" + "a" * 32, conversation_id=db.scalars(
+        select(Conversation)).one().id, body="Lampu jalan mati di depan pasar.",
+        role="content", ticket_id=ticket.id)
+    db.add(message)
+    db.commit()
+    operator.post(f"/console/tiket/{ticket.number}/pesan-pelapor", {
+        "reporter_text": "Terima kasih, petugas sudah kami kirim.",
+        "reporter_channel": "whatsapp"})
+    page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
+    thread = re.search(r'id="percakapan">(.*?)</section>', page, re.S).group(1)
+    assert thread.index("Lampu jalan mati") < thread.index("petugas sudah kami kirim")
+    assert "Pesan petugas (Operator Call Center, WhatsApp)" in thread
