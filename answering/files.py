@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,3 +153,18 @@ def file_of(session: Session, ticket: Ticket, file_id: int) -> AnswerFile:
     if row is None or row.ticket_id != ticket.id:
         raise NotFound("Lampiran tidak ditemukan.")
     return row
+
+
+def public_links(public_base_url: str | None) -> Callable[[Session, Ticket], list[str]]:
+    """The public addresses of a ticket's answer files (``/jawaban/<nomor>/lampiran/<id>``,
+    the site's route), for the reporter's message; none without PUBLIC_BASE_URL, none for
+    a rahasia ticket (never published)."""
+    base = (public_base_url or "").rstrip("/")
+
+    def links(session: Session, ticket: Ticket) -> list[str]:
+        if not base or ticket.rahasia:
+            return []
+        return [f"{base}/jawaban/{ticket.number}/lampiran/{row.id}"
+                for row in files_of(session, ticket)]
+
+    return links

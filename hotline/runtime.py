@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analytics import duplicates
 from analytics.listener import Listener
+from answering import files as answer_files
 from feedback import replies
 from feedback.replies import FeedbackPolicy
 from hotline import schema  # noqa: F401  (every table, before a mapper is used)
@@ -94,7 +95,8 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = db.make_engine(settings.database_url)
     dispatcher = events.Dispatcher()
     catalog = Catalog.load()
-    composer = Composer(notify_policy(settings), catalog, conversations.last_inbound)
+    composer = Composer(notify_policy(settings), catalog, conversations.last_inbound,
+                        answer_files.public_links(settings.public_base_url))
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
     # The head's approval and the partner institutions (tickets.followup, partners).

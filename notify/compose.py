@@ -66,6 +66,8 @@ from tickets.services import RejectionNotice, rejection_notice
 S = Status
 # When an address (``whatsapp:+62…``) last wrote to us, if ever.
 LastInbound = Callable[[Session, str], datetime | None]
+# The public links of the files of a ticket's answer (answering.files), passed in.
+AnswerLinks = Callable[[Session, Ticket], list[str]]
 CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed",
                  S.REJECTED: "rejected"}
 
@@ -112,9 +114,11 @@ class Composer:
     """Writes the outbox rows, publishing :class:`notify.outbox.MessageQueued` for each."""
 
     def __init__(self, policy: NotifyPolicy, catalog: Catalog,
-                 last_inbound: LastInbound) -> None:
+                 last_inbound: LastInbound, answer_links: AnswerLinks) -> None:
         self.policy = policy
         self.catalog = catalog
+        # The answer's photos and letters, linked in the reporter's "answered" message.
+        self.answer_links = answer_links
         # When a WhatsApp address last wrote to us (messaging's conversations, passed in
         # by the composition root): the 24-hour window of free-form replies.
         self.last_inbound = last_inbound
@@ -167,6 +171,11 @@ class Composer:
                 key = "msg_update_answered" if target is S.ANSWERED else "msg_update"
                 sms = self._text(key, agency=agency, number=ticket.number,
                                  status=STATUS_LABELS[target])
+        if target is S.ANSWERED and notice is None and not ticket.rahasia:
+            links = self.answer_links(session, ticket)
+            if links:
+                sms += " " + self._text("notify_answer_files", links=" ".join(links))
+        if ticket.channel in (Channel.WHATSAPP, Channel.SMS):
             channel = "whatsapp" if ticket.channel is Channel.WHATSAPP else "sms"
             self._to_reporter(session, channel, phone, sms,
                               _key(ticket, event, "reporter", phone), event, ticket.id)
