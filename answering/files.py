@@ -24,6 +24,7 @@ from answering.models import AnswerFile
 from media import uploads
 from media.attachments import NotAccepted
 from media.recordings import inside, write_durably
+from tickets import followup
 from tickets.clock import utcnow
 from tickets.db import after_commit
 from tickets.errors import InvalidInput, NotFound
@@ -88,6 +89,10 @@ def _attachable(session: Session, user: Principal, number: str) -> Ticket:
     if ticket.status not in AT_POKJA:
         raise InvalidInput(FIELD, "Lampiran jawaban hanya dapat diubah selama tiket "
                                   "ditindaklanjuti.")
+    if followup.pending_draft(session, ticket) is not None:
+        # The head approves the answer with the files it was submitted with.
+        raise InvalidInput(FIELD, "Jawaban tiket ini sedang menunggu persetujuan pimpinan "
+                                  "OPD; lampirannya tidak dapat diubah sampai diputuskan.")
     return ticket
 
 

@@ -289,3 +289,26 @@ def test_the_desks_message_takes_its_place_in_a_whatsapp_conversation(operator, 
     thread = re.search(r'id="percakapan">(.*?)</section>', page, re.S).group(1)
     assert thread.index("Lampu jalan mati") < thread.index("petugas sudah kami kirim")
     assert "Pesan petugas (Operator Call Center, WhatsApp)" in thread
+
+
+def test_the_head_approves_an_answer_with_the_files_it_was_submitted_with(
+        pokja, agent, make_ticket, db):
+    pokja_named(db, "PUPR").approval_required = True
+    db.commit()
+    ticket = make_ticket(Status.FORWARDED)
+    submitted = _answer(pokja, ticket.number, [(PNG, "perbaikan.png")])
+    assert submitted.status_code == 302
+    (row,) = db.scalars(select(AnswerFile)).all()
+    head = agent("kepala_pupr")
+    page = head.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
+    assert 'id="persetujuan"' in page and 'id="lampiran-jawaban"' in page
+    assert "perbaikan.png" in page and "Hapus lampiran" not in page
+    refused = pokja.post(f"/console/tiket/{ticket.number}/hapus-lampiran",
+                         {"file_id": str(row.id)})
+    assert refused.status_code == 422
+    assert "menunggu persetujuan pimpinan OPD" in refused.get_data(as_text=True)
+    db.expire_all()
+    assert len(db.scalars(select(AnswerFile)).all()) == 1
+    approved = head.post(f"/console/tiket/{ticket.number}/setujui", {"answer": ANSWER})
+    assert approved.status_code == 302
+    assert reload(db, ticket).status is Status.ANSWERED
