@@ -173,3 +173,9 @@ def public_links(public_base_url: str | None) -> Callable[[Session, Ticket], lis
                 for row in files_of(session, ticket)]
 
     return links
+
+
+def public_name(row: AnswerFile, index: int) -> str:
+    """The name a published file goes by: "Foto 1", "Surat 2 (PDF)". The uploader's own
+    file name may name a person ("surat untuk Budi.pdf"), so the public never reads it."""
+    return f"Foto {index}" if row.content_type.startswith("image/") else f"Surat {index} (PDF)"

@@ -104,7 +104,7 @@ def test_a_canned_reply_is_written_then_used_in_a_pokja_answer_with_a_photo_on_a
     public = citizen.new_page()
     public.goto(f"{live_server}/jawaban/{ticket.number}")
     expect(public.locator("#lampiran img.photo")).to_be_visible()
-    expect(public.locator("#lampiran")).to_contain_text("perbaikan.png")
+    expect(public.locator("#lampiran")).to_contain_text("Foto 1")
     assert public.evaluate("document.querySelector('#lampiran img').naturalWidth") >= 0
     response = public.request.get(f"{live_server}/jawaban/{ticket.number}/lampiran/{row.id}")
     assert response.status == 200 and response.body() == PNG

@@ -233,12 +233,13 @@ def test_an_answer_with_a_photo_and_a_letter_is_public_only_once_published(
     t.public_summary, t.answer_published, t.published_at = "Jalan berlubang.", True, utcnow()
     db.commit()
     shown = public.get(f"/jawaban/{ticket.number}").get_data(as_text=True)
-    assert "perbaikan.png" in shown and "surat dinas.pdf" in shown
+    assert "Foto 1" in shown and "Surat 2 (PDF)" in shown
+    assert "perbaikan.png" not in shown and "surat dinas" not in shown  # names stay inside
     got = public.get(f"/jawaban/{ticket.number}/lampiran/{rows[0].id}")
     assert got.status_code == 200 and got.data == PNG
     letter = public.get(f"/jawaban/{ticket.number}/lampiran/{rows[1].id}")
-    assert letter.mimetype == "application/pdf" and "attachment" in letter.headers[
-        "Content-Disposition"]
+    assert letter.mimetype == "application/pdf"
+    assert f"lampiran-{ticket.number}-2.pdf" in letter.headers["Content-Disposition"]
     t.rahasia = True  # a ticket that turns rahasia stops being public, files too
     db.commit()
     assert public.get(f"/jawaban/{ticket.number}/lampiran/{rows[0].id}").status_code == 404
