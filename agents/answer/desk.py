@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import abort, request, send_file, url_for
+from flask import abort, g, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from agents import forms
@@ -51,21 +51,29 @@ def public_links(ticket: Ticket, rows: list[AnswerFile]) -> list[str]:
 @bp.app_context_processor
 def _answer_desk() -> dict[str, Any]:
     def answer_desk(ticket: Ticket) -> AnswerDesk:
-        agent = user()
-        rows = files.files_of(db(), ticket)
-        desk = agent.role in DESK_ROLES
-        attaching = (agent.role in (*AGENCY_ROLES, Role.SUPERVISOR)
-                     and ticket.status in AT_POKJA)
-        return AnswerDesk(
-            canned=canned.for_ticket(db(), agent, ticket, cfg().timezone),
-            files=rows, can_attach=attaching, max_files=files.MAX_FILES,
-            can_message=desk,
-            channels=outreach.channels_for(ticket) if desk else [],
-            blocked=outreach.why_not(ticket) if desk else None,
-            sent=outreach.messages_of(db(), ticket) if desk else [],
-            public_links=public_links(ticket, rows) if desk else [])
+        # Several blocks of the page ask; the page is drawn once per request.
+        cache: dict[int, AnswerDesk] = g.setdefault("answer_desk", {})
+        if ticket.id not in cache:
+            cache[ticket.id] = _build(ticket)
+        return cache[ticket.id]
 
     return {"answer_desk": answer_desk, "CANNED_CHANNELS": outreach.CHANNEL_LABELS}
+
+
+def _build(ticket: Ticket) -> AnswerDesk:
+    agent = user()
+    rows = files.files_of(db(), ticket)
+    desk = agent.role in DESK_ROLES
+    attaching = (agent.role in (*AGENCY_ROLES, Role.SUPERVISOR)
+                 and ticket.status in AT_POKJA)
+    return AnswerDesk(
+        canned=canned.for_ticket(db(), agent, ticket, cfg().timezone),
+        files=rows, can_attach=attaching, max_files=files.MAX_FILES,
+        can_message=desk,
+        channels=outreach.channels_for(ticket) if desk else [],
+        blocked=outreach.why_not(ticket) if desk else None,
+        sent=outreach.messages_of(db(), ticket) if desk else [],
+        public_links=public_links(ticket, rows) if desk else [])
 
 
 def _incoming() -> list[files.Incoming]:
