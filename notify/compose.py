@@ -227,7 +227,7 @@ class Composer:
         if message.channel == "voice":
             spoken = " ".join([self._text("notify_voice_intro", agency=agency),
                                self._text("notify_voice_desk_message",
-                                          number=_spaced(ticket.number) + ",",
+                                          number=_spaced(ticket.number),
                                           text=message.body),
                                self._text("notify_voice_outro")])
             self._add(session, channel="voice", recipient=phone, body=spoken,
