@@ -34,6 +34,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         suggest_admin,
         ticket,
     )
+    from agents.answer import canned_admin, desk  # noqa: F401  (routes)
     from agents.oversight import community, ladder  # noqa: F401  (routes)
 
     app.register_blueprint(bp)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from agents.web import bp, cfg, db, user
+from answering import outreach
 from media.attachments import stored_path, stored_type
 from media.models import AttachmentKind, AttachmentStatus
 from media.transcripts import shown_words
@@ -43,7 +44,8 @@ class ShownMessage:
 
 
 def thread(session: Session, ticket: Ticket) -> list[ShownMessage]:
-    """What the reporter wrote about ``ticket``, in order, with the attachments."""
+    """What the reporter wrote about ``ticket``, in order, with the attachments, and what
+    the desk wrote back (``answering.outreach``)."""
     shown = []
     for message in messages_of(session, ticket):
         shown.append(ShownMessage(
@@ -52,6 +54,12 @@ def thread(session: Session, ticket: Ticket) -> list[ShownMessage]:
                              a.transcript, a.transcript_status, a.error,
                              shown_words(a.transcript_words))
              for a in message.attachments if a.ticket_id == ticket.id]))
+    if shown:  # a conversation by message: the desk's own messages take their place in it
+        shown += [ShownMessage(m.created_at, f"Pesan petugas ({m.author_label}, "
+                               f"{outreach.CHANNEL_LABELS.get(m.channel, m.channel)})",
+                               m.body, [])
+                  for m in outreach.messages_of(session, ticket)]
+        shown.sort(key=lambda m: m.at)
     return shown
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
+from agents.answer import desk as answer_desk
 from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
 from escalation import services as escalation
@@ -211,9 +212,13 @@ ACTIONS: dict[str, Action] = {
                                                      **_kw(f)),
     "catatan": lambda n, f: workflow.add_note(db(), user(), n, f.get("note", "")),
     "proses": lambda n, f: followup.start_progress(db(), user(), n, **_kw(f)),
-    "draf": lambda n, f: followup.save_answer_draft(db(), user(), n, f.get("answer", ""),
-                                                    **_kw(f)),
-    "jawab": lambda n, f: followup.answer(db(), user(), n, f.get("answer", ""), **_kw(f)),
+    # The pokja's answer with the files chosen in its form (agents/answer/desk.py).
+    "draf": lambda n, f: answer_desk.with_files(n, lambda: followup.save_answer_draft(
+        db(), user(), n, f.get("answer", ""), **_kw(f))),
+    "jawab": lambda n, f: answer_desk.with_files(n, lambda: followup.answer(
+        db(), user(), n, f.get("answer", ""), **_kw(f))),
+    "hapus-lampiran": lambda n, f: answer_desk.remove_file(n, f),
+    "pesan-pelapor": lambda n, f: answer_desk.send_message(n, f),
     "setujui": lambda n, f: followup.approve(db(), user(), n, f.get("answer"), **_kw(f)),
     "kembalikan-draf": lambda n, f: followup.return_draft(db(), user(), n, f.get("note", ""),
                                                           **_kw(f)),
@@ -251,6 +256,8 @@ DONE = {
     "tolak": "Tiket ditolak.", "duplikat": "Tiket ditandai sebagai duplikat.",
     "catatan": "Catatan ditambahkan.", "proses": "Tiket ditandai sedang ditindaklanjuti.",
     "draf": "Draf jawaban disimpan.", "jawab": "Jawaban dikirim.",
+    "hapus-lampiran": "Lampiran jawaban dihapus.",
+    "pesan-pelapor": "Pesan untuk pelapor dicatat dan dikirim.",
     "kembalikan": "Tiket dikembalikan ke call center.",
     "setujui": "Jawaban disetujui dan dikirim kepada pelapor.",
     "kembalikan-draf": "Draf jawaban dikembalikan ke pokja.",

@@ -69,6 +69,10 @@ def _guard() -> Response | None:
         # set before CSRF reads the form, so a scan above the app's 2 MB is not refused
         # with the typed form lost.
         request.max_content_length = 2 * MAX_UPLOAD_BYTES
+    elif request.endpoint == "agents.act" and (request.view_args or {}).get("action") in (
+            "draf", "jawab"):
+        # The pokja's answer carries its photos and letters (answering.files checks each).
+        request.max_content_length = 6 * MAX_UPLOAD_BYTES
     if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
         current_app.extensions["csrf"].protect()
     if request.endpoint in PUBLIC_ENDPOINTS:

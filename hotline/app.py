@@ -241,7 +241,7 @@ def _public_edges(app: Flask, runtime: Runtime) -> None:
     public_site.init_app(app, public_site.PublicConfig(
         db=request_session, settings=settings.portal, timezone=settings.timezone,
         hotline_defaults=settings.hotline_defaults(),
-        ratelimit_storage=settings.ratelimit_storage))
+        ratelimit_storage=settings.ratelimit_storage, media_dir=settings.recordings_dir))
     open311.init_app(app, open311.Open311Config(
         db=request_session, settings=settings.portal, timezone=settings.timezone,
         hotline_defaults=settings.hotline_defaults(),

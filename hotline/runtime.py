@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analytics import duplicates
 from analytics.listener import Listener
+from answering import files as answer_files
 from feedback import replies
 from feedback.replies import FeedbackPolicy
 from hotline import schema  # noqa: F401  (every table, before a mapper is used)
@@ -94,7 +95,8 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = db.make_engine(settings.database_url)
     dispatcher = events.Dispatcher()
     catalog = Catalog.load()
-    composer = Composer(notify_policy(settings), catalog, conversations.last_inbound)
+    composer = Composer(notify_policy(settings), catalog, conversations.last_inbound,
+                        answer_files.public_links(settings.public_base_url))
     dispatcher.subscribe(events.StatusChanged, composer.status_changed)
     dispatcher.subscribe(events.ContactOptedOut, composer.contact_opted_out)
     # The head's approval and the partner institutions (tickets.followup, partners).
@@ -110,6 +112,8 @@ def build_runtime(settings: Settings) -> Runtime:
     dispatcher.subscribe(events.AttachmentFailed, media_done.failed)
     dispatcher.subscribe(events.AttachmentResolved, media_done.resolved)
     dispatcher.subscribe(events.ReporterNotice, composer.reporter_notice)
+    # The desk's own message to a reporter (answering.outreach).
+    dispatcher.subscribe(events.ReporterMessage, composer.reporter_message)
     # A trusted reporter's ticket is marked first, so the early warning weighs it.
     dispatcher.subscribe(events.ComplaintText, reporters.mark_ticket)
     dispatcher.subscribe(events.ComplaintText, analytics_listener(settings))

@@ -44,6 +44,7 @@ from tickets.events import (
     ContactOptedOut,
     DraftReturned,
     DraftSubmitted,
+    ReporterMessage,
     ReporterNotice,
     StatusChanged,
 )
@@ -65,6 +66,8 @@ from tickets.services import RejectionNotice, rejection_notice
 S = Status
 # When an address (``whatsapp:+62…``) last wrote to us, if ever.
 LastInbound = Callable[[Session, str], datetime | None]
+# The public links of the files of a ticket's answer (answering.files), passed in.
+AnswerLinks = Callable[[Session, Ticket], list[str]]
 CALLER_EVENTS = {S.FORWARDED: "forwarded", S.ANSWERED: "answered", S.CLOSED: "closed",
                  S.REJECTED: "rejected"}
 
@@ -111,9 +114,11 @@ class Composer:
     """Writes the outbox rows, publishing :class:`notify.outbox.MessageQueued` for each."""
 
     def __init__(self, policy: NotifyPolicy, catalog: Catalog,
-                 last_inbound: LastInbound) -> None:
+                 last_inbound: LastInbound, answer_links: AnswerLinks) -> None:
         self.policy = policy
         self.catalog = catalog
+        # The answer's photos and letters, linked in the reporter's "answered" message.
+        self.answer_links = answer_links
         # When a WhatsApp address last wrote to us (messaging's conversations, passed in
         # by the composition root): the 24-hour window of free-form replies.
         self.last_inbound = last_inbound
@@ -166,6 +171,11 @@ class Composer:
                 key = "msg_update_answered" if target is S.ANSWERED else "msg_update"
                 sms = self._text(key, agency=agency, number=ticket.number,
                                  status=STATUS_LABELS[target])
+        if target is S.ANSWERED and notice is None and not ticket.rahasia:
+            links = self.answer_links(session, ticket)
+            if links:
+                sms += " " + self._text("notify_answer_files", links=" ".join(links))
+        if ticket.channel in (Channel.WHATSAPP, Channel.SMS):
             channel = "whatsapp" if ticket.channel is Channel.WHATSAPP else "sms"
             self._to_reporter(session, channel, phone, sms,
                               _key(ticket, event, "reporter", phone), event, ticket.id)
@@ -206,6 +216,27 @@ class Composer:
                else f"{notice.event}:reporter:{notice.phone}")
         self._to_reporter(session, notice.channel, notice.phone, body, key, notice.event,
                           ticket.id if ticket is not None else None)
+
+    def reporter_message(self, session: Session, message: ReporterMessage) -> None:
+        """A listener of ReporterMessage: the desk's own text, on the chosen channel
+        within its rules (WhatsApp's window in ``_to_reporter``); a voice call reads it."""
+        ticket, phone = message.ticket, (message.ticket.reporter_phone or "").strip()
+        if ticket.contact_opt_out or not phone:
+            return
+        agency, key = self._agency(session), _key(ticket, message.event, "reporter", phone)
+        if message.channel == "voice":
+            spoken = " ".join([self._text("notify_voice_intro", agency=agency),
+                               self._text("notify_voice_desk_message",
+                                          number=_spaced(ticket.number),
+                                          text=message.body),
+                               self._text("notify_voice_outro")])
+            self._add(session, channel="voice", recipient=phone, body=spoken,
+                      event=message.event, key=key, ticket_id=ticket.id)
+            return
+        body = self._text("msg_from_desk", agency=agency, number=ticket.number,
+                          text=message.body)
+        self._to_reporter(session, message.channel, phone, body, key, message.event,
+                          ticket.id)
 
     def _rejection_sms(self, agency: str, number: str, notice: RejectionNotice) -> str:
         t = self._text

@@ -21,6 +21,8 @@ CHANNEL_LABELS = {"sms": "SMS", "voice": "Panggilan suara", "whatsapp": "WhatsAp
 EVENT_LABELS = {"forwarded": "Diteruskan ke pokja", "answered": "Sudah dijawab",
                 "closed": "Selesai", "digest": "Ringkasan harian supervisor",
                 "sla_warning": "Peringatan batas tindak lanjut"}
+# Events whose ``#`` part is a row id (one message each), not a count.
+ONE_OFF_LABELS = {"pesan": "Pesan petugas kepada pelapor"}
 
 
 def channel_label(channel: str) -> str:
@@ -31,6 +33,8 @@ def event_label(event: str) -> str:
     """``answered#2`` -> "Sudah dijawab (ke-2)"; ``sla_warning@05-06-2025`` gets its date."""
     base, _, due = event.partition("@")
     base, _, seq = base.partition("#")
+    if base in ONE_OFF_LABELS:
+        return ONE_OFF_LABELS[base]
     label = EVENT_LABELS.get(base, base)
     if seq:
         label += f" (ke-{seq})"

@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
+from answering import files as answer_files
+from answering.models import AnswerFile
 from portal.publishing import is_public
 from tickets import numbering
 from tickets.lifecycle import AT_DESK, AT_POKJA, ENDED, SEEN_BY_POKJA, WITH_ANSWER
@@ -197,6 +199,15 @@ def published_answer(session: Session, number: str,
     if ticket is None or not is_public(ticket):  # the conditions of _published()
         return None
     return _answer(ticket, place_labels(session, [ticket], places).get(ticket.id))
+
+
+def published_files(session: Session, number: str) -> list[AnswerFile]:
+    """The files of a published answer (a repair photo, a letter); none for a ticket
+    that is not public (not published, rahasia, no longer answered)."""
+    ticket = find_ticket(session, number)
+    if ticket is None or not is_public(ticket):
+        return []
+    return answer_files.files_of(session, ticket)
 
 
 def answer_categories(session: Session) -> list[Category]:

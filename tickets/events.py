@@ -110,6 +110,18 @@ class ReporterNotice:
 
 
 @dataclass(frozen=True)
+class ReporterMessage:
+    """An operator wrote ``body`` to ``ticket``'s reporter, to go by ``channel`` (``sms``,
+    ``whatsapp`` within WhatsApp's rules, or ``voice``: a call that reads it), once per
+    ``event`` (``pesan#<id>``)."""
+
+    ticket: Ticket
+    channel: str
+    body: str
+    event: str
+
+
+@dataclass(frozen=True)
 class DraftSubmitted:
     """A pokja's answer waits for its head's approval (tickets.followup): the heads are
     to be told."""

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from analytics import places
-from portal.services import answer_categories, published_answer, published_answers
-from portal.site.web import bp, db, hotline, page
+from answering import files as answer_files
+from portal.services import (
+    answer_categories,
+    published_answer,
+    published_answers,
+    published_files,
+)
+from portal.site.web import bp, cfg, db, hotline, page
 from tickets import numbering
 from tickets.clock import iso_utc, utcnow
 from tickets.text import one_line, printable
@@ -45,7 +51,26 @@ def answer(number: str) -> tuple[str, int]:
     found = published_answer(db(), number, places.labels) if numbering.is_valid(number) else None
     if found is None:
         abort(404)
-    return page("jawaban_satu.html", a=found)
+    return page("jawaban_satu.html", a=found, files=published_files(db(), number),
+                public_name=answer_files.public_name)
+
+
+@bp.get("/jawaban/<number>/lampiran/<int:file_id>")
+def answer_file(number: str, file_id: int) -> Response:
+    """A photo or letter of a published answer: the link the reporter's message carries.
+    It opens only while the ticket is published (never for a rahasia one)."""
+    rows = published_files(db(), number) if numbering.is_valid(number) else []
+    row = next((f for f in rows if f.id == file_id), None)
+    found = answer_files.stored(cfg().media_dir, row) if row is not None else None
+    if row is None or found is None:
+        abort(404)
+    path, content_type = found
+    # Named by the ticket, never by the uploader's file name (which may name a person).
+    response = send_file(path, mimetype=content_type,
+                         download_name=f"lampiran-{number}-{rows.index(row) + 1}{path.suffix}",
+                         as_attachment=content_type == "application/pdf", max_age=60)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
