@@ -1,7 +1,7 @@
 """canned replies, the desk's messages to a reporter, files attached to an answer
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 
 ``canned_replies``: balasan cepat per pokja and category (NULL: for all) with
 placeholders checked on save; ``reporter_messages``: free text an operator sent to a
@@ -13,8 +13,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020"
-down_revision: Union[str, Sequence[str], None] = "0019"
+revision: str = "0021"
+down_revision: Union[str, Sequence[str], None] = "0020"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
