@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from accounts.models import User
 from agents import forms
-from agents.web import bp, cfg, db, roles, shows_refusal, user
+from agents.web import bp, cfg, confirm_first, db, roles, shows_refusal, user
 from analytics import flags, places, warning
 from analytics.duplicates import REASON_LABELS
 from analytics.models import SEVERITY_LABELS, Place, Severity
@@ -57,12 +57,17 @@ def _keywords_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
 @bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _keywords_page({exc.field: exc.message}), InvalidInput)
-def admin_keywords() -> Response | tuple[str, int]:
+def admin_keywords() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _keywords_page()
     f = request.form
     group_id = forms.optional_int(f, "group_id")
     if f.get("action") == "hapus" and group_id:
+        if page := confirm_first(
+                f"Hapus kelompok kata kunci '{f.get('name', '')}'? Tiket baru tidak lagi "
+                "diperiksa dengan kata kuncinya.", "Ya, hapus",
+                url_for("agents.admin_keywords")):
+            return page
         warning.delete_group(db(), user(), group_id)
         flash("Kelompok kata kunci dihapus.", "ok")
     else:
