@@ -179,3 +179,23 @@ def test_deleting_a_keyword_group_asks_first(admin, db):
         asked.get_data(as_text=True))
     db.expire_all()
     assert db.get(KeywordGroup, group.id) is not None
+
+
+def test_deactivating_a_place_asks_first(admin, db):
+    from analytics.models import Place, PlaceKind
+
+    desa = db.scalars(select(Place).where(Place.kind == PlaceKind.DESA, Place.active.is_(True))
+                      .order_by(Place.id)).first()
+    form = {"place_id": str(desa.id), "name": desa.name, "parent_id": str(desa.parent_id)}
+    asked = admin.post("/console/admin/wilayah", form)
+    assert f"Nonaktifkan wilayah {desa.name}?" in html.unescape(asked.get_data(as_text=True))
+    db.expire_all()
+    assert db.get(Place, desa.id).active
+    assert admin.post("/console/admin/wilayah", {**form, "konfirmasi": "ya"}).status_code == 302
+    db.expire_all()
+    assert not db.get(Place, desa.id).active
+
+
+def test_deactivating_a_trusted_reporter_asks_first(admin, db):
+    asked = admin.post("/console/admin/pelapor", {"action": "nonaktif", "reporter_id": "1"})
+    assert "Nonaktifkan pelapor terpercaya ini?" in asked.get_data(as_text=True)
