@@ -70,6 +70,12 @@ def test_a_whatsapp_ticket_was_received_not_recorded(operator, make_ticket, db):
     history = page[page.index("<h2>Riwayat</h2>"):]
     assert "Pesan diterima" in history and "(dari Pesan diterima)" in history, history
     assert "Terekam" not in history and "Balasan manual" in history
+    ticket.status = Status.RECORDED
+    db.commit()
+    page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
+    assert '<span class="badge s-recorded">Pesan diterima</span>' in page
+    queue = operator.get("/console/antrean").get_data(as_text=True)
+    assert '<span class="badge s-recorded">Pesan diterima</span>' in queue
 
 
 def test_an_answered_ticket_has_no_days_left(pokja, make_ticket):
