@@ -100,6 +100,11 @@ def list_users(session: Session, admin: User) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def find_user(session: Session, admin: User, user_id: int) -> User:
+    require_role(admin, Role.ADMIN)
+    return _user(session, user_id)
+
+
 def user_by_username(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:

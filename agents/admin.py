@@ -1,4 +1,4 @@
-"""The admin's pages: users, pokja, categories and hotline settings."""
+"""The admin's pages: the setup checklist, users, pokja, categories and hotline settings."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from accounts import services as accounts
+from accounts import setup
 from agents import forms
-from agents.web import bp, cfg, db, roles, shows_refusal, user
+from agents.web import bp, cfg, confirm_first, db, roles, setup_steps, shows_refusal, user
 from partners import services as partners
 from tickets import reference
 from tickets.errors import InvalidInput
 from tickets.models import Role
-from tickets.reference import EDITABLE_SETTINGS, hotline_settings
+from tickets.reference import EDITABLE_SETTINGS, PHONE_SETTINGS, hotline_settings
 
 SETTING_LABELS = {
     "agency_name": "Nama instansi (diucapkan IVR)",
+    "hotline_number": "Nomor hotline yang ditelepon warga (ditampilkan di situs publik)",
     "office_hours": "Jam layanan operator (contoh: 1-5 08:00-16:00)",
     "operator_number": "Nomor telepon operator",
     "tts_voice": "Suara TTS Twilio",
@@ -35,8 +37,20 @@ def _after(endpoint: str, message: str) -> Response:
     return redirect(url_for(endpoint))
 
 
+@bp.get("/admin/persiapan")
+@roles(Role.ADMIN)
+def admin_setup() -> str:
+    """What the install still lacks (categories, pokja, users per role, the hotline
+    number, notification contacts), each with the page where it is filled in."""
+    return render_template("agents/admin_setup.html", steps=setup_steps(),
+                           unreachable=setup.unreachable_roles(db()))
+
+
 def _users_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
-    return _render("agents/admin_users.html", errors or {},
+    steps = setup_steps()
+    return _render("agents/admin_users.html", errors or {}, setup_open=setup.missing(steps),
+                   unreachable=setup.unreachable_roles(db()),
+                   notified_roles=setup.NOTIFIED_ROLES, reachable=setup.reachable,
                    users=accounts.list_users(db(), user()),
                    pokjas=reference.list_pokja(db(), user()), roles=list(Role),
                    role_labels=accounts.ROLE_LABELS, target=request.form.get("user_id"))
@@ -45,7 +59,7 @@ def _users_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
 @bp.route("/admin/pengguna", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _users_page({exc.field: exc.message}), InvalidInput)
-def admin_users() -> Response | tuple[str, int]:
+def admin_users() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _users_page()
     f = request.form
@@ -65,6 +79,12 @@ def admin_users() -> Response | tuple[str, int]:
             # The reset ended every session of this user; the admin keeps this one.
             session["sv"] = user().session_version
         return _after("agents.admin_users", "Kata sandi diganti.")
+    target = accounts.find_user(db(), user(), user_id)
+    if target.active and not forms.checkbox(f, "active") and (page := confirm_first(
+            f"Nonaktifkan pengguna {target.full_name} ({target.username})? Ia tidak dapat "
+            "masuk lagi sampai diaktifkan kembali; tiket dan riwayatnya tetap ada.",
+            "Ya, nonaktifkan", url_for("agents.admin_users"))):
+        return page
     accounts.update_user(db(), user(), user_id, role=f.get("role", ""),
                          pokja_id=forms.optional_int(f, "pokja_id"),
                          active=forms.checkbox(f, "active"), email=f.get("email"),
@@ -144,7 +164,7 @@ def _settings_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     current = hotline_settings(db(), cfg().hotline_defaults)
     values = {k: request.form.get(k, current.get(k, "")) for k in EDITABLE_SETTINGS}
     return _render("agents/admin_settings.html", errors or {}, values=values,
-                   labels=SETTING_LABELS)
+                   labels=SETTING_LABELS, phones=PHONE_SETTINGS)
 
 
 @bp.route("/admin/pengaturan", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from accounts import apikeys
 from agents import forms
-from agents.web import bp, db, roles, shows_refusal, user
+from agents.web import bp, confirm_first, db, roles, shows_refusal, user
 from tickets.errors import InvalidInput
 from tickets.models import Role
 
@@ -25,11 +25,18 @@ def _keys_page(errors: dict[str, str] | None = None, new_key: str | None = None)
 @bp.route("/admin/kunci-api", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _keys_page({exc.field: exc.message}), InvalidInput)
-def admin_api_keys() -> Response:
+def admin_api_keys() -> Response | str:
     if request.method == "GET":
         return _keys_page()
     f = request.form
     if f.get("action") == "cabut":
+        key_id = forms.optional_int(f, "key_id") or 0
+        label = next((k.label for k in apikeys.list_keys(db()) if k.id == key_id), "ini")
+        if page := confirm_first(
+                f"Cabut kunci API '{label}'? Aplikasi yang memakainya tidak dapat mengirim "
+                "pengaduan lagi; kunci yang dicabut tidak dapat dipulihkan.",
+                "Ya, cabut kunci", url_for("agents.admin_api_keys")):
+            return page
         row = apikeys.revoke_key(db(), forms.optional_int(f, "key_id") or 0, user())
         flash(f"Kunci '{row.label}' dicabut.", "ok")
         return redirect(url_for("agents.admin_api_keys"))

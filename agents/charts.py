@@ -6,6 +6,7 @@ a text alternative and its numbers in a table beside it (``dashboard.html``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Distinguishable for the common colour-vision deficiencies (Okabe-Ito).
@@ -41,8 +42,9 @@ def _fmt(value: float) -> str:
 
 def horizontal(title: str, summary: str, rows: list[tuple[str, float | None]], *,
                unit: str = "", maximum: float | None = None,
-               colour: str = PALETTE[0]) -> Chart:
-    """One bar per row, labelled on the left, its value on the right."""
+               colour: str = PALETTE[0], fmt: Callable[[float], str] | None = None) -> Chart:
+    """One bar per row, labelled on the left, its value on the right (``fmt`` writes a
+    value in words, e.g. ``35 menit``; else the number and ``unit``)."""
     label_w, bar_w, row_h = 190, 240, 26
     top = max([maximum or 0.0] + [v or 0.0 for _, v in rows]) or 1.0
     chart = Chart(title, summary, label_w + bar_w + 70, max(1, len(rows)) * row_h + 8)
@@ -50,7 +52,7 @@ def horizontal(title: str, summary: str, rows: list[tuple[str, float | None]], *
         y = 4 + i * row_h
         value = maybe or 0.0
         width = bar_w * value / top
-        text = "-" if maybe is None else f"{_fmt(value)}{unit}"
+        text = "-" if maybe is None else fmt(value) if fmt else f"{_fmt(value)}{unit}"
         chart.bars.append(Bar(label, value, text, label_w, y, max(width, 0.5), row_h - 8,
                               colour))
         short = label if len(label) <= 28 else label[:27] + "…"

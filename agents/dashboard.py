@@ -101,10 +101,11 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
         [(STATUS_LABELS[s], float(n)) for s, n in d.backlog_status], colour=charts.PALETTE[1])
     med_rows = [(MEASURE_LABELS[m], d.medians[m]) for m in dashboard.MEASURES]
     medians = charts.horizontal(
-        "Median jam kerja penanganan",
-        "Diagram batang: median jam kerja; " + "; ".join(
-            f"{label}: {'-' if v is None else v} jam" for label, v in med_rows) + ".",
-        [(label, v) for label, v in med_rows], unit=" jam", colour=charts.PALETTE[3])
+        "Median waktu kerja penanganan",
+        "Diagram batang: median waktu kerja; " + "; ".join(
+            f"{label}: {dashboard.working_time(v)}" for label, v in med_rows) + ".",
+        [(label, v) for label, v in med_rows], colour=charts.PALETTE[3],
+        fmt=dashboard.working_time)
     sat_rows = [[r.pokja_name, str(r.ratings),
                  "-" if r.mean_rating is None else f"{r.mean_rating:.1f}".replace(".", ","),
                  str(r.answers), str(r.reopenings), _percent(r.reopen_rate)]
@@ -128,13 +129,17 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
         (age, ["Umur", "Tiket terbuka"], [[label, str(n)] for label, n in d.backlog_age]),
         (status, ["Status", "Tiket terbuka"],
          [[STATUS_LABELS[s], str(n)] for s, n in d.backlog_status]),
-        (medians, ["Tahap", "Median (jam kerja)", "Jumlah tiket"],
-         [[label, "-" if v is None else f"{v:g}".replace(".", ","),
+        (medians, ["Tahap", "Median (waktu kerja)", "Jumlah tiket"],
+         [[label, dashboard.working_time(v),
            str(d.median_samples.get(m, 0))]
           for (label, v), m in zip(med_rows, dashboard.MEASURES, strict=True)]),
         (satisfaction, ["Pokja", "Penilaian", "Rata-rata", "Jawaban", "Dibuka kembali",
                         "Tingkat dibuka kembali"], sat_rows),
     ]
+
+
+# The monthly report's page writes its medians the same way.
+bp.add_app_template_global(dashboard.working_time, "working_time")
 
 
 @bp.get("/dasbor")

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from accounts.models import User
 from agents import forms
-from agents.web import bp, cfg, db, roles, shows_refusal, user
+from agents.web import bp, cfg, confirm_first, db, roles, shows_refusal, user
 from analytics import flags, places, warning
 from analytics.duplicates import REASON_LABELS
 from analytics.models import SEVERITY_LABELS, Place, Severity
@@ -57,12 +57,17 @@ def _keywords_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
 @bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _keywords_page({exc.field: exc.message}), InvalidInput)
-def admin_keywords() -> Response | tuple[str, int]:
+def admin_keywords() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _keywords_page()
     f = request.form
     group_id = forms.optional_int(f, "group_id")
     if f.get("action") == "hapus" and group_id:
+        if page := confirm_first(
+                f"Hapus kelompok kata kunci '{f.get('name', '')}'? Tiket baru tidak lagi "
+                "diperiksa dengan kata kuncinya.", "Ya, hapus",
+                url_for("agents.admin_keywords")):
+            return page
         warning.delete_group(db(), user(), group_id)
         flash("Kelompok kata kunci dihapus.", "ok")
     else:
@@ -85,7 +90,7 @@ def _places_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
 @bp.route("/admin/wilayah", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _places_page({exc.field: exc.message}), InvalidInput)
-def admin_places() -> Response | tuple[str, int]:
+def admin_places() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _places_page()
     f = request.form
@@ -97,7 +102,15 @@ def admin_places() -> Response | tuple[str, int]:
         flash(f"Impor selesai: {result.added} ditambahkan, {result.updated} "
               "diperbarui.", "ok")
     else:
-        places.save_place(db(), user(), forms.optional_int(f, "place_id"),
+        place_id = forms.optional_int(f, "place_id")
+        current = db().get(Place, place_id) if place_id else None
+        if current is not None and current.active and not forms.checkbox(f, "active") and (
+                page := confirm_first(
+                    f"Nonaktifkan wilayah {current.name}? Wilayah ini tidak lagi dikenali di "
+                    "teks pengaduan dan tidak dapat dipilih; tiket lama tetap menyebutnya.",
+                    "Ya, nonaktifkan", url_for("agents.admin_places"))):
+            return page
+        places.save_place(db(), user(), place_id,
                           name=f.get("name", ""),
                           parent_id=forms.optional_int(f, "parent_id"),
                           aliases=f.get("aliases", ""),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
+from accounts import setup
 from accounts.models import User
 from agents.config import AgentsConfig
 from media.uploads import MAX_UPLOAD_BYTES
@@ -41,6 +42,7 @@ from tickets.errors import (
 from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
 from tickets.models import CHANNEL_LABELS, PRIORITY_LABELS, REJECT_LABELS, STATUS_LABELS, Role
 from tickets.permissions import DESK_ROLES
+from tickets.reference import hotline_settings
 
 bp = Blueprint("agents", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -159,7 +161,8 @@ def _labels() -> dict[str, Any]:
         "Role": Role, "DESK_ROLES": DESK_ROLES, "agent": g.get("agent_user"),
         "AT_DESK": AT_DESK, "AT_POKJA": AT_POKJA, "WITH_ANSWER": WITH_ANSWER,
         "now": utcnow, "working_days_left": working_days_left,
-        "failed_messages": _failed_messages,
+        "failed_messages": _failed_messages, "setup_missing": setup_missing,
+        "contact_warning": setup.needs_contact_warning,
     }
 
 
@@ -167,6 +170,33 @@ def _failed_messages() -> int | None:
     # Called by the nav only, so pages without a signed-in user never query.
     agent = g.get("agent_user")
     return notify_services.failed_count(db(), agent) if agent is not None else None
+
+
+CONFIRMED = "konfirmasi"
+
+
+def confirm_first(question: str, button: str, back: str) -> str | None:
+    """A destructive action (deactivate a user, revoke a key, delete a group) asks first.
+
+    Without ``konfirmasi=ya`` in the form this is the page that asks: it states
+    ``question`` and posts every field again, with the confirmation, to the same address;
+    "Batal" goes back to ``back``. No JavaScript is needed. With the confirmation: None,
+    the view goes ahead. The domain never needs it: a crafted post is no worse than two."""
+    if request.form.get(CONFIRMED) == "ya":
+        return None
+    fields = [(k, v) for k, values in request.form.lists()
+              if k not in ("csrf_token", CONFIRMED) for v in values]
+    return render_template("agents/confirm.html", question=question, button=button,
+                           fields=fields, back=back, action=request.path)
+
+
+def setup_steps() -> list[setup.SetupStep]:
+    return setup.checklist(db(), hotline_settings(db(), cfg().hotline_defaults))
+
+
+def setup_missing() -> int:
+    """How many setup steps are still open (the admin's menu shows it)."""
+    return len(setup.missing(setup_steps()))
 
 
 # What an agent reads for an HTTP error under /console, by status: a title and what to do.

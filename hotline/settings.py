@@ -274,6 +274,8 @@ class Settings(BaseModel):
         """The hotline settings an admin may override in the console."""
         return {
             "agency_name": self.agency_name,
+            # HOTLINE_NUMBER (else TWILIO_SMS_FROM) until an admin sets one in the console.
+            "hotline_number": self.portal.hotline_number or "",
             "office_hours": str(self.office_hours),
             "operator_number": self.operator_number or "",
             "tts_voice": self.tts_voice,

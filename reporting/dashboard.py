@@ -55,6 +55,16 @@ WEEKLY_AFTER_DAYS = 62
 VIEWERS = (Role.SUPERVISOR, Role.ADMIN, Role.POKJA)
 
 
+def working_time(hours: float | None) -> str:
+    """A median as read: ``35 menit`` under an hour (never ``0 jam``), else ``65,5 jam``;
+    ``-`` without one."""
+    if hours is None:
+        return "-"
+    if hours < 1:
+        return f"{round(hours * 60)} menit"
+    return f"{round(hours, 1):g} jam".replace(".", ",")
+
+
 def preset_range(name: str, today: date) -> tuple[date, date]:
     """The dates (inclusive) of a preset, as of the office's ``today``."""
     if name == "bulan-ini":
@@ -368,6 +378,7 @@ def _medians(session: Session, D: Any, summary: list[ColumnElement[bool]],  # no
                            for v in lists or ())
             found[m] = (statistics.median(spans) if spans else None, len(spans))
     for m, (med, n) in found.items():
-        medians[m] = None if med is None else round(float(med) / 3600, 1)
+        # Hundredths of an hour keep the minute (35 min = 0.58 h) for :func:`working_time`.
+        medians[m] = None if med is None else round(float(med) / 3600, 2)
         samples[m] = int(n or 0)
     return medians, samples

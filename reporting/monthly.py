@@ -25,6 +25,7 @@ from reporting.dashboard import (
     effective_scope,
     filters_for,
     range_condition,
+    working_time,
 )
 from reporting.reports import followup_overdue, verify_overdue
 from reporting.sheets import Cell, add_lines, add_table, new_workbook, xlsx_bytes
@@ -34,6 +35,7 @@ from tickets.clock import local_date_text, to_local, utcnow
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_DESK, WITH_ANSWER, Principal
 from tickets.models import CHANNEL_LABELS, STATUS_LABELS, Category, Channel, Pokja, Status, Ticket
+from tickets.sla import zone_name
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
@@ -90,6 +92,8 @@ class MonthlyReport:
     chain: ChainCounts | None = None
     # Where the complaints were found (reporting.sources): direct, each platform, letters.
     by_source: list[tuple[str, int]] = field(default_factory=list)
+    # The agency's zone: every time in the report is local, named WIB, WITA or WIT.
+    timezone: str = "Asia/Jakarta"
 
     @property
     def label(self) -> str:
@@ -125,7 +129,7 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
                          overdue_list(session, user, scope, tz=tz, now=now),
                          chain_counts(session, user, scope, tz=tz, now=now),
-                         received_by_source(session, user, scope, tz=tz))
+                         received_by_source(session, user, scope, tz=tz), tz)
 
 
 def _pokja_names(session: Session) -> dict[int | None, str]:
@@ -167,7 +171,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
     ws = wb.create_sheet("Ringkasan")
     row = add_lines(ws, [report.agency, f"{TITLE}: {report.label}",
                          f"Periode {report.first:%d-%m-%Y} s.d. {report.last:%d-%m-%Y}; "
-                         f"dibuat {report.generated_at:%d-%m-%Y %H:%M} UTC"])
+                         f"dibuat {to_local(report.generated_at, report.timezone):%d-%m-%Y %H:%M}"
+                         f" {zone_name(report.timezone)}"])
     verify_ok = sum(p.verify_ok for p in f.sla)
     verify_total = sum(p.verify_total for p in f.sla)
     answer_ok = sum(p.answer_ok for p in f.sla)
@@ -179,7 +184,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         ("Lewat batas verifikasi saat ini", f.verify_overdue_now),
         ("Lewat batas tindak lanjut saat ini", f.followup_overdue_now),
         *[(label, n) for _, label, n in (report.chain.rows() if report.chain else ())],
-        *[(f"Median jam kerja: {label}", "-" if v is None else v)
+        *[(f"Median waktu kerja: {label}", working_time(v))
           for label, v in zip(("diterima → diverifikasi", "diterima → diteruskan",
                                "diteruskan → dijawab"), f.medians.values(), strict=True)],
     ]

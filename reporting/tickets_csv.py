@@ -29,12 +29,20 @@ from tickets.models import (
 from tickets.permissions import can_see_reporter
 from tickets.privacy import masking, outward, outward_description
 from tickets.queue import Filters, list_tickets
+from tickets.sla import zone_name
 
 HEADER = ("Nomor tiket", "Diterima", "Status", "Saluran", "Kategori", "Pokja", "Prioritas",
           "Batas verifikasi", "Batas tindak lanjut", "Anonim", "Rahasia", "Nama pelapor",
           "Telepon pelapor", "Lokasi", "Klasifikasi", "Judul", "ID pelacakan LAPOR!",
           "Uraian")
 PAGE = 500
+TIMES = ("Diterima", "Batas verifikasi", "Batas tindak lanjut")
+
+
+def header(tz: str) -> tuple[str, ...]:
+    """The columns, the times named by the agency's zone: ``Diterima (WITA)``."""
+    zone = zone_name(tz)
+    return tuple(f"{name} ({zone})" if name in TIMES else name for name in HEADER)
 
 
 def _when(value: object, tz: str) -> str:
@@ -68,4 +76,4 @@ def rows(session: Session, user: Principal, f: Filters, *, tz: str) -> Iterator[
 
 
 def tickets_csv(session: Session, user: Principal, f: Filters, *, tz: str) -> bytes:
-    return csv_bytes(HEADER, rows(session, user, f, tz=tz))
+    return csv_bytes(header(tz), rows(session, user, f, tz=tz))

@@ -48,13 +48,15 @@ def phone_setting(value: str) -> str:
         raise ValueError("must be a phone number like +62215551234") from None
 
 
-def phone_field(value: str | None, field: str, label: str = "Nomor telepon") -> str | None:
-    """An optional phone number from a form: E.164, None when empty, InvalidInput when wrong."""
+def phone_field(value: str | None, field: str, label: str = "Nomor telepon", *,
+                strict: bool = True) -> str | None:
+    """An optional phone number from a form: E.164, None when empty, InvalidInput when wrong
+    (``strict`` as in :func:`to_e164`)."""
     text = (value or "").strip()
     if not text:
         return None
     try:
-        return to_e164(text)
+        return to_e164(text, strict=strict)
     except ValueError:
         raise InvalidInput(field, f"{label} tidak valid. {PHONE_HINT}") from None
 

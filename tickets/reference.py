@@ -18,8 +18,11 @@ from tickets.text import clean_name
 # Keys of the hotline settings an admin may change in the console; the
 # environment supplies the defaults.
 EDITABLE_SETTINGS = (
-    "agency_name", "office_hours", "operator_number", "tts_voice", "record_max_seconds",
+    "agency_name", "hotline_number", "office_hours", "operator_number", "tts_voice",
+    "record_max_seconds",
 )
+# Settings that are phone numbers (the console's fields are ``type=tel``).
+PHONE_SETTINGS = frozenset({"hotline_number", "operator_number"})
 # What texts call the agency when no name is set (the console refuses an empty one and
 # AGENCY_NAME has a default, but settings passed in without it must neither crash a call
 # nor send ": pengaduan Anda ..."): it reads in an SMS, an e-mail subject, a report header.
@@ -29,7 +32,8 @@ AGENCY_FALLBACK = "Layanan Pengaduan Masyarakat"
 def hotline_settings(session: Session, defaults: Mapping[str, str]) -> dict[str, str]:
     merged = {k: str(v) for k, v in defaults.items()}
     for row in session.scalars(select(HotlineSetting)):
-        if row.key in EDITABLE_SETTINGS:
+        # An emptied hotline number means "the default" (HOTLINE_NUMBER), not "none".
+        if row.key in EDITABLE_SETTINGS and (row.value or row.key != "hotline_number"):
             merged[row.key] = row.value
     return merged
 
@@ -167,6 +171,10 @@ def _check_setting(key: str, value: str) -> str:
         return str(int(value))
     if key == "operator_number":
         return phone_field(value, key, "Nomor operator") or ""
+    if key == "hotline_number":
+        # The number citizens call is the agency's Twilio number: a possible number is
+        # enough (Twilio's test numbers are in no plan), as for HOTLINE_NUMBER.
+        return phone_field(value, key, "Nomor hotline", strict=False) or ""
     if key in ("agency_name", "tts_voice") and not value:
         raise InvalidInput(key, "Wajib diisi.")
     return value

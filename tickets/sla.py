@@ -168,6 +168,11 @@ TZ_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WI
             "Asia/Jayapura": "WIT"}
 
 
+def zone_name(tz: str) -> str:
+    """``WIB``, ``WITA`` or ``WIT`` for an Indonesian zone; any other zone by its name."""
+    return TZ_NAMES.get(tz, tz)
+
+
 @dataclass(frozen=True)
 class OfficeHours:
     """Days 1 (Monday) to 7 and a daily window, written ``1-5 08:00-16:00``."""

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from agents import forms
-from agents.web import bp, db, roles, shows_refusal, user
+from agents.web import bp, confirm_first, db, roles, shows_refusal, user
 from reporters import services
 from reporters.models import CHANGE_LABELS, ROLE_LABELS
 from tickets.contacts import readable_phone
@@ -18,7 +18,7 @@ from tickets.models import Role
 @bp.route("/admin/pelapor", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _reporters_page({exc.field: exc.message}), InvalidInput)
-def admin_reporters() -> Response | tuple[str, int]:
+def admin_reporters() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _reporters_page()
     f = request.form
@@ -27,6 +27,11 @@ def admin_reporters() -> Response | tuple[str, int]:
         phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
         desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", ""))
     if f.get("action") == "nonaktif":
+        if page := confirm_first(
+                "Nonaktifkan pelapor terpercaya ini? Laporannya tidak lagi dikenali sebagai "
+                "laporan pelapor terpercaya; riwayatnya tetap ada.", "Ya, nonaktifkan",
+                url_for("agents.admin_reporters")):
+            return page
         reporter = services.deactivate(db(), user(), reporter_id)
         flash(f"{reporter.name} dinonaktifkan; riwayat laporannya tetap ada.", "ok")
     elif f.get("action") == "ubah":

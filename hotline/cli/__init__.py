@@ -19,7 +19,7 @@ from hotline.cli.common import app_runtime
 from hotline.cli.export import export as export_command
 from hotline.cli.open311 import open311
 from hotline.cli.records import outbox, tickets
-from hotline.settings import REPO_ROOT, ConfigError, load_settings, mask_url
+from hotline.settings import REPO_ROOT, ConfigError, Settings, load_settings, mask_url
 
 
 def _create_app() -> Flask:
@@ -259,8 +259,13 @@ def _supervise(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 @cli.command("check")
-def check() -> None:
-    """Validate the settings (startup does this too) and print a summary."""
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 while a setup step is still open.")
+@click.option("--settings-only", is_flag=True,
+              help="Check the settings only; do not read the database for the checklist.")
+def check(strict: bool, settings_only: bool) -> None:
+    """Validate the settings (startup does this too), print a summary and the setup
+    checklist: what the install still lacks before citizens can be served."""
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -281,6 +286,35 @@ def check() -> None:
     for channel in ("sms", "voice", "whatsapp", "wa_template", "email"):
         reason = providers.not_configured(channel, config)
         click.echo(f"notify {channel}: {'ready' if reason is None else 'held (' + reason + ')'}")
+    if settings_only:
+        return
+    open_steps = _print_setup_checklist(settings)
+    if strict and open_steps:
+        raise click.exceptions.Exit(1)
+
+
+def _print_setup_checklist(settings: Settings) -> int:
+    """The checklist the admin console shows (accounts.setup); the number of open steps."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from accounts import setup
+    from tickets.reference import hotline_settings
+
+    try:
+        with app_runtime().session() as session:
+            steps = setup.checklist(session, hotline_settings(session,
+                                                              settings.hotline_defaults()))
+    except SQLAlchemyError as exc:
+        click.echo(f"setup: the database cannot be read ({type(exc).__name__}); "
+                   "run `hotline db upgrade`")
+        return 1
+    still = setup.missing(steps)
+    click.echo("setup: ready, every step is done" if not still else
+               f"setup: {len(still)} of {len(steps)} steps open "
+               "(the console's Persiapan page lists them too)")
+    for step in steps:
+        click.echo(f"  [{'x' if step.done else ' '}] {step.title}: {step.detail}")
+    return len(still)
 
 
 def _mount_speech_commands() -> None:

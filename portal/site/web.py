@@ -46,10 +46,12 @@ def hotline() -> dict[str, Any]:
 def contact_details(settings: Mapping[str, str]) -> dict[str, Any]:
     hours = OfficeHours.parse(settings["office_hours"])
     zone = TZ_NAMES.get(cfg().timezone, cfg().timezone)
+    number = settings.get("hotline_number") or cfg().settings.hotline_number or None
     return {
         "agency": agency_name(settings),
-        "number": readable_phone(cfg().settings.hotline_number),
-        "number_e164": cfg().settings.hotline_number,
+        # Set in the console (Pengaturan hotline), else HOTLINE_NUMBER / TWILIO_SMS_FROM.
+        "number": readable_phone(number),
+        "number_e164": number,
         "whatsapp": readable_phone(cfg().settings.whatsapp_number),
         "whatsapp_digits": (cfg().settings.whatsapp_number or "").lstrip("+"),
         "hours": f"{hours.days_phrase()}, pukul {hours.opens}-{hours.closes} {zone}",

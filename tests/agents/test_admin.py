@@ -38,8 +38,16 @@ def test_user_form_errors_are_indonesian_and_beside_the_field(admin):
 
 def test_the_admin_deactivates_a_user_and_resets_a_password(admin, app, db):
     target = user_named(db, "operator")
-    admin.post("/console/admin/pengguna", {"action": "ubah", "user_id": str(target.id),
-                                           "role": "operator"})
+    form = {"action": "ubah", "user_id": str(target.id), "role": "operator"}
+    asked = admin.post("/console/admin/pengguna", form)
+    page = asked.get_data(as_text=True)
+    # Deactivating asks first, with every field kept for the confirming post.
+    assert asked.status_code == 200 and "Nonaktifkan pengguna" in page
+    assert 'name="konfirmasi" value="ya"' in page
+    assert f'name="user_id" value="{target.id}"' in page
+    db.expire_all()
+    assert user_named(db, "operator").active is True
+    admin.post("/console/admin/pengguna", {**form, "konfirmasi": "ya"})
     db.expire_all()
     assert user_named(db, "operator").active is False
     assert sign_in(app.test_client(), "operator").status_code == 401

@@ -88,7 +88,7 @@ def test_the_queue_csv_keeps_the_queue_filters(operator, three, db):
     rows = _csv(response.get_data())
     assert {r["Status"] for r in rows} == {"Diteruskan ke pokja"}
     assert len(rows) == 2
-    assert list(rows[0])[:3] == ["Nomor tiket", "Diterima", "Status"]
+    assert list(rows[0])[:3] == ["Nomor tiket", "Diterima (WIB)", "Status"]
 
 
 def test_the_lapor_export_hides_anonim_reporters_and_rahasia_text(supervisor, three):

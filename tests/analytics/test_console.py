@@ -52,7 +52,8 @@ def test_the_admin_creates_changes_and_deletes_a_keyword_group(admin, db, phoned
         "severity": "low", "supervisors": "1", "channels": ["email"], "active": "1"})
     db.expire_all()
     assert group.words == "kemarau" and group.notify_supervisors and group.users == []
-    admin.post("/console/admin/deteksi-dini", {"group_id": str(group.id), "action": "hapus"})
+    admin.post("/console/admin/deteksi-dini", {"group_id": str(group.id), "action": "hapus",
+                                              "konfirmasi": "ya"})
     assert db.scalar(select(KeywordGroup).where(KeywordGroup.name == "kekeringan")) is None
 
 

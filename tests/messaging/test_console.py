@@ -41,7 +41,7 @@ def _file(citizen, db, media, anonim: str = "2") -> Ticket:
 def test_the_ticket_page_shows_the_conversation(citizen, db, media, operator):
     ticket = _file(citizen, db, media)
     page = operator.get(f"/console/tiket/{ticket.number}").get_data(as_text=True)
-    assert "Percakapan (WhatsApp)" in page
+    assert "Percakapan WhatsApp" in page
     assert "Gorong-gorong tersumbat di jalan Melati." in page
     photo, voice = db.scalars(select(Attachment).order_by(Attachment.id)).all()
     route = f"/console/tiket/{ticket.number}/lampiran"

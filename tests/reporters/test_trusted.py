@@ -101,7 +101,8 @@ def test_a_trusted_report_weighs_more_in_the_early_warning(db):
 def test_a_deactivated_reporter_is_no_longer_marked_and_keeps_their_history(db, admin):
     reporter = _register(db)
     first = _file(db, "+6281345678901")
-    admin.post("/console/admin/pelapor", {"action": "nonaktif", "reporter_id": reporter.id})
+    admin.post("/console/admin/pelapor", {"action": "nonaktif", "reporter_id": reporter.id,
+                                        "konfirmasi": "ya"})
     db.expire_all()
     assert reload(db, first) and not db.get(TrustedReporter, reporter.id).active
     _file(db, "+6281345678901")

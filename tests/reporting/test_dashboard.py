@@ -279,12 +279,12 @@ def test_medians_are_exact_over_many_spans_and_agree_with_plain_sql(may):
         values = may.scalars(text(f"SELECT {column} FROM tickets WHERE {where}"),
                              {"a": start, "b": end}).all()
         assert d.median_samples[measure] == len(values)
-        assert d.medians[measure] == round(statistics.median(values) / 3600, 1)
+        assert d.medians[measure] == round(statistics.median(values) / 3600, 2)
         if dialect == "postgresql":
             plain = may.scalar(text(
                 f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {column}) "
                 f"FROM tickets WHERE {where}"), {"a": start, "b": end})
-            assert d.medians[measure] == round(plain / 3600, 1)
+            assert d.medians[measure] == round(plain / 3600, 2)
     assert d.median_samples["verify"] % 2 == 1 and d.median_samples["forward"] % 2 == 0
     if dialect == "postgresql":
         assert may.scalar(text(settings)) == before
