@@ -56,12 +56,12 @@ DEMO_FLOWS = {
     "operator": "verifies and forwards calls, records social-media posts and letters",
     "pokja": "answers PUPR tickets, asks the partner institutions (PLN, PDAM)",
     "pokja2": "answers DINKES tickets",
-    "pokja3": "answers DISDIK tickets: each answer waits for the head's approval",
+    "pokja3": "answers DISDIK tickets, each answer waiting for the head's approval",
     "pimpinan": "approves, edits or returns DISDIK's draft answers",
     "supervisor": "dashboard, monthly report, trusted reporters by area, publishing",
     "admin": "users, pokja, partners, escalation thresholds, trusted reporters",
-    "kepala_pupr": "PUPR's head: escalations of late PUPR tickets",
-    "bupati": "the regent: overdue tickets by agency, dispositions",
+    "kepala_pupr": "notified of late PUPR tickets (escalation), e-mail and WhatsApp",
+    "bupati": "the regent's office: overdue tickets by agency, dispositions",
 }
 
 
