@@ -27,8 +27,10 @@ from tickets.models import Channel, Status
 from tickets.queue import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [p for p in ROOT.glob("*/**/*.py")
-           if p.parts[len(ROOT.parts)] not in {"tests", "benchmarks", "devtools", "migrations"}]
+# The product's packages (a folder with __init__.py), never a virtualenv beside them.
+PRODUCT = [p for package in ROOT.glob("*/__init__.py")
+           if package.parent.name not in {"tests", "benchmarks", "devtools", "migrations"}
+           for p in package.parent.rglob("*.py")]
 # Kinds named by a module constant where they are recorded.
 CONSTANTS = {"EVENT_KIND": escalation.EVENT_KIND, "DISPOSITION_KIND": escalation.DISPOSITION_KIND}
 STATUS_KINDS = {"transition", "created"}  # named by their status

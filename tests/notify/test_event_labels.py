@@ -17,8 +17,10 @@ from notify.compose import CALLER_EVENTS
 from notify.names import EVENT_LABELS, event_kind, event_label
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [p for p in ROOT.glob("*/**/*.py")
-           if p.parts[len(ROOT.parts)] not in {"tests", "benchmarks", "devtools", "migrations"}]
+# The product's packages (a folder with __init__.py), never a virtualenv beside them.
+PRODUCT = [p for package in ROOT.glob("*/__init__.py")
+           if package.parent.name not in {"tests", "benchmarks", "devtools", "migrations"}
+           for p in package.parent.rglob("*.py")]
 # Calls whose positional argument at this index is the outbox event.
 EVENT_ARGUMENT = {"ReporterNotice": 5, "_to_pokja": 2, "_to_partner": 2}
 # Variables that hold an event before it is passed on, by module (else ``EVENT``).
