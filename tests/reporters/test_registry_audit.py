@@ -29,7 +29,7 @@ def test_add_edit_and_deactivate_record_the_acting_admin(admin, db):
         "name": "Pak Darman S."}, follow_redirects=True)
     assert "disimpan" in response.get_data(as_text=True)
     admin.post("/console/admin/pelapor", {"action": "nonaktif",
-                                          "reporter_id": str(reporter.id)})
+                                          "reporter_id": str(reporter.id), "konfirmasi": "ya"})
     mine = [c for c in _changes(db) if c.reporter_id == reporter.id]
     who = user_named(db, "admin")
     assert [c.action for c in mine] == [ADDED, EDITED, DEACTIVATED]
