@@ -159,7 +159,9 @@ class _Recordings:
 
     def transcription_failed(self, session: Session, settings: Any, item_id: int,
                              reason: str) -> None:
-        transcripts.mark_transcription_failed(session, item_id, reason, tz=settings.timezone)
+        # A recording of silence is no failure of the machine: nobody was heard.
+        transcripts.mark_transcription_failed(session, item_id, reason, tz=settings.timezone,
+                                              no_speech=reason == Reason.SILENT.text())
 
 
 class _Attachments:
