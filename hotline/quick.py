@@ -119,7 +119,7 @@ def listen(text: str | None, as_json: bool, database_url: str | None) -> None:
     if text is not None and text != "-":
         answer(text)
         return
-    for i, line in enumerate(_lines(click.get_text_stream("stdin"))):
+    for i, line in enumerate(_lines(sys.stdin)):
         if not as_json and i:
             click.echo("")
         answer(line)
@@ -133,7 +133,7 @@ def suggest(text: str | None, as_json: bool, database_url: str | None) -> None:
     """Suggest a category and pokja for TEXT ("-" or nothing: read it from stdin).
     `hotline suggest retrain` retrains the model in the database."""
     if text is None or text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     result = _hearing(database_url).suggest(text)
     if result is None:
         raise click.ClickException("teks terlalu pendek atau tidak ada kategori yang dikenal "
