@@ -226,8 +226,12 @@ class Gazetteer:
         kec_hits: list[tuple[int, Entry, str]] = []
         desa_hits: list[tuple[int, list[Entry], str]] = []
         maybe_desa: list[tuple[int, int, list[Entry], str]] = []  # common words, no cue
-        # Longer names first, so "Padang Timur" wins over "Padang" at the same place.
-        for hit in sorted(found, key=lambda h: (h.start - h.end, h.start)):
+        # Longer names first, so "Padang Timur" wins over "Padang" at the same place; a name
+        # written exactly before one a letter off ("Patampanua", not "Patambanua").
+        def exact(h: matching.Hit) -> bool:
+            return " ".join(norms[h.start:h.end]) == h.phrase
+
+        for hit in sorted(found, key=lambda h: (h.start - h.end, not exact(h), h.start)):
             span = set(range(hit.start, hit.end))
             if span & taken:
                 continue
@@ -241,9 +245,12 @@ class Gazetteer:
             kecs = [p for p in candidates if p.kind == "kecamatan"]
             desas = [p for p in candidates if p.kind == "desa"]
             if cue not in KEC_CUES | DESA_CUES and _common(hit.phrase):
-                if desas:
-                    maybe_desa.append((hit.start, hit.end, desas, heard))
-                continue
+                # Two ordinary words together after "di", "warga"... are a place ("di
+                # Galung Lombok"); one ("di Batu") only where its kecamatan is named.
+                if not (desas and cue in PLACE_WORDS and " " in hit.phrase):
+                    if desas:
+                        maybe_desa.append((hit.start, hit.end, desas, heard))
+                    continue
             if kecs and cue not in DESA_CUES:
                 kec_hits.append((hit.start, kecs[0], heard))
             if desas and cue not in KEC_CUES:
@@ -261,6 +268,8 @@ class Gazetteer:
                 desa_hits.append((start, inside, heard))
         for _, desas, heard in sorted(desa_hits, key=lambda h: h[0]):
             inside = [d for d in desas if d.parent_id in named_kec] if named_kec else desas
+            if not inside and len(desas) == 1:  # its own name: another kecamatan named too
+                inside = desas
             if len(inside) == 1:
                 return Match(self.parent(inside[0]), inside[0], heard)
         if kec_hits:
