@@ -1,16 +1,17 @@
 """``hotline listen`` figures for ``benchmarks/text_analytics.py``: places precision and
-recall on a held-out set, the commands' cold start, and the time per text in-process.
+recall on held-out sets, the commands' cold start, and the time per text in-process.
 
 * Places: ``benchmarks/data/places-heldout.csv`` (text, kecamatan, desa) was written apart
-  from the tests: colloquial complaints, recognition errors one and two
-  letters off, names written apart or joined, other spellings, the regency's names, common
-  words that are also desa names (with and without their kecamatan), and ordinary texts
-  that name no place. Its first run's errors were read and three rules fixed, so a second
-  set, ``places-heldout-2.csv``, was written after that and never tuned on. A text counts as right when both the kecamatan and the desa found
-  are the expected ones (either may be empty). Precision: right among the texts where a
-  place was found; recall: right among the texts that name one.
+  from the tests: colloquial complaints, recognition errors one and two letters off, names
+  written apart or joined, other spellings, the regency's names, common words that are
+  also desa names (with and without their kecamatan), and ordinary texts that name no
+  place. Its first run's errors were read and three rules fixed, so a second set,
+  ``places-heldout-2.csv``, was written after that and never tuned on. A text counts as
+  right when both the kecamatan and the desa found are the expected ones (either may be
+  empty). Precision: right among the texts where a place was found; recall: right among
+  the texts that name one.
 * Cold start: ``python -m hotline listen TEXT --json`` and ``python -m hotline suggest TEXT
-  --json`` in a fresh interpreter, wall time, median of ``--runs`` runs (the first one
+  --json`` in a fresh interpreter, wall and CPU time, median of ``--runs`` runs (the first one
   warms the file cache and is not counted), against the demo configuration.
 * Per text: :meth:`analytics.listening.Hearing.listen` on the labelled set, in-process
   after the first call.
