@@ -95,9 +95,23 @@ def _hearing(database_url: str | None) -> Hearing:
     return database_hearing(database_url) if database_url else demo_hearing()
 
 
+# A complaint is a few hundred characters; a longer line is scored on its start, so one
+# runaway line cannot stall a batch.
+MAX_TEXT = 10_000
+
+
+def _stdin() -> Any:
+    """stdin that turns bytes which are not UTF-8 into U+FFFD instead of failing the
+    batch halfway."""
+    stream = sys.stdin
+    if hasattr(stream, "reconfigure"):
+        stream.reconfigure(errors="replace")
+    return stream
+
+
 def _lines(stream: Any) -> Iterator[str]:
     for line in stream:
-        yield line.rstrip("\r\n")
+        yield line.rstrip("\r\n")[:MAX_TEXT]
 
 
 @click.command("listen")
@@ -117,9 +131,9 @@ def listen(text: str | None, as_json: bool, database_url: str | None) -> None:
         click.echo(json.dumps(result, ensure_ascii=False) if as_json else summary(result))
 
     if text is not None and text != "-":
-        answer(text)
+        answer(text[:MAX_TEXT])
         return
-    for i, line in enumerate(_lines(sys.stdin)):
+    for i, line in enumerate(_lines(_stdin())):
         if not as_json and i:
             click.echo("")
         answer(line)
@@ -133,8 +147,8 @@ def suggest(text: str | None, as_json: bool, database_url: str | None) -> None:
     """Suggest a category and pokja for TEXT ("-" or nothing: read it from stdin).
     `hotline suggest retrain` retrains the model in the database."""
     if text is None or text == "-":
-        text = sys.stdin.read()
-    result = _hearing(database_url).suggest(text)
+        text = _stdin().read()
+    result = _hearing(database_url).suggest(text[:MAX_TEXT])
     if result is None:
         raise click.ClickException("teks terlalu pendek atau tidak ada kategori yang dikenal "
                                    "model: tidak ada saran")

@@ -111,3 +111,11 @@ def test_a_cold_start_answers_without_importing_flask_celery_twilio_or_sklearn()
                             "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120,
                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}, check=True)
     assert json.loads(plain.stdout)["category"] == "Sampah dan kebersihan"
+
+
+def test_bytes_that_are_not_utf8_and_a_runaway_line_do_not_stop_a_batch() -> None:
+    result = CliRunner(env={"DATABASE_URL": None}).invoke(
+        listen, ["--json"], input=b"banjir di desa lapeo \xff\xfe\n" + b"a" * 50_000 + b"\nok\n")
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(line) for line in result.output.splitlines()]
+    assert len(objs) == 3 and objs[0]["desa"] == "Lapeo"
