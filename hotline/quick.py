@@ -50,11 +50,10 @@ def database_hearing(database_url: str) -> Hearing:
 
     import hotline.schema  # noqa: F401  (every table, before a mapper is used)
     from analytics import matching
-    from analytics.compact import CompactModel
     from analytics.listening import CategoryInfo, Group, Hearing
     from analytics.models import KeywordGroup
     from analytics.places import gazetteer
-    from analytics.suggest_models import SuggestModel
+    from analytics.suggestions import current_classifier
     from hotline.settings import ConfigError, load_settings
     from tickets.db import make_engine
     from tickets.models import Category
@@ -75,13 +74,8 @@ def database_hearing(database_url: str) -> Hearing:
             groups = [Group(g.name, g.severity.value, tuple(matching.phrases(g.word_list)))
                       for g in session.scalars(select(KeywordGroup).where(
                           KeywordGroup.active.is_(True)).order_by(KeywordGroup.id))]
-            trained = session.scalar(select(SuggestModel.id).limit(1)) is not None
-            if trained:
-                from analytics.suggestions import current_classifier
-
-                ranker: Any = current_classifier(session)
-            else:
-                ranker = CompactModel.load()
+            # The newest trained model (scikit-learn), else the shipped seed arrays.
+            ranker = current_classifier(session)
     except Exception as exc:  # a database that cannot be read: say which, plainly
         if isinstance(exc, click.ClickException):
             raise
