@@ -4,44 +4,52 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from analytics.gazetteer import DEMO_PLACES
 
-from analytics.models import KeywordGroup, Place, PlaceKind, Severity
-from analytics.places import CSV_HEADER, split_name
-from tickets.models import Pokja
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-DEMO_PLACES = Path(__file__).parent / "data" / "polewali_mandar.csv"
+# The data below is read without a database by the command line (``hotline listen``), so
+# this module imports the tables only inside the seeding functions.
+__all__ = ["DEMO_GROUPS", "DEMO_PLACES", "seed"]
 
-# (name, words, severity, pokja code, extra contacts, channels)
-DEMO_GROUPS: tuple[tuple[str, list[str], Severity, str | None, list[str], str], ...] = (
+# (name, words, severity (analytics.models.Severity's value), pokja code, extra contacts,
+# channels)
+DEMO_GROUPS: tuple[tuple[str, list[str], str, str | None, list[str], str], ...] = (
     ("bencana", ["banjir", "longsor", "kebakaran", "terbakar", "gempa",
                  "angin puting beliung", "puting beliung", "air bah", "sungai meluap"],
-     Severity.CRITICAL, None,
+     "critical", None,
      ["bpbd@pemkab.example.id", "+6281200000112"], "email,whatsapp,sms"),
     ("konflik", ["bentrok", "tawuran", "perkelahian antarwarga", "perkelahian", "berkelahi",
                  "perang antarkampung", "perang antardesa", "konflik antarwarga",
                  "konflik antardesa", "ancam", "pembakaran rumah", "rumah dibakar",
                  "kerusuhan", "keributan antar", "menyerang kampung"],
-     Severity.CRITICAL, None,
+     "critical", None,
      ["kesbangpol@pemkab.example.id", "+6281200000113"], "email,whatsapp,sms"),
     ("kesehatan darurat", ["keracunan", "wabah", "diare massal", "demam berdarah", "dbd",
                            "penyakit menular"],
-     Severity.HIGH, "DINKES", [], "email,whatsapp"),
+     "high", "DINKES", [], "email,whatsapp"),
     ("bahaya infrastruktur", ["jembatan putus", "jembatan ambruk", "jembatan hanyut",
                               "kabel listrik putus", "kabel putus", "tiang listrik roboh",
                               "jalan amblas", "amblas", "ambles", "ambruk"],
-     Severity.HIGH, "PUPR", [], "email,whatsapp"),
+     "high", "PUPR", [], "email,whatsapp"),
 )
 
 
 def seed_groups(session: Session) -> None:
+    from sqlalchemy import select
+
+    from analytics.models import KeywordGroup, Severity
+    from tickets.models import Pokja
+
     if session.scalar(select(KeywordGroup.id).limit(1)) is not None:
         return
     for name, words, severity, code, contacts, channels in DEMO_GROUPS:
         pokja = session.scalar(select(Pokja).where(Pokja.code == code)) if code else None
-        session.add(KeywordGroup(name=name, words="\n".join(words), severity=severity,
+        session.add(KeywordGroup(name=name, words="\n".join(words),
+                                 severity=Severity(severity),
                                  notify_supervisors=True, pokja=pokja,
                                  extra_contacts="\n".join(contacts), channels=channels,
                                  active=True))
@@ -51,6 +59,11 @@ def seed_groups(session: Session) -> None:
 def seed_places(session: Session, path: Path = DEMO_PLACES) -> int:
     """Load the shipped gazetteer in two inserts (the tests seed the demo often); the
     console and ``hotline places import`` go through the checked path instead."""
+    from sqlalchemy import select
+
+    from analytics.models import Place, PlaceKind
+    from analytics.places import CSV_HEADER, split_name
+
     if session.scalar(select(Place.id).limit(1)) is not None:
         return 0
     with path.open(encoding="utf-8") as f:

@@ -20,10 +20,10 @@ from analytics.models import (
 )
 from analytics.text import normalise
 from tickets.errors import InvalidInput
-from tickets.models import Ticket
+from tickets.models import Ticket, TranscriptionStatus
 
 FLAG_FILTERS = {"peringatan": "Peringatan dini", "duplikat": "Mungkin duplikat",
-                "berulang": "Pelapor berulang"}
+                "berulang": "Pelapor berulang", "tak-terdengar": "Tidak terdengar ucapan"}
 
 
 @dataclass
@@ -98,9 +98,13 @@ def conditions(flag: str | None, kecamatan_id: int | None) -> tuple[ColumnElemen
     if flag:
         if flag not in FLAG_FILTERS:
             raise InvalidInput("flag", "Tanda tidak dikenal.")
-        table = {"peringatan": TicketAlert.ticket_id, "duplikat": DuplicateCandidate.ticket_id,
-                 "berulang": RepeatCaller.ticket_id}[flag]
-        out.append(Ticket.id.in_(select(table)))
+        if flag == "tak-terdengar":  # the recording asks a person to listen
+            out.append(Ticket.transcription_status == TranscriptionStatus.NO_SPEECH)
+        else:
+            table = {"peringatan": TicketAlert.ticket_id,
+                     "duplikat": DuplicateCandidate.ticket_id,
+                     "berulang": RepeatCaller.ticket_id}[flag]
+            out.append(Ticket.id.in_(select(table)))
     if kecamatan_id:
         out.append(Ticket.id.in_(select(TicketPlace.ticket_id)
                                  .where(TicketPlace.kecamatan_id == kecamatan_id)))

@@ -1,9 +1,9 @@
 """The gazetteer (kecamatan and desa/kelurahan) and the location of a ticket.
 
-Names are found in a complaint's text tolerant of recognition errors (one letter off on
-longer names, two words written as one). A name that is also a common word (``Baru``,
-``Batu``, ``Kelapa Dua``) counts only after ``desa``, ``kelurahan``, ``kecamatan`` and
-the like; after ``kecamatan``/``kec`` a name is read as a kecamatan, after
+Names are found in a complaint's text by :mod:`analytics.gazetteer` (no database:
+the command line uses it on the demo CSV), tolerant of recognition errors, with the
+regency's own names kept apart from its kecamatan and common-word desa names read where
+the text places them; after ``kecamatan``/``kec`` a name is read as a kecamatan, after
 ``desa``/``kelurahan`` as a desa. A desa's name shared by two kecamatan is settled by a
 kecamatan named in the same text, else it is left open.
 """
@@ -18,19 +18,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from analytics import matching
+from analytics.gazetteer import DESA_CUES, KEC_CUES, Entry, Gazetteer, regency_names
 from analytics.models import Place, PlaceKind, TicketPlace
-from analytics.text import is_word, tokens
 from tickets import concurrency
 from tickets.clock import utcnow
 from tickets.errors import IllegalTransition, InvalidInput
 from tickets.lifecycle import EDITABLE_AT_DESK, Actor, Principal, record_event
-from tickets.models import Role, Ticket
+from tickets.models import HotlineSetting, Role, Ticket
 from tickets.permissions import desk_ticket, require_role
 from tickets.text import one_line
 
-KEC_CUES = frozenset({"kecamatan", "kec", "distrik"})
-DESA_CUES = frozenset({"desa", "kelurahan", "kel", "kampung", "dusun", "lingkungan", "dsn"})
+__all__ = ["DESA_CUES", "KEC_CUES"]  # the cues, re-exported for earlier importers
 AUTO, OPERATOR = "otomatis", "operator"
 CSV_HEADER = ("kecamatan", "desa", "kode_pos", "alias")
 MAX_CSV_BYTES = 2_000_000
@@ -175,52 +173,28 @@ class Found:
     heard: str
 
 
-def _common(name: str) -> bool:
-    """Every word of the name is an ordinary word (``Baru``, ``Kelapa Dua``)."""
-    return all(is_word(w) or w.isdigit() or len(w) < 4 for w in name.lower().split())
+def gazetteer(session: Session) -> Gazetteer:
+    """The active places as a :class:`analytics.gazetteer.Gazetteer` (the finding is
+    there, shared with the command line); the regency's names from the agency's name."""
+    places = list(session.scalars(select(Place).where(Place.active.is_(True))
+                                  .order_by(Place.id)))
+    entries = [Entry(p.id, p.kind.value, p.name, tuple(p.names[1:]), p.parent_id)
+               for p in places]
+    agency = session.scalar(select(HotlineSetting.value)
+                            .where(HotlineSetting.key == "agency_name")) or ""
+    kecamatan = [p.name for p in places if p.kind is PlaceKind.KECAMATAN]
+    return Gazetteer(entries, regency_names(agency, kecamatan))
 
 
 def find_place(session: Session, text: str) -> Found | None:
-    toks = tokens(text)
-    if not toks:
+    """The kecamatan and desa named in ``text``; None when none is (a text that names
+    only the regency, "Kabupaten Polewali Mandar", "kantor bupati", names no kecamatan)."""
+    match = gazetteer(session).find(text)
+    if match is None or (match.kecamatan is None and match.desa is None):
         return None
-    places = [p for p in session.scalars(select(Place).where(Place.active.is_(True)))]
-    by_phrase: dict[str, list[Place]] = {}
-    for place in places:
-        for name in place.names:
-            p = matching.phrase(name, derived=False)
-            if p is not None:
-                by_phrase.setdefault(p.text, []).append(place)
-    wanted = [p for p in (matching.phrase(n, derived=False) for n in by_phrase) if p]
-    kec_hits: list[tuple[int, Place, str]] = []
-    desa_hits: list[tuple[int, list[Place], str]] = []
-    taken: set[int] = set()
-    # Longer names first, so "Padang Timur" wins over "Padang" at the same place.
-    for hit in sorted(matching.find(toks, wanted), key=lambda h: h.start - h.end):
-        span = set(range(hit.start, hit.end))
-        if span & taken:
-            continue
-        cue = toks[hit.start - 1].norm if hit.start > 0 else ""
-        if cue not in KEC_CUES | DESA_CUES and _common(hit.phrase):
-            continue
-        heard = text[toks[hit.start].start:toks[hit.end - 1].end]
-        candidates = by_phrase[hit.phrase]
-        kecs = [p for p in candidates if p.kind is PlaceKind.KECAMATAN]
-        desas = [p for p in candidates if p.kind is PlaceKind.DESA]
-        if kecs and cue not in DESA_CUES:
-            kec_hits.append((hit.start, kecs[0], heard))
-        if desas and cue not in KEC_CUES:
-            desa_hits.append((hit.start, desas, heard))
-        taken |= span
-    named_kec = {p.id for _, p, _ in kec_hits}
-    for _, desas, heard in sorted(desa_hits, key=lambda h: h[0]):
-        inside = [d for d in desas if d.parent_id in named_kec] if named_kec else desas
-        if len(inside) == 1:
-            return Found(inside[0].parent, inside[0], heard)
-    if kec_hits:
-        start, kec, heard = min(kec_hits, key=lambda h: h[0])
-        return Found(kec, None, heard)
-    return None
+    kec = session.get(Place, match.kecamatan.id) if match.kecamatan else None
+    desa = session.get(Place, match.desa.id) if match.desa else None
+    return Found(kec, desa, match.heard)
 
 
 def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | None:

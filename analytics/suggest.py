@@ -23,13 +23,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib  # type: ignore[import-untyped]
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
+
+# scikit-learn and joblib are imported where a model is trained or unpickled, not here:
+# importing them costs about a second, and the command line's fast path
+# (``analytics.compact``, the shipped seed model as arrays) needs only ``Ranked`` and
+# ``normalise`` from this module.
 
 CORPUS_DIR = Path(__file__).with_name("corpus")
 SEED_PREFIX = "seed-"
@@ -72,6 +76,9 @@ def seed_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str]]:
 
 
 def _features() -> FeatureUnion:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.pipeline import FeatureUnion  # type: ignore[import-untyped]
+
     return FeatureUnion([
         ("words", TfidfVectorizer(preprocessor=normalise, ngram_range=(1, 2),
                                   sublinear_tf=True, min_df=1)),
@@ -82,6 +89,8 @@ def _features() -> FeatureUnion:
 
 def _estimator(kind: str) -> Any:
     if kind == "logreg":
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
         return LogisticRegression(C=20.0, max_iter=5000, random_state=0)
     if kind == "svm":
         from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
@@ -116,6 +125,8 @@ class Classifier:
               version_prefix: str = "") -> Classifier:
         if len(set(labels)) < 2:
             raise ValueError("a routing model needs examples of at least two categories")
+        from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
+
         pipeline = Pipeline([("features", _features()), ("model", _estimator(kind))])
         pipeline.fit(list(texts), list(labels))
         return cls(pipeline, version_prefix + data_version(texts, labels, kind), len(texts))
@@ -144,6 +155,8 @@ class Classifier:
         return out
 
     def dumps(self) -> bytes:
+        import joblib  # type: ignore[import-untyped]
+
         buffer = io.BytesIO()
         joblib.dump({"pipeline": self.pipeline, "version": self.version,
                      "samples": self.samples}, buffer, compress=3)
@@ -152,6 +165,8 @@ class Classifier:
     @classmethod
     def loads(cls, blob: bytes) -> Classifier:
         # Only blobs this product wrote into its own database are ever loaded.
+        import joblib  # type: ignore[import-untyped]
+
         data = joblib.load(io.BytesIO(blob))
         return cls(data["pipeline"], str(data["version"]), int(data["samples"]))
 

@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from analytics.suggest import MIN_CHARS, Classifier, Ranked, seed_classifier, seed_corpus
+from analytics.compact import SEED_MODEL, CompactModel
+from analytics.suggest import (
+    DEFAULT_KIND,
+    MIN_CHARS,
+    SEED_PREFIX,
+    Classifier,
+    Ranked,
+    data_version,
+    seed_classifier,
+    seed_corpus,
+)
 from analytics.suggest_models import SuggestModel, TicketSuggestion
 from tickets.clock import utcnow
 from tickets.lifecycle import AT_DESK, AT_POKJA, WITH_ANSWER
@@ -59,17 +69,24 @@ class Suggestion:
 # --- the current model ---------------------------------------------------------------
 
 _lock = threading.Lock()
-_cache: dict[str, Classifier] = {}
+_cache: dict[str, Classifier | CompactModel] = {}
 
 
-def _seed() -> Classifier:
+def _seed() -> Classifier | CompactModel:
+    """The seed corpus's model: the shipped arrays (``analytics.compact``, no training, no
+    scikit-learn) while they are the corpus's, else trained here."""
     with _lock:
         if "seed" not in _cache:
-            _cache["seed"] = seed_classifier()
+            pairs = seed_corpus()
+            version = SEED_PREFIX + data_version([t for t, _ in pairs], [c for _, c in pairs],
+                                                 DEFAULT_KIND)
+            shipped = CompactModel.load() if SEED_MODEL.exists() else None
+            _cache["seed"] = (shipped if shipped is not None and shipped.version == version
+                              else seed_classifier())
         return _cache["seed"]
 
 
-def current_classifier(session: Session) -> Classifier:
+def current_classifier(session: Session) -> Classifier | CompactModel:
     """The newest trained model in the database, else the seed corpus's model. Each
     process keeps the one it loaded and reads a blob again only when a newer one lands."""
     row = session.execute(select(SuggestModel.id, SuggestModel.version)

@@ -11,6 +11,9 @@ Measured:
 * the shipped kind after learning from verified tickets: 5-fold, seed corpus plus four
   fifths of the labelled set, scored on the fifth left out;
 * time per ticket: one ``rank`` call per text, as the worker makes it;
+* ``hotline listen`` (``benchmarks/listening.py``): places precision and recall on two
+  held-out sets, the cold start of ``hotline listen``/``hotline suggest`` and the time per
+  text in-process;
 * early warning (``benchmarks/warning.py``): precision and recall of the demo keyword
   groups against the ``alert_group`` column, per group and overall, on the texts as
   written and on a seeded copy with one-letter misspellings of the key words; time per
@@ -35,7 +38,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from analytics.suggest import DEFAULT_KIND, KINDS, Classifier, seed_corpus
-from benchmarks import warning
+from benchmarks import listening, warning
 
 LABELLED = Path(__file__).with_name("data") / "complaints-labelled.csv"
 
@@ -126,6 +129,9 @@ def main() -> None:
     print(f"median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms per ticket; "
           f"model blob {len(blob) / 1024:.0f} kB, loaded in {load_ms:.0f} ms")
     warning.report(rows, show_errors=args.errors)
+    for places_set in (listening.HELDOUT, listening.HELDOUT_2):
+        listening.places_report(places_set, show_errors=args.errors)
+    listening.timing_report()
     print("\nRerun: make bench-analytics  (or .venv/bin/python -m benchmarks.text_analytics "
           f"--set {args.set} --kinds {args.kinds})")
 

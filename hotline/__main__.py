@@ -1,5 +1,5 @@
 """``python -m hotline`` is the ``hotline`` command."""
 
-from hotline.cli import main
+from hotline.quick import main
 
 main()

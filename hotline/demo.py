@@ -15,26 +15,12 @@ from accounts.models import User
 from accounts.passwords import hash_password
 from analytics import demo as analytics_demo
 from escalation import demo as escalation_demo
+from hotline.demo_data import DEMO_CATEGORIES, DEMO_POKJA
 from media import source_demo
 from partners import demo as partners_demo
 from tickets.models import Category, Pokja, Role
 
-DEMO_POKJA = (
-    ("PUPR", "Pokja Infrastruktur (Dinas PUPR)", "pupr@pemkab.example.id"),
-    ("DINKES", "Pokja Kesehatan (Dinas Kesehatan)", "dinkes@pemkab.example.id"),
-    ("DISDIK", "Pokja Pendidikan (Dinas Pendidikan)", "disdik@pemkab.example.id"),
-    ("DUKCAPIL", "Pokja Kependudukan (Disdukcapil)", "dukcapil@pemkab.example.id"),
-    ("DLH", "Pokja Lingkungan Hidup (DLH)", "dlh@pemkab.example.id"),
-)
-
-DEMO_CATEGORIES = (
-    (1, "Jalan dan jembatan", "PUPR"),
-    (2, "Layanan kesehatan", "DINKES"),
-    (3, "Pendidikan", "DISDIK"),
-    (4, "Administrasi kependudukan", "DUKCAPIL"),
-    (5, "Sampah dan kebersihan", "DLH"),
-    (6, "Lainnya", None),
-)
+__all__ = ["DEMO_CATEGORIES", "DEMO_PASSWORD", "DEMO_POKJA", "DEMO_USERS", "seed_demo"]
 
 DEMO_PASSWORD = "suarawarga"
 

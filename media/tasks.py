@@ -26,6 +26,7 @@ from media import attachments, policy, recordings, transcripts, work
 from media.audio_check import NotAudio
 from media.models import Attachment
 from media.policy import Reason
+from speech import hearing
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import after_commit
@@ -159,7 +160,9 @@ class _Recordings:
 
     def transcription_failed(self, session: Session, settings: Any, item_id: int,
                              reason: str) -> None:
-        transcripts.mark_transcription_failed(session, item_id, reason, tz=settings.timezone)
+        # A recording of silence is no failure of the machine: nobody was heard.
+        transcripts.mark_transcription_failed(session, item_id, reason, tz=settings.timezone,
+                                              no_speech=reason == Reason.SILENT.text())
 
 
 class _Attachments:
@@ -202,16 +205,21 @@ class _Attachments:
 
     def transcribed(self, session: Session, settings: Any, item_id: int,
                     result: dict[str, Any]) -> None:
-        attachments.transcribed(session, item_id, str(result.get("text", "")),
-                                words=list(result.get("words", [])))
+        text = str(result.get("text", ""))
+        unheard = hearing.no_speech(text)  # silence, noise or a loop: a person listens
+        attachments.transcribed(session, item_id, text, words=list(result.get("words", [])),
+                                status=TranscriptionStatus.NO_SPEECH if unheard
+                                else TranscriptionStatus.DONE, error=unheard)
 
     def manual(self, session: Session, settings: Any, item_id: int) -> None:
         attachments.transcribed(session, item_id, None, status=TranscriptionStatus.MANUAL)
 
     def transcription_failed(self, session: Session, settings: Any, item_id: int,
                              reason: str) -> None:
-        attachments.transcribed(session, item_id, None, status=TranscriptionStatus.FAILED,
-                                error=reason)
+        silent = reason == Reason.SILENT.text()  # nobody was heard: no machine failure
+        attachments.transcribed(session, item_id, None, error=reason,
+                                status=TranscriptionStatus.NO_SPEECH if silent
+                                else TranscriptionStatus.FAILED)
 
 
 RECORDING: Medium = _Recordings()

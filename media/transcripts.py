@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from media import reopening_notes
 from media.recordings import get_recording
+from speech import hearing
 from tickets import events
 from tickets.clock import utcnow
 from tickets.lifecycle import SYSTEM, record_event, transition
@@ -21,6 +22,7 @@ from tickets.models import (
 
 # A word the engine was less sure of than this is marked for the operator to check.
 LOW_CONFIDENCE = 0.6
+NO_SPEECH_LABEL = "Tidak terdengar ucapan"
 
 
 def shown_words(stored: Iterable[Any] | None) -> list[dict[str, Any]]:
@@ -84,10 +86,19 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
         created_at=utcnow(),
     )
     session.add(transcript)
-    ticket.transcription_status = TranscriptionStatus.DONE
-    ticket.transcription_error = None
-    _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.", tz)
-    events.publish(session, events.ComplaintText(ticket, transcript.text, "transkrip"))
+    unheard = hearing.no_speech(transcript.text)
+    if unheard is None:
+        ticket.transcription_status = TranscriptionStatus.DONE
+        ticket.transcription_error = None
+        _ready_for_verification(session, ticket, "Transkrip otomatis tersedia.", tz)
+    else:
+        # Silence, noise or a loop is not a transcript: a person listens to the recording.
+        ticket.transcription_status = TranscriptionStatus.NO_SPEECH
+        ticket.transcription_error = unheard
+        _ready_for_verification(session, ticket, f"{NO_SPEECH_LABEL} ({unheard}): "
+                                "dengarkan rekaman dan ketik uraiannya.", tz)
+    if unheard in (None, hearing.LOOP):  # a loop may still hold words worth an alert
+        events.publish(session, events.ComplaintText(ticket, transcript.text, "transkrip"))
     # The same job running twice at once: the ticket's version makes the second flush
     # fail (StaleDataError), and the task's retry finds the first transcript.
     session.flush()
@@ -95,15 +106,23 @@ def store_transcript(session: Session, recording_id: int, result: Mapping[str, A
 
 
 def mark_transcription_failed(session: Session, recording_id: int, reason: str, *,
-                              tz: str) -> Ticket:
-    """A permanent failure: the ticket goes to the operators marked "transkripsi gagal"."""
+                              tz: str, no_speech: bool = False) -> Ticket:
+    """A permanent failure: the ticket goes to the operators marked "transkripsi gagal";
+    with ``no_speech`` (the recording is silence) marked "tidak terdengar ucapan"."""
     recording = get_recording(session, recording_id)
     note = reopening_notes.note_for_recording(session, recording_id)
     if note is not None:
         reopening_notes.transcription_failed(session, note, reason)
         return recording.ticket
     ticket = recording.ticket
-    if ticket.transcription_status is TranscriptionStatus.DONE:
+    if ticket.transcription_status in (TranscriptionStatus.DONE, TranscriptionStatus.NO_SPEECH):
+        return ticket
+    if no_speech:
+        ticket.transcription_status = TranscriptionStatus.NO_SPEECH
+        ticket.transcription_error = reason
+        _ready_for_verification(session, ticket, f"{NO_SPEECH_LABEL} ({reason}): dengarkan "
+                                "rekaman dan ketik uraiannya.", tz)
+        session.flush()
         return ticket
     ticket.transcription_status = TranscriptionStatus.FAILED
     ticket.transcription_error = reason

@@ -8,13 +8,18 @@ takes delivery-status callbacks of outbound messages. No business rules live her
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from messaging.config import MessagingConfig
-from messaging.views import bp
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask, config: MessagingConfig) -> None:
+    # Loaded here, not on import: the settings import ``messaging.config`` alone.
+    from messaging.views import bp
+
     app.extensions["messaging"] = config
     app.register_blueprint(bp)
 

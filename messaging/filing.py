@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from feedback.replies import FeedbackPolicy
 from media.models import Attachment, AttachmentKind, AttachmentStatus
 from messaging.models import Conversation, InboundMessage
+from speech import hearing
 from tickets import events
 from tickets.clock import utcnow
 from tickets.db import insert_ignore
@@ -183,6 +184,7 @@ def refresh_text(session: Session, ticket: Ticket, *, tz: str) -> None:
         return
     failed = [a for a in audio if a.transcript_status is TranscriptionStatus.FAILED]
     manual = any(a.transcript_status is TranscriptionStatus.MANUAL for a in audio)
+    unheard = [a for a in audio if a.transcript_status is TranscriptionStatus.NO_SPEECH]
     text = "\n".join(_parts(session, ticket))
     session.add(Transcript(ticket=ticket, recording_id=None, text=text, words=[],
                            language="id", engine=ENGINE, created_at=utcnow()))
@@ -190,6 +192,11 @@ def refresh_text(session: Session, ticket: Ticket, *, tz: str) -> None:
         ticket.transcription_status = TranscriptionStatus.FAILED
         ticket.transcription_error = "; ".join(
             f"pesan suara {a.id}: {a.error or 'tidak dapat ditranskripsi'}" for a in failed)
+    elif unheard and hearing.no_speech(text) is not None:
+        # Nothing typed and nobody heard in the voice notes: a person listens to them.
+        ticket.transcription_status = TranscriptionStatus.NO_SPEECH
+        ticket.transcription_error = "; ".join(
+            f"pesan suara {a.id}: {a.error or 'tidak terdengar ucapan'}" for a in unheard)
     else:
         ticket.transcription_status = (TranscriptionStatus.MANUAL if manual
                                        else TranscriptionStatus.DONE)

@@ -83,6 +83,7 @@ class TranscriptionStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"      # "transkripsi gagal": an agent transcribes by hand
     MANUAL = "manual"      # no speech engine configured
+    NO_SPEECH = "no_speech"  # "tidak terdengar ucapan": silence, noise or a decoding loop
 
 
 class RecordingStatus(enum.StrEnum):

@@ -19,6 +19,7 @@ from hotline.cli.common import app_runtime
 from hotline.cli.export import export as export_command
 from hotline.cli.open311 import open311
 from hotline.cli.records import outbox, tickets
+from hotline.quick import listen as listen_command
 from hotline.settings import REPO_ROOT, ConfigError, Settings, load_settings, mask_url
 
 
@@ -330,6 +331,7 @@ cli.add_command(export_command)
 cli.add_command(places_command.places)
 cli.add_command(suggest_command.suggest)
 cli.add_command(open311)
+cli.add_command(listen_command)  # also served without the app by hotline.quick
 
 
 def _mount_chat() -> None:

@@ -148,3 +148,44 @@ def test_a_corrupt_recording_leaves_a_ticket_marked_transkripsi_gagal(place_call
     # Bytes that do not parse as audio are not kept: nothing to play, nothing to serve.
     assert ticket.recordings[0].status is RecordingStatus.FAILED
     assert ticket.recordings[0].path is None
+
+
+def _write_wav(path: Path, samples) -> Path:  # type: ignore[no-untyped-def]
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(np.clip(samples, -32767, 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_a_silent_call_is_marked_tidak_terdengar_ucapan_not_transcribed(place_call, db,
+                                                                       tmp_path):
+    import numpy as np
+
+    silent = _write_wav(tmp_path / "diam.wav", np.zeros(8000 * 6))
+    number = place_call("1", "1", "2", "1", recordings=[silent]).ticket_number
+    ticket = _wait_for_transcript(db, number)
+    assert ticket.transcription_status is TranscriptionStatus.NO_SPEECH
+    assert ticket.status is Status.AWAITING_VERIFICATION
+    assert ticket.transcription_error == "rekaman tidak berisi suara"
+    assert ticket.recordings[0].status is RecordingStatus.STORED  # kept, to be listened to
+
+
+@pytest.mark.model
+def test_a_call_of_line_noise_is_marked_tidak_terdengar_ucapan(place_call, db, tmp_path):
+    """Loud enough to pass the silence gate: Whisper decodes it, hears nobody."""
+    import numpy as np
+
+    noise = _write_wav(tmp_path / "desis.wav",
+                       np.random.default_rng(5).normal(0, 3000, 8000 * 6))
+    number = place_call("1", "1", "2", "1", recordings=[noise]).ticket_number
+    ticket = _wait_for_transcript(db, number)
+    assert ticket.transcription_status is TranscriptionStatus.NO_SPEECH, (
+        ticket.transcript and ticket.transcript.text)
+    assert ticket.status is Status.AWAITING_VERIFICATION
+
