@@ -34,6 +34,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         suggest_admin,
         ticket,
     )
+    from agents.desk import views  # noqa: F401  (the presence heartbeat)
     from agents.oversight import community, ladder  # noqa: F401  (routes)
 
     app.register_blueprint(bp)

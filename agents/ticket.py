@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
+from agents.desk import views as desk_views
 from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
 from escalation import services as escalation
@@ -136,6 +137,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         trusted=reporters.report_for(db(), ticket),
         is_leadership=agent.role is Role.LEADERSHIP,
         **insights.ticket_context(agent, ticket, words),
+        **desk_views.ticket_context(ticket, form if conflict else None),
     ), 409 if conflict else 422 if errors else 200
 
 
@@ -328,7 +330,8 @@ def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str
     ticket = viewable_ticket(db(), user(), number)
     if isinstance(exc, InvalidInput):
         return _page(ticket, {exc.field: exc.message}, request.form)
-    return _page(ticket, conflict=exc.message)
+    # A conflict keeps what was typed on screen, beside what is stored now.
+    return _page(ticket, form=request.form, conflict=exc.message)
 
 
 @bp.post("/tiket/<number>/<action>")
@@ -339,6 +342,9 @@ def act(number: str, action: str) -> Response:
         abort(404)
     run(number, request.form)
     flash(DONE[action], "ok")
+    if request.form.get("berikutnya") and user().role in DESK_ROLES:
+        # "Simpan & berikutnya": on to the queue's next ticket, not back to the queue.
+        return redirect(desk_views.next_ticket_url(number))
     if action == "kembalikan":
         return redirect(url_for("agents.inbox"))
     if action in ("setujui", "kembalikan-draf"):
