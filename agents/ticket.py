@@ -24,7 +24,7 @@ from partners import services as partners
 from portal import publishing
 from reporters import services as reporters
 from reporting.lapor_fields import LaporFields, save_lapor_fields
-from tickets import followup, privacy, sources, workflow
+from tickets import concurrency, followup, privacy, sources, workflow
 from tickets.errors import (
     DomainError,
     IllegalTransition,
@@ -320,6 +320,9 @@ def _lapor_labels() -> dict[str, Any]:
     return {"CLASSIFICATION_LABELS": CLASSIFICATION_LABELS}
 
 
+KEPT = "isian Anda masih ada di formulir di bawah: periksa, lalu simpan lagi."
+
+
 def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str, int]:
     """The page again after a refused action (the boundary rolled the action back): a
     wrong field beside its input with what was typed, a stale form as a conflict, a
@@ -331,7 +334,9 @@ def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str
     if isinstance(exc, InvalidInput):
         return _page(ticket, {exc.field: exc.message}, request.form)
     # A conflict keeps what was typed on screen, beside what is stored now.
-    return _page(ticket, form=request.form, conflict=exc.message)
+    message = exc.message.removesuffix(concurrency.RELOAD) + KEPT if exc.message.endswith(
+        concurrency.RELOAD) else exc.message
+    return _page(ticket, form=request.form, conflict=message)
 
 
 @bp.post("/tiket/<number>/<action>")

@@ -166,6 +166,7 @@ def test_a_conflicting_save_keeps_what_was_typed_and_shows_the_difference(
     assert response.status_code == 409, action
     page = html.unescape(response.get_data(as_text=True))
     assert "Tiket ini telah diubah" in page
+    assert "isian Anda masih ada di formulir di bawah" in page and "muat ulang" not in page
     for name, value in form.items():
         if value and name not in ("priority", "classification"):
             assert value in page, f"{action}: {name} lost"

@@ -5,7 +5,9 @@ tickets a pokja handed back; and a pokja never sees an anonim reporter's history
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +19,7 @@ from tickets.models import Status
 
 from .conftest import user_named
 
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console-desk.png"
 TYPED = "Jembatan kayu di Dusun Krajan ambles, ketikan operator yang tidak boleh hilang."
 
 
@@ -28,7 +31,7 @@ def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_operator_finds_recognises_and_works_through_the_queue(
-        browser, live_server, make_ticket, db, width):  # noqa: F811
+        browser, live_server, make_ticket, db, width, database_url, tmp_path):  # noqa: F811
     earlier = make_ticket(Status.ANSWERED, created_at=clock.utcnow() - timedelta(days=60))
     current = make_ticket(created_at=clock.utcnow() - timedelta(hours=3))
     following = make_ticket(reporter_phone="+6285712345678", reporter_name="Siti Aminah",
@@ -96,6 +99,11 @@ def test_the_operator_finds_recognises_and_works_through_the_queue(
     expect(page.locator("#beda-description ins").first).to_be_visible()
     expect(page.locator("#beda-description del").last).to_contain_text("pasar.")
     _fits(page, width)
+    if width > 400 and database_url.startswith("sqlite") and (
+            os.environ.get("UPDATE_SCREENSHOTS") == "1" or not SCREENSHOT.exists()):
+        shot = tmp_path / SCREENSHOT.name
+        page.screenshot(path=str(shot), full_page=False)
+        SCREENSHOT.write_bytes(shot.read_bytes())
 
     # Saved again knowingly, it goes on to the queue's next ticket.
     page.click("#simpan-berikutnya")
