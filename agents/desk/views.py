@@ -49,7 +49,6 @@ def ticket_context(ticket: Ticket, conflict_form: Any = None) -> dict[str, Any]:
         "present": presence.others(db(), agent, ticket.id, clock.utcnow()),
         "heartbeat_seconds": int(presence.HEARTBEAT.total_seconds()),
         "differences": differences,
-        "walks_queue": agent.role in DESK_ROLES,
     }
 
 
