@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from agents import forms, insights
 from agents.web import bp, cfg, db, roles, shows_refusal, user
+from desk import handback
 from media import uploads
 from media.attachments import NotAccepted
 from tickets import sources
@@ -27,6 +29,9 @@ from tickets.workflow import (
     file_desk_complaint,
 )
 
+# The session key of the queue's last filters (a query string's arguments).
+QUEUE_ARGS = "antrean"
+
 
 def _choices() -> dict[str, object]:
     return {
@@ -36,20 +41,31 @@ def _choices() -> dict[str, object]:
     }
 
 
+def queue_filters(args: MultiDict[str, str]) -> Filters:
+    """The queue's filters from its query string (InvalidInput for a wrong value); the
+    ticket page's "simpan & berikutnya" walks the queue with the same ones."""
+    where = insights.queue_conditions(args)
+    if args.get("dikembalikan"):
+        where = (*where, handback.condition())
+    return replace(forms.filters(args, TO_VERIFY), where=where)
+
+
 @bp.get("/antrean")
 @roles(*DESK_ROLES)
 def queue() -> tuple[str, int] | str:
     errors: dict[str, str] = {}
     try:
-        f = replace(forms.filters(request.args, TO_VERIFY),
-                    where=insights.queue_conditions(request.args))
+        f = queue_filters(request.args)
         page = list_tickets(db(), user(), f, tz=cfg().timezone, after=request.args.get("after"))
     except InvalidInput as exc:
         errors[exc.field] = exc.message
         page = list_tickets(db(), user(), Filters(), tz=cfg().timezone)
     args = {k: v for k, v in request.args.items() if k != "after" and v}
+    if not errors:
+        session[QUEUE_ARGS] = args  # "simpan & berikutnya" follows these filters
     return render_template("agents/queue.html", page=page, errors=errors, args=args,
                            statuses=list(Status), **_choices(),
+                           returned_rows=handback.marks(db(), page.tickets),
                            **insights.queue_context(page.tickets)), 422 if errors else 200
 
 

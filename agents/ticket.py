@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from agents import forms, insights, outbox_rows
 from agents import messages as agent_messages
 from agents.answer import desk as answer_desk
+from agents.desk import views as desk_views
 from agents.web import bp, cfg, db, shows_refusal, user
 from analytics.suggestions import Suggestion, for_display
 from escalation import services as escalation
@@ -24,7 +25,7 @@ from partners import services as partners
 from portal import publishing
 from reporters import services as reporters
 from reporting.lapor_fields import LaporFields, save_lapor_fields
-from tickets import followup, privacy, sources, workflow
+from tickets import concurrency, followup, privacy, sources, workflow
 from tickets.errors import (
     DomainError,
     IllegalTransition,
@@ -137,6 +138,7 @@ def _page(ticket: Ticket, errors: dict[str, str] | None = None,
         trusted=reporters.report_for(db(), ticket),
         is_leadership=agent.role is Role.LEADERSHIP,
         **insights.ticket_context(agent, ticket, words),
+        **desk_views.ticket_context(ticket, form if conflict else None),
     ), 409 if conflict else 422 if errors else 200
 
 
@@ -325,6 +327,9 @@ def _lapor_labels() -> dict[str, Any]:
     return {"CLASSIFICATION_LABELS": CLASSIFICATION_LABELS}
 
 
+KEPT = "isian Anda masih ada di formulir di bawah: periksa, lalu simpan lagi."
+
+
 def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str, int]:
     """The page again after a refused action (the boundary rolled the action back): a
     wrong field beside its input with what was typed, a stale form as a conflict, a
@@ -335,7 +340,10 @@ def _refused(exc: DomainError, number: str, action: str) -> Response | tuple[str
     ticket = viewable_ticket(db(), user(), number)
     if isinstance(exc, InvalidInput):
         return _page(ticket, {exc.field: exc.message}, request.form)
-    return _page(ticket, conflict=exc.message)
+    # A conflict keeps what was typed on screen, beside what is stored now.
+    message = exc.message.removesuffix(concurrency.RELOAD) + KEPT if exc.message.endswith(
+        concurrency.RELOAD) else exc.message
+    return _page(ticket, form=request.form, conflict=message)
 
 
 @bp.post("/tiket/<number>/<action>")
@@ -346,6 +354,9 @@ def act(number: str, action: str) -> Response:
         abort(404)
     run(number, request.form)
     flash(DONE[action], "ok")
+    if request.form.get("berikutnya") and user().role in DESK_ROLES:
+        # "Simpan & berikutnya": on to the queue's next ticket, not back to the queue.
+        return redirect(desk_views.next_ticket_url(number))
     if action == "kembalikan":
         return redirect(url_for("agents.inbox"))
     if action in ("setujui", "kembalikan-draf"):

@@ -40,10 +40,20 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 STATUS_MIX = ([Status.AWAITING_VERIFICATION] * 15 + [Status.FORWARDED] * 20
               + [Status.IN_PROGRESS] * 10 + [Status.ANSWERED] * 15 + [Status.CLOSED] * 30
               + [Status.REJECTED] * 7 + [Status.POSTPONED] * 3)
+# Callers: 20,000 numbers, so a caller has about five tickets among 100,000.
+CALLERS = 20_000
+FIRST_NAMES = ("Budi", "Siti", "Agus", "Dewi", "Rahmat", "Nur", "Joko", "Sri", "Andi", "Yuni")
+LAST_NAMES = ("Santoso", "Aminah", "Wijaya", "Lestari", "Hidayat", "Saputra", "Rahayu",
+              "Nugroho", "Kurniawan", "Pratiwi")
 PHRASES = ("jalan rusak berlubang di depan sekolah", "lampu jalan mati sejak minggu lalu",
            "sampah menumpuk di pasar", "puskesmas tutup pada jam layanan",
            "antrean KTP elektronik sangat panjang", "saluran air tersumbat saat hujan",
            "guru honorer belum menerima gaji", "jembatan kayu hampir roboh")
+
+
+def caller_phone(n: int) -> str:
+    """The n-th caller's number, E.164 as stored (+62812 followed by 7 digits)."""
+    return f"+62812{5_000_000 + n:07d}"
 
 
 def seed(session: Session, count: int, rng: random.Random) -> None:
@@ -60,6 +70,8 @@ def seed(session: Session, count: int, rng: random.Random) -> None:
             "channel": Channel.PHONE, "category_id": category.id,
             "pokja_id": category.pokja_id, "priority": 2, "anonim": False, "rahasia": False,
             "contact_opt_out": False, "description": f"Warga {i}: {words}.",
+            "reporter_phone": caller_phone(rng.randrange(CALLERS)),
+            "reporter_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i % 997}",
             "transcription_status": "done", "answer_published": False,
             "created_at": created, "updated_at": created,
             "verify_due_at": created + timedelta(days=4),
@@ -126,18 +138,37 @@ def run(url: str, count: int, runs: int, workdir: Path) -> None:
             ("full-text, no match (worst case) 'banjir'", Filters(statuses=(), text="banjir"),
              None),
         ]
+        # The caller's number as the operator types it: three formats of one number.
+        local = "0" + caller_phone(1234)[3:]
+        cases += [
+            (f"phone '{local}'", Filters(statuses=(), text=local), None),
+            (f"phone '{caller_phone(1234)}'", Filters(statuses=(), text=caller_phone(1234)),
+             None),
+            (f"phone '{local[:4]}-{local[4:8]}-{local[8:]}'",
+             Filters(statuses=(), text=f"{local[:4]}-{local[4:8]}-{local[8:]}"), None),
+            ("phone, nobody's '0899-0000-0000'", Filters(statuses=(), text="0899-0000-0000"),
+             None),
+            ("reporter's name 'siti aminah 17'", Filters(statuses=(), text="siti aminah 17"),
+             None),
+        ]
         print(f"\n{'query (50 rows)':<46} {'median ms':>10}")
+        phone_ms: list[float] = []
         for label, filters, after in cases:
             ms, page = timed(lambda f=filters, a=after: list_tickets(
                 session, operator, f, tz="Asia/Jakarta", after=a), runs)
             print(f"{label:<46} {ms:>10.1f}   ({len(page.tickets)} rows)")
+            if label.startswith("phone"):
+                phone_ms.append(ms)
+        print(f"slowest phone search: {max(phone_ms):.1f} ms (goal: under 50 ms)")
 
     client = app.test_client()
     client.post("/console/masuk", data={"username": "operator", "password": DEMO_PASSWORD})
     pages = [("GET /console/antrean", "/console/antrean"),
              ("GET /console/antrean?status=semua&q=roboh", "/console/antrean?status=semua&q=roboh"),
              ("GET /console/antrean?status=semua&q=banjir",
-              "/console/antrean?status=semua&q=banjir")]
+              "/console/antrean?status=semua&q=banjir"),
+             ("GET /console/antrean?status=semua&q=<phone>",
+              f"/console/antrean?status=semua&q=0{caller_phone(1234)[3:]}")]
     print(f"\n{'page (query + Jinja render)':<46} {'median ms':>10}")
     for label, path in pages:
         ms, response = timed(lambda p=path: client.get(p), runs)

@@ -9,6 +9,7 @@ from accounts import models as accounts_models
 from analytics import models as analytics_models
 from analytics import suggest_models
 from answering import models as answering_models
+from desk import models as desk_models
 from escalation import models as escalation_models
 from feedback import models as feedback_models
 from media import models as media_models
@@ -22,5 +23,6 @@ from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
            notify_models, analytics_models, suggest_models, escalation_models,
-           reporters_models, ticket_sources, partner_models, answering_models)
+           reporters_models, ticket_sources, partner_models, answering_models,
+           desk_models)
 metadata = Base.metadata

@@ -18,6 +18,10 @@ from tickets.clock import to_local
 from tickets.errors import StaleTicket
 from tickets.models import Ticket, TicketEvent
 
+# What the refusal tells a user who has nothing more on screen; a page that keeps the
+# typed text (the console's ticket page) says so instead.
+RELOAD = "muat ulang halaman lalu ulangi."
+
 
 def stale(session: Session, ticket_id: int, tz: str) -> StaleTicket:
     """The refusal, naming the last change: "diubah oleh Rina pukul 10:42"."""
@@ -25,7 +29,7 @@ def stale(session: Session, ticket_id: int, tz: str) -> StaleTicket:
                           .order_by(TicketEvent.id.desc()).limit(1))
     who = f" oleh {last.actor_label} pukul {to_local(last.at, tz):%H:%M}" if last else ""
     return StaleTicket(f"Tiket ini telah diubah{who} setelah halaman Anda dibuka. "
-                       "Perubahan Anda tidak disimpan; muat ulang halaman lalu ulangi.")
+                       f"Perubahan Anda tidak disimpan; {RELOAD}")
 
 
 def check_version(session: Session, ticket: Ticket, expected: int | None, tz: str) -> None:

@@ -351,6 +351,10 @@ Index("ix_tickets_pokja_status_created", Ticket.pokja_id, Ticket.status, Ticket.
 Index("ix_tickets_created_id", Ticket.created_at, Ticket.id)
 # The public answers page walks published answers newest first.
 Index("ix_tickets_published", Ticket.answer_published, Ticket.published_at)
+# The queue finds a caller's tickets by their number (E.164: tickets.contacts), newest
+# first on the ticket page's caller history; the history lists the caller's calls too.
+Index("ix_tickets_reporter_phone", Ticket.reporter_phone, Ticket.created_at)
+Index("ix_calls_from_number", Call.from_number)
 # The dashboard's aggregates over a date range (reporting.dashboard) read only this index on
 # PostgreSQL (an index-only scan), not the wide ticket rows.
 Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category_id,

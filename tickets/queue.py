@@ -6,6 +6,7 @@ so the queue stays fast on 100,000 tickets where OFFSET would scan them all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
+from tickets.contacts import to_e164
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, TO_VERIFY, Principal
 from tickets.models import Channel, Role, Status, Ticket, Transcript
@@ -61,12 +63,33 @@ def _local_midnight_utc(day: date, tz: str) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def]
-    """Ticket ids whose number, description or machine transcript contains ``text``.
+# A query made only of what people type around a phone number: "0812-3456-7890",
+# "+62 812 3456 7890", "(0812) 3456789".
+_PHONE_SHAPED = re.compile(r"\+?[\d\s().-]{6,24}")
 
-    A UNION of independent scans, so each side can use its own index: on PostgreSQL
-    the pg_trgm GIN indexes of migration 0002 serve ILIKE '%...%'; SQLite scans
-    lower(text) LIKE, once per table rather than once per ticket.
+
+def search_phone(text: str) -> str | None:
+    """``text`` as the E.164 number a caller's tickets are stored under (the one rule of
+    :func:`tickets.contacts.to_e164`), or None when it is not a phone number."""
+    words = text.strip()
+    if not _PHONE_SHAPED.fullmatch(words) or sum(c.isdigit() for c in words) < 6:
+        return None
+    try:
+        return to_e164(words, strict=False)
+    except ValueError:
+        return None
+
+
+def _text_condition(session: Session, text: str, *, identity: bool):  # type: ignore[no-untyped-def]
+    """Ticket ids whose number, reporter's phone or name, description or machine
+    transcript contains ``text``.
+
+    A UNION of independent scans, so each side can use its own index: the ticket number
+    and the E.164 phone are equality lookups; on PostgreSQL the pg_trgm GIN indexes of
+    migrations 0002 and 0020 serve ILIKE '%...%'; SQLite scans lower(text) LIKE, once
+    per table rather than once per ticket. Without ``identity`` (a pokja) an anonim
+    ticket is found by its number only: its reporter's name and number, and the
+    transcript and text that may say them, are not the pokja's to search.
     """
     words = text.strip()[:100]
     escaped = words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
@@ -74,16 +97,31 @@ def _text_condition(session: Session, text: str):  # type: ignore[no-untyped-def
         pattern = f"%{escaped}%"
         in_desc = Ticket.description.ilike(pattern, escape="\\")
         in_transcript = Transcript.text.ilike(pattern, escape="\\")
+        in_name = Ticket.reporter_name.ilike(pattern, escape="\\")
     else:
         pattern = f"%{escaped.lower()}%"
         in_desc = func.lower(Ticket.description).like(pattern, escape="\\")
         in_transcript = func.lower(Transcript.text).like(pattern, escape="\\")
-    matches = union(
+        in_name = func.lower(Ticket.reporter_name).like(pattern, escape="\\")
+    named = () if identity else (Ticket.anonim.is_(False),)
+    scans = [
         select(Ticket.id).where(Ticket.number == words),
         select(Ticket.id).where(Ticket.lapor_tracking_id == words),
-        select(Ticket.id).where(in_desc),
-        select(Transcript.ticket_id).where(in_transcript),
-    )
+    ]
+    phone = search_phone(words)
+    if phone is not None:
+        # A phone number is looked up, not scanned: "0812-..." is in no description.
+        scans.append(select(Ticket.id).where(Ticket.reporter_phone == phone, *named))
+    else:
+        if any(c.isalpha() for c in words):
+            scans.append(select(Ticket.id).where(in_name, *named))
+        scans.append(select(Ticket.id).where(in_desc, *named))
+        transcript = select(Transcript.ticket_id).where(in_transcript)
+        if not identity:
+            transcript = transcript.join(Ticket, Ticket.id == Transcript.ticket_id).where(
+                *named)
+        scans.append(transcript)
+    matches = union(*scans)
     return Ticket.id.in_(select(matches.subquery().c[0]))
 
 
@@ -108,7 +146,8 @@ def _query(session: Session, user: Principal, f: Filters, tz: str) -> Select[Tic
         end = _local_midnight_utc(f.date_to + timedelta(days=1), tz)
         query = query.where(Ticket.created_at < end)
     if f.text.strip():
-        query = query.where(_text_condition(session, f.text))
+        identity = user.role in DESK_ROLES
+        query = query.where(_text_condition(session, f.text, identity=identity))
     for condition in f.where:
         query = query.where(condition)
     return query

@@ -16,7 +16,9 @@ from tickets.db import Base, make_engine
 
 # Migration 0002 adds trigram indexes for the console's text search on PostgreSQL only
 # (raw SQL: gin_trgm_ops has no portable model form); SQLite searches without them.
-SEARCH_INDEXES = {"ix_tickets_description_trgm", "ix_transcripts_text_trgm"}
+# Migration 0020 adds one for the reporter's name, the same way.
+SEARCH_INDEXES = {"ix_tickets_description_trgm", "ix_transcripts_text_trgm",
+                  "ix_tickets_reporter_name_trgm"}
 
 
 def _not_search_index(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
