@@ -36,6 +36,15 @@ DEMO_GROUPS: tuple[tuple[str, list[str], Severity, str | None, list[str], str], 
 )
 
 
+# The event kinds each demo group answers for: a critical alarm of one pages its contacts.
+DEMO_KINDS = {
+    "bencana": "kebakaran,banjir,longsor,kecelakaan_air,orang_hilang,bahaya_lain",
+    "konflik": "konflik_kekerasan,ancaman_kerusuhan",
+    "kesehatan darurat": "keracunan_wabah",
+    "bahaya infrastruktur": "bangunan_runtuh",
+}
+
+
 def seed_groups(session: Session) -> None:
     if session.scalar(select(KeywordGroup.id).limit(1)) is not None:
         return
@@ -44,7 +53,7 @@ def seed_groups(session: Session) -> None:
         session.add(KeywordGroup(name=name, words="\n".join(words), severity=severity,
                                  notify_supervisors=True, pokja=pokja,
                                  extra_contacts="\n".join(contacts), channels=channels,
-                                 active=True))
+                                 active=True, mode="fitur", kinds=DEMO_KINDS.get(name, "")))
     session.flush()
 
 
