@@ -59,7 +59,8 @@ class Listener:
                         event_alerts.raise_alarm(
                             session, ticket, decision, text=text, source=event.source,
                             policy=policy, location=where or ticket.location,
-                            kecamatan_id=place.kecamatan_id if place else None,
+                            kecamatan_id=place.kecamatan.id if place and place.kecamatan
+                            else None,
                             trusted=trusted, model_version=model.version)
             duplicates.refresh(session, ticket, text, place)
         if event.source != "uraian":
