@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -303,3 +303,27 @@ def verdict_counts(session: Session) -> dict[str, int]:
                            .where(EventAlert.verdict.is_not(None))
                            .group_by(EventAlert.verdict)).all()
     return {str(v): int(n) for v, n in rows}
+
+
+# --- the dashboard ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KecamatanAlarms:
+    kecamatan: str
+    alarms: int
+    clusters: int  # alarms raised a level as part of a cluster
+
+
+def by_kecamatan(session: Session, since: datetime, until: datetime) -> list[KecamatanAlarms]:
+    """Alarms per kecamatan between ``since`` and ``until`` (UTC), the most first; the
+    clusters counted apart (the dashboard marks them)."""
+    from analytics.models import Place
+
+    rows = session.execute(
+        select(Place.name, func.count(EventAlert.id),
+               func.count(EventAlert.id).filter(EventAlert.cluster >= CLUSTER_MIN))
+        .join(Place, Place.id == EventAlert.kecamatan_id)
+        .where(EventAlert.alarm.is_(True), EventAlert.created_at >= since,
+               EventAlert.created_at < until)
+        .group_by(Place.name).order_by(func.count(EventAlert.id).desc(), Place.name)).all()
+    return [KecamatanAlarms(str(n), int(a), int(c)) for n, a, c in rows]

@@ -32,7 +32,7 @@ def test_a_never_alarm_group_silences_the_model(db, phoned):
     assert event_of(db, number) is None
 
 
-def test_the_third_call_about_one_kecamatan_within_the_hour_is_a_cluster(db, phoned):
+def test_the_third_call_about_one_kecamatan_within_the_hour_is_a_cluster(app, db, phoned):
     texts = ["Air sungai masuk ke rumah warga di Wonomulyo, sudah selutut",
              "Di Wonomulyo air makin tinggi, jalan sudah tergenang",
              "Rumah kami di Wonomulyo kemasukan air, hujan belum berhenti"]
@@ -42,6 +42,8 @@ def test_the_third_call_about_one_kecamatan_within_the_hour_is_a_cluster(db, pho
     assert [e.cluster for e in events] == [0, 1, 2]
     assert events[2].severity == event_alerts._raised(
         event_alerts.SEVERITY_OF[events[2].model_severity])
+    page = signed_in(app, "supervisor").get("/console/dasbor").get_data(as_text=True)
+    assert "Peringatan dini menurut kecamatan" in page and "Wonomulyo (klaster)" in page
 
 
 def test_the_operator_confirms_dismisses_or_flags_a_missed_alarm_in_one_click(
