@@ -263,7 +263,8 @@ def retrain(session: Session) -> EventModelRow:
     """Train on the dev corpus plus the desk's verdicts, score it and the current model
     on the held-out part, and store it inactive: an admin compares and activates it."""
     desk = desk_examples(session)
-    model = event_training.train(event_training.dev_examples() + desk, version_prefix="desk-")
+    model = event_training.train(event_training.training_examples() + desk,
+                                 version_prefix="desk-")
     existing = session.scalar(select(EventModelRow)
                               .where(EventModelRow.version == model.version))
     if existing is not None:
