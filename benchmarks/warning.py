@@ -190,7 +190,8 @@ def events_report(*, show_errors: bool = False) -> None:
         keyword_alarm.fn += (not hit) and e.alarm
         mention_kw += hit and e.note == "sebut"
     print(f"\n## Early warning on events (model {model.version}, trained on "
-          f"{model.samples} dev texts; scored on the held-out part)\n")
+          f"{model.samples} texts: the dev part and the routing corpus's everyday "
+          "complaints; scored on the held-out part)\n")
     print(f"{len(held)} held-out texts: {sum(e.alarm for e in held)} alarms, "
           f"{s.mentions} mentions, {sum(e.note == 'biasa' for e in held)} ordinary; "
           f"{len(free)} alarms have no demo keyword\n")
@@ -242,6 +243,7 @@ def independent(model: object) -> None:
     hits = sum(model.assess(r["text"]).alarm for r in flagged)
     false = sum(model.assess(r["text"]).alarm for r in everyday)
     print(f"\nIndependent check ({LABELLED.name}, written for routing by another hand, "
-          f"never used to train or tune): alarms on {hits} of {len(flagged)} texts with an "
-          f"alert_group ({_pct(hits / len(flagged))}), and on {false} of {len(everyday)} "
+          f"not trained on; see analytics/events_corpus/README.md): alarms on {hits} of "
+          f"{len(flagged)} texts with an alert_group ({_pct(hits / len(flagged))}), and on "
+          f"{false} of {len(everyday)} "
           f"everyday complaints ({_pct(false / len(everyday))} false alarms)")
