@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-quick test-speech-isa test-hostile-nightly deps venv models services lint \
-	bench-ivr bench-asr bench-pipeline bench-faults bench-dashboard bench-analytics clean
+	bench-ivr bench-asr bench-pipeline bench-faults bench-dashboard bench-analytics events-model \
+	clean
 
 ## make run: the whole product on this machine (SQLite, embedded worker, no servers).
 run: venv models
@@ -116,6 +117,12 @@ bench-dashboard: venv services
 ## Routing suggestion: top-1/top-2 accuracy on the labelled set, time per ticket.
 bench-analytics: venv
 	$(PY) -m benchmarks.text_analytics
+
+## make events-model: rebuild analytics/events_model.json from analytics/events_corpus/dev.tsv
+## (scikit-learn), then print its held-out figures.
+events-model: venv
+	$(PY) -m analytics.event_training build
+	$(PY) -m analytics.event_training evaluate
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -36,3 +36,5 @@ class AgentsConfig:
     # Queue a retraining of the routing-suggestion model (the admin's button) once the
     # request's session commits.
     request_retrain: Callable[[Session], None] | None = None
+    # Queue a retraining of the early-warning model on the desk's verdicts.
+    request_event_retrain: Callable[[Session], None] | None = None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 from sqlalchemy import select
 
 from agents import charts, forms, insights
 from agents.web import bp, cfg, db, roles, user
+from analytics import event_alerts
 from reporting import dashboard
 from reporting.chain import chain_counts
 from reporting.sources import received_by_source
@@ -142,6 +144,26 @@ def build_charts(d: dashboard.Dashboard) -> list[tuple[charts.Chart, list[str],
 bp.add_app_template_global(dashboard.working_time, "working_time")
 
 
+def alarm_chart(scope: dashboard.Scope, tz: str) -> tuple[charts.Chart, list[str],
+                                                          list[list[str]]]:
+    """Early-warning alarms per kecamatan in the period; a kecamatan with a cluster (three
+    or more calls within an hour) is named so, in the bar's label and the table."""
+    def utc(day: date) -> datetime:
+        local = datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
+        return local.astimezone(UTC).replace(tzinfo=None)
+
+    start, end = utc(scope.date_from), utc(scope.date_to + timedelta(days=1))
+    rows = event_alerts.by_kecamatan(db(), start, end)
+    label = {r.kecamatan: r.kecamatan + (" (klaster)" if r.clusters else "") for r in rows}
+    chart = charts.horizontal(
+        "Peringatan dini menurut kecamatan",
+        "Diagram batang: peringatan dini per kecamatan; " + ("; ".join(
+            f"{label[r.kecamatan]} {r.alarms}" for r in rows) or "tidak ada") + ".",
+        [(label[r.kecamatan], float(r.alarms)) for r in rows], colour=charts.PALETTE[2])
+    return chart, ["Kecamatan", "Peringatan", "Dalam klaster"], [
+        [r.kecamatan, str(r.alarms), str(r.clusters)] for r in rows]
+
+
 @bp.get("/dasbor")
 @roles(*dashboard.VIEWERS)
 def dashboard_page() -> tuple[str, int]:
@@ -159,7 +181,8 @@ def dashboard_page() -> tuple[str, int]:
     if user().role is Role.POKJA:
         pokjas = [p for p in pokjas if p.id == user().pokja_id]
     return render_template(
-        "agents/dashboard.html", d=figures, charts=build_charts(figures), errors=errors,
+        "agents/dashboard.html", d=figures, charts=build_charts(figures) + [alarm_chart(scope, tz)],
+        errors=errors,
         chain=chain_counts(db(), user(), scope, tz=tz),
         by_source=received_by_source(db(), user(), scope, tz=tz),
         args=args, presets=dashboard.PRESETS, channels=list(Channel),

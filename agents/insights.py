@@ -12,13 +12,16 @@ from werkzeug.wrappers import Response
 from accounts.models import User
 from agents import forms
 from agents.web import bp, cfg, confirm_first, db, roles, shows_refusal, user
-from analytics import flags, places, warning
+from analytics import event_alerts, flags, places, warning
 from analytics.duplicates import REASON_LABELS
-from analytics.models import SEVERITY_LABELS, Place, Severity
+from analytics.events import KIND_LABELS, KINDS
+from analytics.models import GROUP_MODES, SEVERITY_LABELS, Place, Severity
+from analytics.suggestions import ticket_text
 from tickets.errors import DomainError, InvalidInput
 from tickets.lifecycle import AT_DESK
 from tickets.models import Pokja, Role, Ticket
 from tickets.permissions import DESK_ROLES, can_see_reporter
+from tickets.services import ticket_by_number
 
 Form = forms.Form
 
@@ -41,7 +44,8 @@ def _group_form(f: Any) -> warning.GroupForm:
         severity=f.get("severity", ""), notify_supervisors=forms.checkbox(f, "supervisors"),
         pokja_id=forms.optional_int(f, "pokja_id"), user_ids=user_ids,
         extra_contacts=f.get("extra_contacts", ""), channels=f.getlist("channels"),
-        active=forms.checkbox(f, "active"))
+        active=forms.checkbox(f, "active"), mode=f.get("mode", "fitur"),
+        kinds=f.getlist("kinds"))
 
 
 def _keywords_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
@@ -51,7 +55,8 @@ def _keywords_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
         users=list(db().scalars(select(User).where(User.active.is_(True))
                                 .order_by(User.full_name))),
         severities=list(Severity), severity_labels=SEVERITY_LABELS,
-        channels=warning.CHANNEL_LABELS, target=request.form.get("group_id"))
+        channels=warning.CHANNEL_LABELS, target=request.form.get("group_id"),
+        modes=GROUP_MODES, event_kinds=KIND_LABELS)
 
 
 @bp.route("/admin/deteksi-dini", methods=["GET", "POST"])
@@ -130,9 +135,12 @@ def ticket_context(agent: User, ticket: Ticket, words: list[dict[str, Any]]) -> 
         "analysis": f, "severity_labels": SEVERITY_LABELS, "reason_labels": REASON_LABELS,
         "duplicates": f.duplicates if desk and ticket.status in AT_DESK else [],
         "place_choices": places.places_tree(db()) if desk and ticket.status in AT_DESK else [],
-        "words": flags.highlighted(words, f.alerts) if can_see_reporter(agent, ticket)
-        else words,
+        "words": flags.highlighted(words, f.alerts, f.event)
+        if can_see_reporter(agent, ticket) else words,
+        "desk_verdict": desk, "verdict_labels": event_alerts.VERDICTS,
+        "event_kinds": {k: KIND_LABELS[k] for k in KINDS},
     }
+
 
 
 def _location_refused(exc: DomainError, number: str) -> Response:
@@ -175,3 +183,14 @@ def queue_context(tickets: list[Ticket]) -> dict[str, Any]:
             "flag_filters": flags.FLAG_FILTERS,
             "kecamatan": places.kecamatan_list(db()), "severity_labels": SEVERITY_LABELS}
 
+
+@bp.post("/tiket/<number>/deteksi-dini")
+@roles(*DESK_ROLES)
+@shows_refusal(_location_refused)
+def event_verdict(number: str) -> Response:
+    """One click: the alarm happened (benar), did not (salah), or was missed (terlewat)."""
+    ticket = ticket_by_number(db(), number)
+    event_alerts.record_verdict(db(), user(), ticket, request.form.get("verdict", ""),
+                                request.form.get("kind") or None, ticket_text(ticket))
+    flash("Penilaian peringatan dini disimpan; dipakai saat model dilatih ulang.", "ok")
+    return redirect(url_for("agents.ticket", number=number) + "#analisis")

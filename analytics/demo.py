@@ -38,6 +38,15 @@ DEMO_GROUPS: tuple[tuple[str, list[str], str, str | None, list[str], str], ...] 
 )
 
 
+# The event kinds each demo group answers for: a critical alarm of one pages its contacts.
+DEMO_KINDS = {
+    "bencana": "kebakaran,banjir,longsor,kecelakaan_air,orang_hilang,bahaya_lain",
+    "konflik": "konflik_kekerasan,ancaman_kerusuhan",
+    "kesehatan darurat": "keracunan_wabah",
+    "bahaya infrastruktur": "bangunan_runtuh",
+}
+
+
 def seed_groups(session: Session) -> None:
     from sqlalchemy import select
 
@@ -52,7 +61,7 @@ def seed_groups(session: Session) -> None:
                                  severity=Severity(severity),
                                  notify_supervisors=True, pokja=pokja,
                                  extra_contacts="\n".join(contacts), channels=channels,
-                                 active=True))
+                                 active=True, mode="fitur", kinds=DEMO_KINDS.get(name, "")))
     session.flush()
 
 

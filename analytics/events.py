@@ -1,68 +1,320 @@
-"""Replaced by the event model.
+"""Early warning on events: does a complaint's text report something happening now (or
+about to) that endangers people or property, what kind of event, how severe, and why.
 
-Early warning on one text: whether it reports something happening now that endangers
-people or property (:class:`Assessment`). This version decides on the demo keyword groups
-(``analytics.demo.DEMO_GROUPS``, matched by :mod:`analytics.matching` as the alerts are),
-so ``hotline listen`` works and is tested with the interface the event model keeps:
-``assess(text)`` is pure, reads no database, and builds what it needs once per process.
+The decision is a linear model (``analytics/event_training.py`` trains it with
+scikit-learn on ``analytics/events_corpus/``) over three kinds of features:
+
+* word unigrams and bigrams of the normalised text;
+* character 2- to 5-grams inside words, which carry the model over recognition errors
+  and affixes (``kemakaran``, ``kebanjiran``, ``lonsor``);
+* cue tokens: time and status (``sedang``, ``masih``, ``makin``, ``tahun lalu``,
+  ``sudah padam``, ``sudah ditangani``), negation, questions, prevention and aid
+  requests, rumours, idioms, and the words of the demo keyword groups, each a feature
+  the model weighs, not a decision.
+
+Three heads share these features: alarm or not (binary logistic regression), the kind
+(multinomial, trained on the alarms) and the severity (multinomial, trained on the
+alarms). Inference here is plain Python over weights stored as JSON
+(``analytics/events_model.json``): importing this module loads no scikit-learn and no
+numpy, and the model is read once per process on the first :func:`assess`, so the CLI
+answers from a cold start in well under a second (docs/analytics.md has the figures).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-
-from analytics import matching
-from analytics.demo import DEMO_GROUPS
-from analytics.text import tokens
+import json
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 KINDS = ("kebakaran", "banjir", "longsor", "bangunan_runtuh", "kecelakaan_air",
          "orang_hilang", "keracunan_wabah", "konflik_kekerasan", "ancaman_kerusuhan",
          "bahaya_lain")
-# The kind a matched word names (the demo groups are broader than the kinds).
-_KIND_OF_WORD = {
-    "banjir": "banjir", "air bah": "banjir", "sungai meluap": "banjir",
-    "longsor": "longsor", "kebakaran": "kebakaran", "terbakar": "kebakaran",
-    "ancam": "ancaman_kerusuhan", "kerusuhan": "ancaman_kerusuhan",
-    "keributan antar": "ancaman_kerusuhan",
-    "kabel listrik putus": "bahaya_lain", "kabel putus": "bahaya_lain",
-    "tiang listrik roboh": "bahaya_lain", "gempa": "bahaya_lain",
-    "angin puting beliung": "bahaya_lain", "puting beliung": "bahaya_lain",
-}
-_KIND_OF_GROUP = {"bencana": "bahaya_lain", "konflik": "konflik_kekerasan",
-                  "kesehatan darurat": "keracunan_wabah",
-                  "bahaya infrastruktur": "bangunan_runtuh"}
-_SEVERITY = {"critical": "critical", "high": "high"}  # lower ones are "normal"
+SEVERITIES = ("critical", "high", "normal")
+KIND_LABELS = {"kebakaran": "kebakaran", "banjir": "banjir", "longsor": "tanah longsor",
+               "bangunan_runtuh": "bangunan/jembatan/jalan runtuh",
+               "kecelakaan_air": "kecelakaan di air", "orang_hilang": "orang hilang",
+               "keracunan_wabah": "keracunan/wabah",
+               "konflik_kekerasan": "kekerasan/konflik antarkelompok",
+               "ancaman_kerusuhan": "ancaman/kerusuhan", "bahaya_lain": "bahaya lain"}
+SEVERITY_LABELS = {"critical": "kritis", "high": "tinggi", "normal": "biasa"}
+MODEL_PATH = Path(__file__).with_name("events_model.json")
+CHAR_NGRAMS = (2, 5)
+MAX_CUES = 6
+# Function words never shown as a cue, whatever their weight.
+_NOT_CUES = frozenset({"dan", "di", "yang", "ke", "dari", "itu", "untuk", "dengan", "pak",
+                       "bu", "ya", "saya", "kami", "kita", "ada", "nya", "juga", "atau",
+                       "halo", "anu", "begini", "mau", "sama", "pada", "kalau"})
 
 
 @dataclass(frozen=True)
 class Assessment:
     alarm: bool
-    kind: str | None  # one of KINDS, None when no alarm
-    severity: str | None  # "critical" | "high" | "normal" | None when no alarm
-    confidence: float  # 0..1
-    cues: list[str]
+    kind: str | None          # one of KINDS, None when no alarm
+    severity: str | None      # "critical" | "high" | "normal" | None when no alarm
+    confidence: float         # 0..1, probability that this reports an ongoing/imminent event
+    cues: list[str] = field(default_factory=list)  # what drove the decision, readable
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"alarm": self.alarm, "kind": self.kind, "severity": self.severity,
+                "confidence": self.confidence, "cues": list(self.cues)}
 
 
-@cache
-def _groups() -> tuple[tuple[str, str, tuple[matching.Phrase, ...]], ...]:
-    return tuple((name, severity, tuple(matching.phrases(words)))
-                 for name, words, severity, *_ in DEMO_GROUPS)
+# --- features ------------------------------------------------------------------------
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower case letters and digits; everything else splits (``rumah-rumah``)."""
+    return _NOT_WORD.sub(" ", text.lower().replace("’", "").replace("'", "")).split()
+
+
+# Cue lexicon: (cue name, phrases). A phrase of several words matches them in a row; a
+# word ending in "*" matches any word it begins. Read as features, weighed by the model.
+CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sekarang", ("sedang", "sekarang", "saat ini", "barusan", "masih", "lagi", "ini",
+                  "mi", "mo", "ji", "ki", "pas")),
+    ("makin", ("makin", "semakin", "terus", "bertambah", "membesar", "melebar", "menjalar",
+               "merambat", "merembet", "naik")),
+    ("tadi", ("tadi", "sejak", "dari tadi", "semalam", "subuh", "tadi pagi", "tadi malam",
+              "malam ini", "hari ini", "pagi ini")),
+    ("belum", ("belum", "durung", "kada", "belum ditemukan", "belum pulang",
+               "belum kembali", "belum padam", "belum ketemu", "tidak muncul")),
+    ("minta_tolong", ("tolong", "cepat", "segera", "lekas", "bantu", "kirim", "minta tolong",
+                      "darurat", "evakuasi")),
+    ("korban_jiwa", ("terjebak", "terjepit", "tertimbun", "tertimpa", "terluka", "luka",
+                     "pingsan", "meninggal", "tewas", "berdarah", "tenggelam", "hanyut",
+                     "terseret", "lansia", "bayi", "balita", "anak", "di dalam")),
+    ("lampau", ("tahun lalu", "bulan lalu", "minggu lalu", "tahun kemarin", "kemarin dulu",
+                "dulu", "pernah", "waktu itu", "bekas", "lama", "tahun 20*", "musim lalu",
+                "kemarau lalu", "cerita lama", "berita lama")),
+    ("selesai", ("sudah padam", "sudah ditangani", "sudah surut", "sudah ditemukan",
+                 "sudah pulang", "sudah kembali", "sudah damai", "didamaikan", "berdamai",
+                 "sudah aman", "aman", "kondusif", "selamat", "sudah sembuh", "sudah selesai",
+                 "diselesaikan", "terima kasih", "sudah mati", "sudah dikerjakan",
+                 "sudah dibangun", "sudah sampai", "padam", "surut", "dilerai", "diamankan",
+                 "teratasi", "tertangani", "sudah reda", "sudah dipadamkan", "sudah dievakuasi",
+                 "sudah dibersihkan", "sudah diperbaiki")),
+    ("cegah", ("supaya tidak", "agar tidak", "biar tidak", "sebelum", "jangan sampai",
+               "takutnya", "takut nanti", "nanti", "kalau", "jika", "mitigasi", "pencegahan",
+               "rawan", "jaga jaga", "mohon dibangun", "diperkuat", "dibersihkan", "dikeruk",
+               "normalisasi")),
+    ("latihan", ("simulasi", "latihan", "pelatihan", "uji coba", "sosialisasi",
+                 "penyuluhan", "rapat", "film")),
+    ("bantuan", ("bantuan", "santunan", "ganti rugi", "dana", "dicairkan", "cair",
+                 "pengungsi", "pengungsian", "huntara", "rehab", "sertifikat", "biaya",
+                 "korban")),
+    ("kabar", ("hoaks", "hoax", "isu", "katanya", "kabar", "beredar", "tidak benar",
+               "pesan berantai", "dengar dengar", "tiktok", "video", "berita")),
+    ("tanya", ("apakah", "kapan", "bagaimana", "mau tanya", "saya tanya", "benarkah",
+               "benar tidak", "ke mana", "kenapa", "mohon info", "mohon informasi")),
+    ("lambat", ("lambat", "terlambat", "lama datang", "menunggu", "komplain", "protes",
+                "tidak merata", "tidak adil")),
+    ("ungkapan", ("kebakaran jenggot", "banjir informasi", "kebanjiran informasi",
+                  "kebanjiran hoaks", "banjir komentar", "dibanjiri", "banjir pujian",
+                  "kebakaran harga", "terbakar harganya", "tagihannya banjir",
+                  "tagihan air kami banjir")),
+    ("bukan", ("tidak ada", "bukan", "tidak perlu", "tak ada", "cuma", "hanya")),
+)
+
+# The demo keyword groups' words (analytics/demo.py), as features of their own: what an
+# admin's keyword says, weighed against the rest of the text.
+KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("bencana", ("banjir", "kebanjiran", "longsor", "kebakaran", "terbakar", "gempa",
+                 "puting beliung", "air bah", "sungai meluap")),
+    ("konflik", ("bentrok", "tawuran", "perkelahian", "berkelahi", "kerusuhan", "ancam",
+                 "mengancam", "diancam", "menyerang", "dibakar")),
+    ("kesehatan", ("keracunan", "wabah", "diare", "demam berdarah", "dbd",
+                   "penyakit menular")),
+    ("infrastruktur", ("jembatan putus", "ambruk", "amblas", "ambles", "kabel putus",
+                       "tiang listrik roboh")),
+)
+
+
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a cue's phrases over the words joined by spaces."""
+    alts = [r" ".join(re.escape(p[:-1]) + r"[0-9a-z]*" if p.endswith("*") else re.escape(p)
+                      for p in phrase.split()) for phrase in phrases]
+    return re.compile(r"(?<![0-9a-z])(?:" + "|".join(alts) + r")(?![0-9a-z])")
+
+
+_CUE_PATTERNS = [(f"cue:{name}", _pattern(phrases)) for name, phrases in CUES]
+_KEYWORD_PATTERNS = [(f"kw:{name}", _pattern(phrases)) for name, phrases in KEYWORDS]
+
+
+def cue_tokens(text: str, ws: list[str] | None = None) -> list[str]:
+    """The cue features of a text: ``cue:<name>``, ``kw:<group>`` and ``cue:tanya`` for a
+    question mark; each at most once."""
+    joined = " ".join(words(text) if ws is None else ws)
+    out = [name for name, pattern in _CUE_PATTERNS if pattern.search(joined)]
+    if "?" in text and "cue:tanya" not in out:
+        out.append("cue:tanya")
+    out += [name for name, pattern in _KEYWORD_PATTERNS if pattern.search(joined)]
+    return out
+
+
+def word_features(text: str) -> list[str]:
+    """Word unigrams and bigrams, and the cue tokens."""
+    ws = words(text)
+    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)] + cue_tokens(text, ws)
+
+
+def char_features(text: str) -> list[str]:
+    """Character n-grams inside words, padded with a space at each end (scikit-learn's
+    ``char_wb``)."""
+    lo, hi = CHAR_NGRAMS
+    out: list[str] = []
+    for w in words(text):
+        w = f" {w} "
+        for n in range(lo, hi + 1):
+            if len(w) < n:
+                out.append(w)
+                break
+            out.extend(w[i:i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+def _tfidf(grams: list[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """Sublinear term frequency times idf, L2-normalised, over the known features (the
+    same numbers as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``)."""
+    counts = Counter(g for g in grams if g in idf)
+    values = {g: (1.0 + math.log(c)) * idf[g] for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    return {g: v / norm for g, v in values.items()} if norm else {}
+
+
+CUE_LABELS = {"cue:sekarang": "sedang terjadi", "cue:makin": "makin parah",
+              "cue:tadi": "baru saja", "cue:belum": "belum teratasi",
+              "cue:minta_tolong": "minta tolong", "cue:korban_jiwa": "ada orang terancam",
+              "cue:lampau": "kejadian lampau", "cue:selesai": "sudah tertangani",
+              "cue:cegah": "pencegahan", "cue:latihan": "latihan/sosialisasi",
+              "cue:bantuan": "urusan bantuan", "cue:kabar": "kabar/isu",
+              "cue:tanya": "pertanyaan", "cue:lambat": "keluhan layanan",
+              "cue:ungkapan": "ungkapan kiasan", "cue:bukan": "penyangkalan",
+              "kw:bencana": "kata kunci bencana", "kw:konflik": "kata kunci konflik",
+              "kw:kesehatan": "kata kunci kesehatan",
+              "kw:infrastruktur": "kata kunci infrastruktur"}
+
+
+# --- the model -----------------------------------------------------------------------
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+class EventModel:
+    """Weights of the three heads over the shared features, as the trainer wrote them:
+    ``{"version", "samples", "threshold", "kinds", "severities", "word_idf", "char_idf",
+    "alarm": {"b", "w"}, "kind": {"b", "w"}, "severity": {"b", "w"}}`` where each ``w``
+    maps a feature (``w:<gram>`` or ``c:<gram>``) to a weight or a list of weights."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.version = str(data["version"])
+        self.samples = int(data.get("samples", 0))
+        self.threshold = float(data.get("threshold", 0.5))
+        self.kinds: list[str] = list(data["kinds"])
+        self.severities: list[str] = list(data["severities"])
+        self.word_idf: dict[str, float] = data["word_idf"]
+        self.char_idf: dict[str, float] = data["char_idf"]
+        self.alarm_b = float(data["alarm"]["b"])
+        self.alarm_w: dict[str, float] = data["alarm"]["w"]
+        self.kind_b: list[float] = list(data["kind"]["b"])
+        self.kind_w: dict[str, list[float]] = data["kind"]["w"]
+        self.severity_b: list[float] = list(data["severity"]["b"])
+        self.severity_w: dict[str, list[float]] = data["severity"]["w"]
+        self.data = data
+
+    @classmethod
+    def loads(cls, raw: str | bytes) -> EventModel:
+        return cls(json.loads(raw))
+
+    def dumps(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+
+    def vector(self, text: str) -> dict[str, float]:
+        x = {f"w:{g}": v for g, v in _tfidf(word_features(text), self.word_idf).items()}
+        x.update({f"c:{g}": v for g, v in _tfidf(char_features(text), self.char_idf).items()})
+        return x
+
+    def probability(self, x: Mapping[str, float]) -> float:
+        return _sigmoid(self.alarm_b + sum(v * self.alarm_w.get(f, 0.0) for f, v in x.items()))
+
+    def _multi(self, x: Mapping[str, float], b: list[float],
+               w: Mapping[str, list[float]]) -> list[float]:
+        scores = list(b)
+        for f, v in x.items():
+            row = w.get(f)
+            if row is not None:
+                for i, weight in enumerate(row):
+                    scores[i] += v * weight
+        return _softmax(scores)
+
+    def assess(self, text: str) -> Assessment:
+        x = self.vector(text)
+        p = self.probability(x)
+        alarm = p >= self.threshold
+        kind = severity = None
+        if alarm:
+            kinds = self._multi(x, self.kind_b, self.kind_w)
+            kind = self.kinds[max(range(len(kinds)), key=kinds.__getitem__)]
+            sev = self._multi(x, self.severity_b, self.severity_w)
+            severity = self.severities[max(range(len(sev)), key=sev.__getitem__)]
+        return Assessment(alarm, kind, severity, round(p, 4), self.explain(text, x, alarm))
+
+    def explain(self, text: str, x: Mapping[str, float], alarm: bool) -> list[str]:
+        """The words and cues that pushed the decision the way it went, strongest first:
+        a word's score gathers its unigram, its character n-grams and half of each bigram
+        it is in; a cue is named in Indonesian (``kejadian lampau``)."""
+        sign = 1.0 if alarm else -1.0
+        contribution = {f: v * self.alarm_w.get(f, 0.0) * sign for f, v in x.items()}
+        per: dict[str, float] = {}
+        for w in dict.fromkeys(words(text)):
+            if w in _NOT_CUES:
+                continue
+            score = contribution.get(f"w:{w}", 0.0)
+            score += sum(contribution.get(f"c:{g}", 0.0) for g in set(char_features(w)))
+            per[w] = score
+        ws = words(text)
+        for a, b in zip(ws, ws[1:], strict=False):
+            half = contribution.get(f"w:{a} {b}", 0.0) / 2
+            for w in (a, b):
+                if w in per:
+                    per[w] += half
+        for f, label in CUE_LABELS.items():
+            if f"w:{f}" in contribution:
+                per[label] = contribution[f"w:{f}"]
+        ranked = sorted(((s, k) for k, s in per.items() if s > 0), reverse=True)
+        return [k for _, k in ranked[:MAX_CUES]]
+
+
+_lock = threading.Lock()
+_shipped: list[EventModel] = []
+
+
+def shipped_model() -> EventModel:
+    """The model built from the corpus and shipped beside this module, read once."""
+    with _lock:
+        if not _shipped:
+            _shipped.append(EventModel.loads(MODEL_PATH.read_bytes()))
+        return _shipped[0]
 
 
 def assess(text: str) -> Assessment:
-    toks = tokens(text)
-    best: tuple[int, str, str, list[str]] | None = None
-    for name, severity, phrases in _groups():
-        hits = matching.find(toks, phrases)
-        if not hits:
-            continue
-        heard = list(dict.fromkeys(h.heard for h in hits))
-        order = 0 if severity == "critical" else 1
-        if best is None or order < best[0]:  # the first critical group, else the first
-            kind = _KIND_OF_WORD.get(hits[0].phrase, _KIND_OF_GROUP.get(name, "bahaya_lain"))
-            best = (order, kind, _SEVERITY.get(severity, "normal"), heard)
-    if best is None:
+    """Whether ``text`` reports an ongoing or imminent event, with the shipped model. Pure:
+    no database; the model is loaded on the first call and kept for the process."""
+    if not text or not text.strip():
         return Assessment(False, None, None, 0.0, [])
-    _, kind, severity, heard = best
-    return Assessment(True, kind, severity, 0.9, heard)
+    return shipped_model().assess(text)

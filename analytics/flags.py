@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analytics.duplicates import REASON_LABELS
+from analytics.events import KIND_LABELS
 from analytics.models import (
     SEVERITY_LABELS,
     DuplicateCandidate,
+    EventAlert,
     RepeatCaller,
     TicketAlert,
     TicketPlace,
@@ -32,14 +34,24 @@ class Flags:
     duplicates: list[DuplicateCandidate] = field(default_factory=list)
     repeat: RepeatCaller | None = None
     place: TicketPlace | None = None
+    # The event model's alarm (or the operator's "missed" flag, alarm False).
+    event: EventAlert | None = None
+
+    @property
+    def alarm(self) -> EventAlert | None:
+        return self.event if self.event is not None and self.event.alarm else None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.event.kind, self.event.kind) if self.event else ""
 
     @property
     def any(self) -> bool:
-        return bool(self.alerts or self.duplicates or self.repeat)
+        return bool(self.alerts or self.duplicates or self.repeat or self.alarm)
 
 
 def for_tickets(session: Session, ticket_ids: Sequence[int]) -> dict[int, Flags]:
-    """Flags of a page of tickets in four queries, whatever the page's length."""
+    """Flags of a page of tickets in five queries, whatever the page's length."""
     out = {i: Flags() for i in ticket_ids}
     if not ticket_ids:
         return out
@@ -55,6 +67,8 @@ def for_tickets(session: Session, ticket_ids: Sequence[int]) -> dict[int, Flags]
         out[d.ticket_id].duplicates.append(d)
     for r in session.scalars(select(RepeatCaller).where(RepeatCaller.ticket_id.in_(ids))):
         out[r.ticket_id].repeat = r
+    for e in session.scalars(select(EventAlert).where(EventAlert.ticket_id.in_(ids))):
+        out[e.ticket_id].event = e
     for p in session.scalars(select(TicketPlace).where(TicketPlace.ticket_id.in_(ids))
                              .options(selectinload(TicketPlace.kecamatan),
                                       selectinload(TicketPlace.desa))):
@@ -87,6 +101,12 @@ def as_json(session: Session, ticket: Ticket) -> dict[str, Any]:
                                      "reason_label": REASON_LABELS.get(d.reason, d.reason),
                                      "score": d.score} for d in f.duplicates],
             "repeat_caller": f.repeat is not None,
+            "event_alarm": None if f.event is None else {
+                "alarm": f.event.alarm, "kind": f.event.kind,
+                "severity": f.event.severity.value,
+                "severity_label": SEVERITY_LABELS[f.event.severity],
+                "confidence": f.event.confidence, "cues": f.event.cues,
+                "cluster": f.event.cluster, "verdict": f.event.verdict},
         },
         "location": location_json(f.place),
     }
@@ -100,9 +120,12 @@ def conditions(flag: str | None, kecamatan_id: int | None) -> tuple[ColumnElemen
             raise InvalidInput("flag", "Tanda tidak dikenal.")
         if flag == "tak-terdengar":  # the recording asks a person to listen
             out.append(Ticket.transcription_status == TranscriptionStatus.NO_SPEECH)
+        elif flag == "peringatan":
+            out.append(or_(Ticket.id.in_(select(TicketAlert.ticket_id)),
+                           Ticket.id.in_(select(EventAlert.ticket_id)
+                                         .where(EventAlert.alarm.is_(True)))))
         else:
-            table = {"peringatan": TicketAlert.ticket_id,
-                     "duplikat": DuplicateCandidate.ticket_id,
+            table = {"duplikat": DuplicateCandidate.ticket_id,
                      "berulang": RepeatCaller.ticket_id}[flag]
             out.append(Ticket.id.in_(select(table)))
     if kecamatan_id:
@@ -111,9 +134,13 @@ def conditions(flag: str | None, kecamatan_id: int | None) -> tuple[ColumnElemen
     return tuple(out)
 
 
-def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert]) -> list[dict[str, Any]]:
-    """Mark the transcript's words that an early-warning group matched (``hit``)."""
+def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert],
+                event: EventAlert | None = None) -> list[dict[str, Any]]:
+    """Mark the transcript's words that an early-warning group matched or that drove the
+    model's alarm (``hit``)."""
     heard = {w for a in alerts for phrase in a.matched for w in normalise(str(phrase)).split()}
+    if event is not None and event.alarm:
+        heard |= {w for cue in event.cues for w in normalise(str(cue)).split()}
     for w in words:
         w["hit"] = bool(heard) and bool(set(normalise(w["word"]).split()) & heard)
     return words

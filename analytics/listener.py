@@ -1,6 +1,8 @@
 """What happens when words of a complaint arrive (:class:`tickets.events.ComplaintText`):
-the place is looked up, the early-warning groups are matched and alert, and the possible
-duplicates and repeat callers are recorded, all in the transaction that brought the text.
+the place is looked up, the early-warning model judges the text (the keyword groups
+override it: "selalu alarm" groups alert as before, "tidak pernah alarm" ones silence it)
+and alerts, and the possible duplicates and repeat callers are recorded, all in the
+transaction that brought the text.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from analytics import duplicates, places, warning
+from analytics import duplicates, event_alerts, places, warning
 from analytics.models import TicketPlace
 from tickets.events import ComplaintText
 from tickets.models import Ticket
@@ -42,14 +44,24 @@ class Listener:
                 place = places.fill_location(session, ticket, text)
                 groups = warning.active_groups(session)
                 found = warning.match_groups(groups, text)
-                if found:
+                model = event_alerts.current_model(session)
+                decision = event_alerts.decide(model.assess(text), found)
+                always = [m for m in found if m.group.mode == "selalu"]
+                if always or decision.alarm:
                     where = places.label(place.kecamatan, place.desa) if place else None
-                    warning.alert(session, ticket, found, event.source,
-                                  warning.AlertPolicy(self.console_url,
-                                                      self.agency(session)),
-                                  where or ticket.location,
-                                  trusted=self.trusted(session, ticket) if self.trusted
-                                  else None)
+                    policy = warning.AlertPolicy(self.console_url, self.agency(session))
+                    trusted = self.trusted(session, ticket) if self.trusted else None
+                    if always and decision.silenced_by is None:
+                        # The admin's "always alarm" groups alert as they always did.
+                        warning.alert(session, ticket, always, event.source, policy,
+                                      where or ticket.location, trusted=trusted)
+                    elif decision.alarm:
+                        event_alerts.raise_alarm(
+                            session, ticket, decision, text=text, source=event.source,
+                            policy=policy, location=where or ticket.location,
+                            kecamatan_id=place.kecamatan.id if place and place.kecamatan
+                            else None,
+                            trusted=trusted, model_version=model.version)
             duplicates.refresh(session, ticket, text, place)
         if event.source != "uraian":
             session.flush()

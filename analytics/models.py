@@ -37,6 +37,8 @@ class Severity(enum.StrEnum):
 
 SEVERITY_LABELS = {Severity.LOW: "rendah", Severity.MEDIUM: "sedang",
                    Severity.HIGH: "tinggi", Severity.CRITICAL: "kritis"}
+GROUP_MODES = {"fitur": "model memutuskan (kata kunci sebagai petunjuk)",
+               "selalu": "selalu alarm", "tidak": "tidak pernah alarm"}
 
 keyword_group_users = Table(
     "keyword_group_users", Base.metadata,
@@ -64,6 +66,12 @@ class KeywordGroup(Base):
     channels: Mapped[str] = mapped_column(String(64), default="email,whatsapp")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What a match does (GROUP_MODES): its words are one feature among many and the
+    # model decides ("fitur"), a match always alarms ("selalu"), or never ("tidak").
+    mode: Mapped[str] = mapped_column(String(8), default="fitur")
+    # Comma-separated event kinds (analytics.events.KINDS) this group answers for: a
+    # critical alarm of such a kind reaches the group's contacts (BPBD, police).
+    kinds: Mapped[str] = mapped_column(String(300), default="")
 
     pokja: Mapped[Pokja | None] = relationship()
     users: Mapped[list[User]] = relationship(secondary=keyword_group_users,
@@ -76,6 +84,10 @@ class KeywordGroup(Base):
     @property
     def channel_list(self) -> list[str]:
         return [c for c in self.channels.split(",") if c]
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [k for k in (self.kinds or "").split(",") if k]
 
 
 class TicketAlert(Base):
@@ -163,3 +175,56 @@ class RepeatCaller(Base):
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     earlier: Mapped[int] = mapped_column(Integer)
+
+
+class EventAlert(Base):
+    """The early-warning model's alarm on a ticket (one per ticket), what drove it, and
+    the desk's verdict: ``benar`` (confirmed), ``salah`` (dismissed) or, on a row the
+    operator added for a report the model let pass, ``terlewat`` (missed). The text as
+    it was judged is kept: the verdicts retrain the model."""
+
+    __tablename__ = "event_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    alarm: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # The model's severity ("critical" | "high" | "normal") and the one alerted after a
+    # trusted reporter and a cluster weighed in (analytics.models.Severity values).
+    model_severity: Mapped[str | None] = mapped_column(String(16))
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity, "severity"))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    cues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    model_version: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Other alarms about the same kecamatan within the hour before this one.
+    cluster: Mapped[int] = mapped_column(Integer, default=0)
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The keyword group whose "selalu alarm" raised it, when the model did not.
+    forced_by: Mapped[str | None] = mapped_column(String(100))
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    verdict_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verdict_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    kecamatan: Mapped[Place | None] = relationship()
+
+
+class EventModelRow(Base):
+    """An early-warning model retrained on the corpus plus the desk's verdicts, with its
+    held-out figures beside the current model's; used once an admin activates it."""
+
+    __tablename__ = "event_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    samples: Mapped[int] = mapped_column(Integer)
+    desk_samples: Mapped[int] = mapped_column(Integer)
+    # {"candidate": Scores.as_dict(), "current": ..., "current_version": ...}
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    blob: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime)

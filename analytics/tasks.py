@@ -12,7 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 from sqlalchemy.orm import Session
 
-from analytics import suggestions
+from analytics import event_alerts, suggestions
 from jobs import HotlineTask
 from tickets import events
 from tickets.db import after_commit
@@ -56,3 +56,11 @@ def retrain(self: HotlineTask) -> str:
     """Learn from the verified tickets (nightly by beat, and on an admin's request)."""
     with self.transaction() as session:
         return suggestions.retrain(session).version
+
+
+@shared_task(bind=True, base=HotlineTask, name="events.retrain")
+def retrain_events(self: HotlineTask) -> str:
+    """Retrain the early-warning model on the desk's verdicts (an admin's request); the
+    new model waits, with its held-out figures, for the admin to activate it."""
+    with self.transaction() as session:
+        return event_alerts.retrain(session).version

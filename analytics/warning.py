@@ -1,5 +1,8 @@
 """Early warning: keyword groups managed by admins, matched on every complaint text, and
-one alert per ticket and group through the outbox.
+one alert per ticket and group through the outbox. The event model
+(``analytics.event_alerts``) decides whether a text alarms; a group's ``mode`` makes its
+match a feature only (``fitur``), an alarm whatever the model says (``selalu``: alerted
+here as before) or a veto (``tidak``).
 
 The alert is written in the transaction that stores the text (the transcript, the typed
 complaint), so it is in the outbox the moment the transcript is; the delivery worker
@@ -18,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from accounts.models import User
 from analytics import matching
-from analytics.models import SEVERITY_LABELS, KeywordGroup, Severity, TicketAlert
+from analytics.events import KINDS
+from analytics.models import (
+    GROUP_MODES,
+    SEVERITY_LABELS,
+    KeywordGroup,
+    Severity,
+    TicketAlert,
+)
 from analytics.text import Token, tokens
 from notify import outbox
 from tickets.clock import utcnow
@@ -49,6 +59,8 @@ class GroupForm:
     extra_contacts: str = ""
     channels: Sequence[str] = ("email", "whatsapp")
     active: bool = True
+    mode: str = "fitur"
+    kinds: Sequence[str] = ()
 
 
 def list_groups(session: Session, user: Principal) -> list[KeywordGroup]:
@@ -104,6 +116,11 @@ def save_group(session: Session, admin: Principal, group_id: int | None,
     contacts = _contacts(f.extra_contacts)
     if not (f.notify_supervisors or pokja or users or contacts):
         raise InvalidInput("notify_supervisors", "Pilih siapa yang diberi peringatan.")
+    if f.mode not in GROUP_MODES:
+        raise InvalidInput("mode", "Pilih cara kerja kelompok: model memutuskan, selalu "
+                           "alarm, atau tidak pernah alarm.")
+    if set(f.kinds) - set(KINDS):
+        raise InvalidInput("kinds", "Jenis kejadian tidak dikenal.")
     taken = session.scalar(select(KeywordGroup.id).where(KeywordGroup.name == name))
     if taken is not None and taken != group_id:
         raise InvalidInput("name", "Nama kelompok sudah dipakai.")
@@ -120,6 +137,8 @@ def save_group(session: Session, admin: Principal, group_id: int | None,
     group.extra_contacts = "\n".join(contacts)
     group.channels = ",".join(channels)
     group.active = f.active
+    group.mode = f.mode
+    group.kinds = ",".join(k for k in KINDS if k in set(f.kinds))
     session.flush()
     return group
 
@@ -179,8 +198,8 @@ def weighed(severity: Severity, trusted: bool) -> Severity:
     return order[min(len(order) - 1, order.index(severity) + 1)]
 
 
-def _recipients(session: Session, group: KeywordGroup,
-                trusted: bool = False) -> tuple[list[str], list[str]]:
+def recipients(session: Session, group: KeywordGroup,
+               trusted: bool = False) -> tuple[list[str], list[str]]:
     """E-mail addresses and phone numbers (WhatsApp/SMS) of whoever the group alerts; a
     trusted reporter's report reaches the supervisors whatever the group says."""
     emails: list[str] = []
@@ -235,7 +254,7 @@ def alert(session: Session, ticket: Ticket, matches: Sequence[GroupMatch], sourc
         if alert_id is None:
             continue
         subject, body = _message(ticket, m, source, location, policy, trusted)
-        emails, numbers = _recipients(session, m.group, trusted is not None)
+        emails, numbers = recipients(session, m.group, trusted is not None)
         channels = m.group.channel_list
         rows: list[tuple[str, str]] = []
         if "email" in channels:

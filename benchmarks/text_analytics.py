@@ -17,7 +17,11 @@ Measured:
 * early warning (``benchmarks/warning.py``): precision and recall of the demo keyword
   groups against the ``alert_group`` column, per group and overall, on the texts as
   written and on a seeded copy with one-letter misspellings of the key words; time per
-  ticket.
+  ticket;
+* early warning on events (the model of ``analytics/events.py``) on the held-out part of
+  ``analytics/events_corpus/``: precision and recall overall and per kind, recall on
+  alarms without any demo keyword, false alarms on mentions, beside the demo keyword
+  groups used as alarms; time per text and the cold start.
 
 Rerun:
     make bench-analytics
@@ -129,6 +133,7 @@ def main() -> None:
     print(f"median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms per ticket; "
           f"model blob {len(blob) / 1024:.0f} kB, loaded in {load_ms:.0f} ms")
     warning.report(rows, show_errors=args.errors)
+    warning.events_report(show_errors=args.errors)
     for places_set in (listening.HELDOUT, listening.HELDOUT_2):
         listening.places_report(places_set, show_errors=args.errors)
     listening.timing_report()

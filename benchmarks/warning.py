@@ -150,3 +150,100 @@ def report(rows: Sequence[dict[str, str]], *, show_errors: bool = False) -> None
             print(f"\n### Disagreements ({title})\n")
             for text, label, found in errs:
                 print(f"- [{label or '-'}] -> {sorted(found) or '-'}: {text}")
+
+
+# --- the event model (analytics/events.py) on the held-out corpus --------------------
+
+def keyword_free(text: str, groups: Sequence[KeywordGroup]) -> bool:
+    """No demo group's word (as the fuzzy matcher reads it) is in ``text``."""
+    return not match_groups(groups, text)
+
+
+def cold_start_ms() -> float:
+    """A fresh interpreter: ``import analytics.events`` and the first ``assess``."""
+    import subprocess
+    import sys
+
+    code = ("import time; t = time.perf_counter(); from analytics.events import assess; "
+            "assess('air masuk rumah'); print((time.perf_counter() - t) * 1000)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                 text=True, check=True).stdout) for _ in range(3)]
+    return statistics.median(runs)
+
+
+def events_report(*, show_errors: bool = False) -> None:
+    """Print the event model's section: the held-out part of analytics/events_corpus/."""
+    from analytics import event_training, events
+
+    model = events.shipped_model()
+    held = event_training.heldout_examples()
+    groups = demo_groups()
+    s = event_training.evaluate(model, held)
+    free = [e for e in held if e.alarm and keyword_free(e.text, groups)]
+    free_caught = sum(model.assess(e.text).alarm for e in free)
+    keyword_alarm = Counts()
+    mention_kw = 0
+    for e in held:
+        hit = bool(match_groups(groups, e.text))
+        keyword_alarm.tp += hit and e.alarm
+        keyword_alarm.fp += hit and not e.alarm
+        keyword_alarm.fn += (not hit) and e.alarm
+        mention_kw += hit and e.note == "sebut"
+    print(f"\n## Early warning on events (model {model.version}, trained on "
+          f"{model.samples} texts: the dev part and the routing corpus's everyday "
+          "complaints; scored on the held-out part)\n")
+    print(f"{len(held)} held-out texts: {sum(e.alarm for e in held)} alarms, "
+          f"{s.mentions} mentions, {sum(e.note == 'biasa' for e in held)} ordinary; "
+          f"{len(free)} alarms have no demo keyword\n")
+    print("| | event model | demo keyword groups (as alarms) |")
+    print("|---|---|---|")
+    print(f"| precision | {_pct(s.alarm.precision)} | {_pct(keyword_alarm.precision)} |")
+    print(f"| recall | {_pct(s.alarm.recall)} | {_pct(keyword_alarm.recall)} |")
+    print(f"| recall without keyword | {_pct(free_caught / len(free) if free else None)} "
+          "| 0.0% |")
+    print(f"| false alarms on mentions | {_pct(s.mention_false_alarm_rate)} "
+          f"| {_pct(mention_kw / s.mentions if s.mentions else None)} |")
+    print(f"\nKind right on the alarms caught: {_pct(s.kind_accuracy)}; severity right: "
+          f"{_pct(s.severity_accuracy)}\n")
+    print("| kind | labelled | precision | recall |")
+    print("|---|---|---|---|")
+    for kind, c in s.per_kind.items():
+        print(f"| {kind} | {c.tp + c.fn} | {_pct(c.precision)} | {_pct(c.recall)} |")
+    texts = [e.text for e in held]
+    ms = []
+    for text in texts:
+        start = time.perf_counter()
+        model.assess(text)
+        ms.append((time.perf_counter() - start) * 1000)
+    ms.sort()
+    print(f"\nTime per text: median {statistics.median(ms):.2f} ms, "
+          f"p95 {ms[max(int(len(ms) * 0.95) - 1, 0)]:.2f} ms; cold start (import and first "
+          f"assess, fresh interpreter, median of 3): {cold_start_ms():.0f} ms; model file "
+          f"{events.MODEL_PATH.stat().st_size / 1024:.0f} kB")
+    independent(model)
+    if show_errors:
+        print("\n### Disagreements (event model, held-out)\n")
+        for e, a in s.errors:
+            print(f"- [{e.kind or e.note}] -> [{a.kind or '-'} {a.confidence:.2f}]: {e.text}")
+
+
+def independent(model: object) -> None:
+    """Alarms on the routing set (``data/complaints-labelled.csv``), written by another
+    hand for routing: its ``alert_group`` marks the texts a keyword group should flag
+    (some are past events or aid requests), the others are everyday complaints; the
+    share of the latter that alarm is an independent false-alarm figure."""
+    from analytics.events import EventModel
+
+    assert isinstance(model, EventModel)
+    from benchmarks.text_analytics import LABELLED, load
+
+    rows = load(LABELLED)
+    flagged = [r for r in rows if r["alert_group"].strip()]
+    everyday = [r for r in rows if not r["alert_group"].strip()]
+    hits = sum(model.assess(r["text"]).alarm for r in flagged)
+    false = sum(model.assess(r["text"]).alarm for r in everyday)
+    print(f"\nIndependent check ({LABELLED.name}, written for routing by another hand, "
+          f"not trained on; see analytics/events_corpus/README.md): alarms on {hits} of "
+          f"{len(flagged)} texts with an alert_group ({_pct(hits / len(flagged))}), and on "
+          f"{false} of {len(everyday)} "
+          f"everyday complaints ({_pct(false / len(everyday))} false alarms)")

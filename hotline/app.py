@@ -164,6 +164,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             refuse_published_passwords=settings.production,
             hotline_defaults=settings.hotline_defaults(),
             request_retrain=_request_retrain,
+            request_event_retrain=_request_event_retrain,
         ),
     )
     messaging.init_app(app, messaging.MessagingConfig(
@@ -194,6 +195,12 @@ def _request_retrain(session: Session) -> None:
     from analytics import tasks
 
     after_commit(session, tasks.retrain.delay)
+
+
+def _request_event_retrain(session: Session) -> None:
+    from analytics import tasks
+
+    after_commit(session, tasks.retrain_events.delay)
 
 
 # The console loads only its own CSS, script and recordings: no inline script or style,

@@ -40,7 +40,7 @@ def test_the_dashboard_counts_match_sql_over_the_same_range(supervisor, three, d
     page = response.get_data(as_text=True)
     assert _total(page) == db.scalar(select(func.count()).select_from(Ticket).where(
         Ticket.created_at >= utcnow() - timedelta(days=31))) == 3
-    assert page.count('<svg role="img"') == 8
+    assert page.count('<svg role="img"') == 9  # 8 figures and the alarms per kecamatan
     assert "<title" in page and "<desc" in page and "Tabel angka" in page
 
 

@@ -40,3 +40,13 @@ def test_report_prints_the_table(capsys) -> None:  # type: ignore[no-untyped-def
     warning.report(load(LABELLED)[:12], show_errors=True)
     out = capsys.readouterr().out
     assert "| **all** |" in out and "bahaya infrastruktur" in out
+
+
+def test_the_event_section_prints_heldout_figures(capsys) -> None:  # type: ignore[no-untyped-def]
+    warning.events_report(show_errors=True)
+    out = capsys.readouterr().out
+    assert "| recall without keyword |" in out and "| orang_hilang |" in out
+    assert "cold start" in out
+    groups = warning.demo_groups()
+    assert warning.keyword_free("air sudah masuk rumah sampai lutut", groups)
+    assert not warning.keyword_free("banjir di desa kami", groups)

@@ -38,11 +38,13 @@ def test_the_admin_creates_changes_and_deletes_a_keyword_group(admin, db, phoned
     response = admin.post("/console/admin/deteksi-dini", {
         "name": "kekeringan", "words": "kekeringan\ngagal panen", "severity": "medium",
         "user_ids": [str(supervisor.id)], "extra_contacts": "0812-0000-0199",
-        "channels": ["sms"], "active": "1"})
+        "channels": ["sms"], "active": "1", "mode": "selalu", "kinds": ["bahaya_lain"]})
     assert response.status_code == 302, response.get_data(as_text=True)
     group = db.scalar(select(KeywordGroup).where(KeywordGroup.name == "kekeringan"))
     assert (group.severity, group.channel_list, group.extra_contacts, group.users) == (
         Severity.MEDIUM, ["sms"], "+6281200000199", [supervisor])
+    assert (group.mode, group.kind_list) == ("selalu", ["bahaya_lain"])
+    # "selalu alarm": the group alerts although the model sees no event in a drought.
     number = phoned("sawah kami kekeringan dan warga gagal panen")
     rows = db.scalars(select(OutboxMessage).where(
         OutboxMessage.ticket_id == ticket_of(db, number).id)).all()
@@ -65,6 +67,8 @@ def test_the_admin_creates_changes_and_deletes_a_keyword_group(admin, db, phoned
      "tidak valid"),
     ({"name": "bencana", "words": "x"}, "name", "sudah dipakai"),
     ({"name": "a", "words": "x", "severity": "gawat"}, "severity", "tidak dikenal"),
+    ({"name": "a", "words": "x", "mode": "kadang"}, "mode", "Pilih cara kerja"),
+    ({"name": "a", "words": "x", "kinds": ["gempa"]}, "kinds", "Jenis kejadian tidak dikenal"),
 ])
 def test_a_bad_keyword_group_is_refused_with_the_reason(admin, form, field, message):
     data = {"severity": "high", "channels": ["email"], "supervisors": "1", **form}
@@ -86,7 +90,7 @@ def test_the_ticket_page_shows_the_flag_and_highlights_the_matched_words(
                                enumerate("Tolong ada kebakarn di pasar".split())]
     db.commit()
     page = operator.get(f"/console/tiket/{number}").get_data(as_text=True)
-    assert "&#9888; bencana" in page and "<mark>kebakarn</mark>" in page
+    assert "&#9888; kebakaran" in page and "<mark>kebakarn</mark>" in page
     assert 'class="w hit" data-start="2.0"' in page
     assert 'class="w" data-start="3.0"' in page
 
@@ -95,7 +99,7 @@ def test_the_queue_shows_badges_and_filters_by_flag(phoned, operator):
     fire = phoned("kebakaran rumah warga", phone="+6281211112222")
     quiet = phoned("lampu jalan mati", phone="+6281211113333")
     page = operator.get("/console/antrean").get_data(as_text=True)
-    assert "&#9888; bencana" in page and fire in page and quiet in page
+    assert "&#9888; kebakaran" in page and fire in page and quiet in page
     page = operator.get("/console/antrean?tanda=peringatan").get_data(as_text=True)
     assert fire in page and quiet not in page
     again = phoned("lampu jalan masih mati", phone="+6281211113333")
@@ -111,8 +115,8 @@ def test_tickets_show_json_carries_flags_and_location(app, phoned):
     second = phoned("Ada perkelahian antar warga di desa Lapeo soal jalan poros")
     result = app.test_cli_runner().invoke(cli, ["tickets", "show", second, "--json"])
     data = json.loads(result.output)
-    assert data["flags"]["early_warning"][0]["group"] == "konflik"
-    assert data["flags"]["early_warning"][0]["matched"] == ["perkelahian antar warga"]
+    assert data["flags"]["event_alarm"]["kind"] == "konflik_kekerasan"
+    assert data["flags"]["early_warning"] == []
     assert [d["number"] for d in data["flags"]["possible_duplicates"]] == [first]
     assert data["flags"]["repeat_caller"] is False
     assert data["location"]["desa"] == "Lapeo"

@@ -87,8 +87,9 @@ def test_other_numbers_are_not_marked(db):
 
 def test_a_trusted_report_weighs_more_in_the_early_warning(db):
     _register(db)
-    ordinary = _file(db, "+6281234567890", "Ada keracunan makanan di acara hajatan.")
-    trusted = _file(db, "+6281345678901", "Ada keracunan makanan di acara hajatan.")
+    text = "Banyak warga diare sejak kemarin setelah minum air sumur."  # model: high
+    ordinary = _file(db, "+6281234567890", text)
+    trusted = _file(db, "+6281345678901", text)
     subjects = {m.ticket_id: m.subject for m in db.scalars(select(OutboxMessage).where(
         OutboxMessage.event == "early_warning", OutboxMessage.channel == "email"))}
     assert "· tinggi]" in subjects[ordinary.id]
