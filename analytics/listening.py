@@ -40,10 +40,14 @@ class CategoryInfo:
 
 @dataclass(frozen=True)
 class Group:
-    """An admin's keyword group: a match always raises an alarm (the override)."""
+    """An admin's keyword group and its mode, as the alert path applies it
+    (``analytics.event_alerts.decide``): ``selalu`` a match alarms whatever the model
+    says, ``tidak`` a match silences the alarm, ``fitur`` the model decides."""
     name: str
     severity: str  # analytics.models.Severity's value
     phrases: tuple[matching.Phrase, ...]
+    mode: str = "fitur"
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,15 +75,21 @@ class Hearing:
 
     def warning(self, text: str) -> events.Assessment:
         assessment = events.assess(text)
-        if assessment.alarm or not self.groups:
+        overriding = [g for g in self.groups if g.mode in ("selalu", "tidak")]
+        if not overriding:
             return assessment
         toks = tokens(text)
-        for group in self.groups:
-            hits = matching.find(toks, group.phrases)
-            if hits:
+        matched = [(g, hits) for g in overriding if (hits := matching.find(toks, g.phrases))]
+        for group, _ in matched:
+            if group.mode == "tidak":
+                return events.Assessment(False, None, None, assessment.confidence,
+                                         [*assessment.cues, f"kelompok kata kunci: {group.name}"])
+        for group, hits in matched:
+            if not assessment.alarm:
                 heard = list(dict.fromkeys(h.heard for h in hits))
-                return events.Assessment(True, "bahaya_lain",
-                                         _SEVERITY.get(group.severity, "normal"), 1.0,
+                return events.Assessment(True, next(iter(group.kinds), "bahaya_lain"),
+                                         _SEVERITY.get(group.severity, "normal"),
+                                         assessment.confidence,
                                          [*heard, f"kelompok kata kunci: {group.name}"])
         return assessment
 

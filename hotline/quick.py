@@ -71,7 +71,8 @@ def database_hearing(database_url: str) -> Hearing:
                           for c in session.scalars(
                               select(Category).where(Category.active.is_(True))
                               .options(selectinload(Category.pokja)).order_by(Category.id))]
-            groups = [Group(g.name, g.severity.value, tuple(matching.phrases(g.word_list)))
+            groups = [Group(g.name, g.severity.value, tuple(matching.phrases(g.word_list)),
+                            g.mode, tuple(g.kind_list))
                       for g in session.scalars(select(KeywordGroup).where(
                           KeywordGroup.active.is_(True)).order_by(KeywordGroup.id))]
             # The newest trained model (scikit-learn), else the shipped seed arrays.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from analytics.models import TicketAlert
+from analytics.models import EventAlert, TicketAlert
 from hotline.cli import cli
 from media import transcripts
 from tickets.lifecycle import SYSTEM
@@ -55,7 +55,8 @@ def test_noise_transcripts_and_silence_are_marked_tidak_terdengar_ucapan(app, db
     assert status[loop].transcription_error == "pengulangan kata (loop)"
     assert status[heard].transcription_status is TranscriptionStatus.DONE
     # Noise raises nothing; a loop's words are still read (a flood said over and over).
-    alerted = set(db.scalars(select(TicketAlert.ticket_id)))
+    alerted = set(db.scalars(select(TicketAlert.ticket_id))) | set(db.scalars(
+        select(EventAlert.ticket_id).where(EventAlert.alarm.is_(True))))
     assert status[thanks].id not in alerted and status[loop].id in alerted
 
     page = operator.get(f"/console/tiket/{thanks}").get_data(as_text=True)

@@ -75,16 +75,24 @@ def test_only_listen_and_suggesting_take_the_fast_path() -> None:
 
 def test_listen_reads_the_database_in_database_url(app, db, settings) -> None:  # type: ignore[no-untyped-def]
     """The seeded database: its categories (with ids), places and keyword groups; an
-    admin's group added there alarms although the demo words do not know it."""
+    admin's "selalu alarm" group alarms where the model would not, a "tidak pernah
+    alarm" group silences, as in the alert path."""
     from analytics.models import KeywordGroup, Severity
 
-    db.add(KeywordGroup(name="orang hilang", words="belum pulang\nhilang sejak",
-                        severity=Severity.CRITICAL, channels="email"))
+    db.add(KeywordGroup(name="sirene pabrik", words="sirene pabrik", mode="selalu",
+                        kinds="bahaya_lain", severity=Severity.CRITICAL, channels="email"))
+    db.add(KeywordGroup(name="latihan", words="simulasi kebakaran", mode="tidak",
+                        severity=Severity.HIGH, channels="email"))
     db.commit()
     env = {"DATABASE_URL": settings.database_url}
-    obj = json.loads(run(listen, ["nenek kami hilang sejak pagi di desa lapeo", "--json"],
+    silenced = json.loads(run(listen, [
+        "simulasi kebakaran sedang berlangsung, api besar di gudang", "--json"], env=env))
+    assert silenced["alarm"] is False and silenced["kind"] is None
+    assert "kelompok kata kunci: latihan" in silenced["cues"]
+    obj = json.loads(run(listen, ["mohon info jadwal uji sirene pabrik gula di desa lapeo", "--json"],
                          env=env))
-    assert obj["alarm"] is True and "kelompok kata kunci: orang hilang" in obj["cues"]
+    assert obj["alarm"] is True and "kelompok kata kunci: sirene pabrik" in obj["cues"]
+    assert (obj["kind"], obj["severity"]) == ("bahaya_lain", "critical")
     assert (obj["kecamatan"], obj["desa"]) == ("Campalagian", "Lapeo")
     data = json.loads(run(suggest, ["jalan di desa kami berlubang parah", "--json"], env=env))
     assert data["category"] == "Jalan dan jembatan" and data["category_id"] is not None
