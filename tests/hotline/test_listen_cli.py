@@ -89,8 +89,8 @@ def test_listen_reads_the_database_in_database_url(app, db, settings) -> None:  
         "simulasi kebakaran sedang berlangsung, api besar di gudang", "--json"], env=env))
     assert silenced["alarm"] is False and silenced["kind"] is None
     assert "kelompok kata kunci: latihan" in silenced["cues"]
-    obj = json.loads(run(listen, ["mohon info jadwal uji sirene pabrik gula di desa lapeo", "--json"],
-                         env=env))
+    obj = json.loads(run(listen, [
+        "mohon info jadwal uji sirene pabrik gula di desa lapeo", "--json"], env=env))
     assert obj["alarm"] is True and "kelompok kata kunci: sirene pabrik" in obj["cues"]
     assert (obj["kind"], obj["severity"]) == ("bahaya_lain", "critical")
     assert (obj["kecamatan"], obj["desa"]) == ("Campalagian", "Lapeo")
