@@ -35,6 +35,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
         ticket,
     )
     from agents.oversight import community, ladder  # noqa: F401  (routes)
+    from agents.worklist import routes as worklist  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
 

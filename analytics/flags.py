@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from analytics.duplicates import REASON_LABELS
 from analytics.models import (
     SEVERITY_LABELS,
     DuplicateCandidate,
+    Place,
     RepeatCaller,
     TicketAlert,
     TicketPlace,
@@ -113,3 +114,22 @@ def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert]) -> l
     for w in words:
         w["hit"] = bool(heard) and bool(set(normalise(w["word"]).split()) & heard)
     return words
+
+
+# --- the live queue ----------------------------------------------------------------------
+
+def warning_condition() -> ColumnElement[bool]:
+    """Tickets with an early warning: the queue puts them first, highlighted."""
+    return Ticket.id.in_(select(TicketAlert.ticket_id))
+
+
+def kecamatan_sort() -> Any:
+    """The kecamatan's name of a ticket as a sort key ("" when none is known)."""
+    name = (select(Place.name).join(TicketPlace, TicketPlace.kecamatan_id == Place.id)
+            .where(TicketPlace.ticket_id == Ticket.id).correlate(Ticket).scalar_subquery())
+    return func.coalesce(name, "")
+
+
+def latest_alert(session: Session) -> int | None:
+    """The newest early-warning match: a ticket that just got one moves to the top."""
+    return session.scalar(select(func.max(TicketAlert.id)))

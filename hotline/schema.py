@@ -8,6 +8,7 @@ that names another package's class by string (``relationship("Attachment")``) fi
 from accounts import models as accounts_models
 from analytics import models as analytics_models
 from analytics import suggest_models
+from desk import models as desk_models
 from escalation import models as escalation_models
 from feedback import models as feedback_models
 from media import models as media_models
@@ -21,5 +22,5 @@ from tickets.db import Base
 
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
            notify_models, analytics_models, suggest_models, escalation_models,
-           reporters_models, ticket_sources, partner_models)
+           reporters_models, ticket_sources, partner_models, desk_models)
 metadata = Base.metadata
