@@ -31,3 +31,8 @@ def cast(db: Session) -> dict[str, User]:
         "kepala_pupr": user_named(db, "kepala_pupr"),
         "admin": user_named(db, "admin"),
     }
+
+
+@pytest.fixture
+def pokja_id_of(db: Session):  # type: ignore[no-untyped-def]
+    return lambda code: pokja_named(db, code).id
