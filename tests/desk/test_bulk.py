@@ -8,8 +8,7 @@ from sqlalchemy import select
 from desk import bulk, services
 from tests.agents.conftest import reload
 from tickets.errors import InvalidInput
-from tickets.models import Status, TicketEvent
-from tickets.models import RejectReason
+from tickets.models import RejectReason, Status, TicketEvent
 
 
 def _sel(*tickets):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ KEYS = ("nomor", "masuk", "batas", "status", "kategori")
 
 
 @pytest.fixture
-def tickets(db, make_ticket):  # type: ignore[no-untyped-def]
+def tickets(db, make_ticket):  # type: ignore[no-untyped-def]  # noqa: F811
     categories = list(db.scalars(select(Category).order_by(Category.name)))[:2]
     now = utcnow()
     made = []
