@@ -137,7 +137,13 @@ def run(url: str, count: int, runs: int, workdir: Path) -> None:
     pages = [("GET /console/antrean", "/console/antrean"),
              ("GET /console/antrean?status=semua&q=roboh", "/console/antrean?status=semua&q=roboh"),
              ("GET /console/antrean?status=semua&q=banjir",
-              "/console/antrean?status=semua&q=banjir")]
+              "/console/antrean?status=semua&q=banjir"),
+             # The desk: sorted pages, "Tiket saya", the live queue's look (JSON).
+             ("GET /console/antrean?urut=kategori&arah=turun",
+              "/console/antrean?urut=kategori&arah=turun"),
+             ("GET /console/antrean?urut=batas", "/console/antrean?urut=batas"),
+             ("GET /console/antrean?penanganan=saya", "/console/antrean?penanganan=saya"),
+             ("GET /console/antrean/perubahan (live look)", "/console/antrean/perubahan?sejak=1")]
     print(f"\n{'page (query + Jinja render)':<46} {'median ms':>10}")
     for label, path in pages:
         ms, response = timed(lambda p=path: client.get(p), runs)
