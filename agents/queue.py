@@ -22,7 +22,7 @@ from tickets import sources
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
-from tickets.models import Category, Channel, Pokja, Status
+from tickets.models import Category, Channel, Pokja, Role, Status
 from tickets.permissions import DESK_ROLES, viewable_ticket
 from tickets.queue import Filters, Page, SortKey, list_tickets, snapshot, sort_key
 from tickets.sources import SOURCE_LABELS
@@ -115,7 +115,9 @@ def queue() -> tuple[str, int] | str:
         return render_template("agents/_queue_table.html", **context)
     return render_template("agents/queue.html", errors=errors, statuses=list(Status),
                            views=assignment.views(db(), user()), poll_ms=POLL_MS,
-                           people=assignment.candidates(db(), CALL_CENTRE),
+                           # An operator may only take tickets, so offers only themselves.
+                           people=(assignment.candidates(db(), CALL_CENTRE)
+                                   if user().role is Role.SUPERVISOR else [user()]),
                            bulk_actions=bulk.ACTION_LABELS, **_choices(),
                            **context), 422 if errors else 200
 

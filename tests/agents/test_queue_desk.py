@@ -200,3 +200,16 @@ def test_bulk_without_a_target_is_refused_in_indonesian(operator, make_ticket):
                              {"bulk_action": "teruskan", "tiket": f"{a.number}:{a.version}"})
     assert response.status_code == 422
     assert "Pilih pokja tujuan." in response.get_data(as_text=True)
+
+
+def test_an_operator_is_offered_only_themselves_in_the_bulk_bar(operator, supervisor,
+                                                                make_ticket, db):
+    make_ticket()
+    rina = User(username="rina", full_name="Rina", password_hash="-", role=Role.OPERATOR)
+    db.add(rina)
+    db.commit()
+    bar = re.compile(r'<select name="assignee_id" data-for="tugaskan".*?</select>', re.S)
+    mine = bar.search(operator.get("/console/antrean").get_data(as_text=True)).group(0)
+    assert "Operator Call Center" in mine and "Rina" not in mine
+    theirs = bar.search(supervisor.get("/console/antrean").get_data(as_text=True)).group(0)
+    assert "Rina" in theirs and "Operator Call Center" in theirs
