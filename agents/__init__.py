@@ -53,6 +53,7 @@ def init_app(app: Flask, config: AgentsConfig) -> None:
     from agents.answer import canned_admin, desk  # noqa: F401  (routes)
     from agents.desk import views  # noqa: F401  (the presence heartbeat)
     from agents.oversight import community, ladder  # noqa: F401  (routes)
+    from agents.worklist import routes as worklist  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from agents.web import bp, cfg, db, roles, user
+from desk import services as assignment
 from partners import services as partners
 from tickets import followup
 from tickets.clock import utcnow
@@ -21,12 +22,15 @@ VIEWS = {"terbuka": tuple(AT_POKJA), "dijawab": (Status.ANSWERED,), "selesai": (
 def inbox() -> str:
     view = request.args.get("lihat", "terbuka")
     statuses = VIEWS.get(view, tuple(AT_POKJA))
+    mine = (assignment.condition(user(), "saya")
+            if request.args.get("penanganan") == "saya" else None)
     page = pokja_inbox(db(), user(), tz=cfg().timezone, after=request.args.get("after"),
-                       statuses=statuses)
+                       statuses=statuses, where=(mine,) if mine is not None else ())
     late_partners = (partners.overdue(db(), utcnow(), user().pokja_id)
                      if user().pokja_id is not None else [])
     return render_template("agents/inbox.html", page=page, view=view,
-                           late_partners=late_partners)
+                           late_partners=late_partners, mine=mine is not None,
+                           holders=assignment.holders(db(), page.tickets))
 
 
 @bp.get("/persetujuan")

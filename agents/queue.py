@@ -1,26 +1,31 @@
-"""The operators' queue and the desk intake form."""
+"""The operators' queue (filters, sort, early warnings first, its live updates) and the
+desk intake form."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
-from flask import redirect, render_template, request, session, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from agents import forms, insights
 from agents.web import bp, cfg, db, roles, shows_refusal, user
-from desk import handback
+from analytics import flags
+from desk import bulk, handback
+from desk import services as assignment
+from desk.models import CALL_CENTRE
 from media import uploads
 from media.attachments import NotAccepted
 from tickets import sources
 from tickets.contacts import readable_phone
 from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
-from tickets.models import Category, Channel, Pokja, Status
+from tickets.models import Category, Channel, Pokja, Role, Status
 from tickets.permissions import DESK_ROLES, viewable_ticket
-from tickets.queue import Filters, list_tickets
+from tickets.queue import Filters, Page, SortKey, list_tickets, snapshot, sort_key
 from tickets.sources import SOURCE_LABELS
 from tickets.workflow import (
     DESK_CHANNELS,
@@ -41,13 +46,66 @@ def _choices() -> dict[str, object]:
     }
 
 
-def queue_filters(args: MultiDict[str, str]) -> Filters:
-    """The queue's filters from its query string (InvalidInput for a wrong value); the
-    ticket page's "simpan & berikutnya" walks the queue with the same ones."""
+# The queue's sortable columns, as the "urut" parameter names them.
+SORTS = {"nomor": "Nomor", "masuk": "Masuk", "batas": "Batas verifikasi", "status": "Status",
+         "kategori": "Kategori", "kecamatan": "Kecamatan"}
+# What a saved view ("tampilan") keeps of the query string.
+VIEW_KEYS = ("status", "category_id", "pokja_id", "channel", "date_from", "date_to", "tanda",
+             "kecamatan_id", "q", "dikembalikan", "penanganan", "urut", "arah")
+# Early warnings shown first, above the pages.
+PINNED = 20
+# How often the open queue asks whether anything changed (milliseconds).
+POLL_MS = 2000
+
+
+def _sort(args: forms.Form) -> SortKey | None:
+    name = (args.get("urut") or "").strip()
+    descending = (args.get("arah") or "").strip() == "turun"
+    if not name:
+        return None
+    if name == "kecamatan":
+        return SortKey(name, flags.kecamatan_sort(), "str", descending)
+    return sort_key(name, descending)
+
+
+def queue_filters(args: forms.Form) -> Filters:
+    """The queue's filters and order from its query string (InvalidInput for a bad one);
+    the ticket page's "simpan & berikutnya" walks the queue with the same ones."""
     where = insights.queue_conditions(args)
     if args.get("dikembalikan"):
         where = (*where, handback.condition())
-    return replace(forms.filters(args, TO_VERIFY), where=where)
+    mine = assignment.condition(user(), (args.get("penanganan") or "").strip())
+    return replace(forms.filters(args, TO_VERIFY),
+                   where=where + ((mine,) if mine is not None else ()), sort=_sort(args))
+
+
+def _pinned_apart(args: forms.Form) -> bool:
+    """Early warnings go first unless the listing is of early warnings alone."""
+    return (args.get("tanda") or "").strip() != "peringatan"
+
+
+def _listing(f: Filters, args: forms.Form) -> tuple[Page, Page | None]:
+    """The page asked for, and (on the first page) the early warnings above it."""
+    after = args.get("after")
+    if not _pinned_apart(args):
+        return list_tickets(db(), user(), f, tz=cfg().timezone, after=after), None
+    warned = flags.warning_condition()
+    rest = list_tickets(db(), user(), replace(f, where=f.where + (~warned,)),
+                        tz=cfg().timezone, after=after)
+    pinned = (None if after else
+              list_tickets(db(), user(), replace(f, where=f.where + (warned,)),
+                           tz=cfg().timezone, limit=PINNED))
+    return rest, pinned
+
+
+def _table_context(page: Page, pinned: Page | None, args: dict[str, str]) -> dict[str, object]:
+    shown = (pinned.tickets if pinned else []) + page.tickets
+    total = (page.total or 0) + (pinned.total or 0 if pinned else 0)
+    return {"page": page, "pinned": pinned, "total": total, "args": args,
+            "holders": assignment.holders(db(), shown), "sorts": SORTS,
+            "returned_rows": handback.marks(db(), shown),
+            "newest": max((t.id for t in shown), default=0),
+            **insights.queue_context(shown)}
 
 
 @bp.get("/antrean")
@@ -55,18 +113,44 @@ def queue_filters(args: MultiDict[str, str]) -> Filters:
 def queue() -> tuple[str, int] | str:
     errors: dict[str, str] = {}
     try:
-        f = queue_filters(request.args)
-        page = list_tickets(db(), user(), f, tz=cfg().timezone, after=request.args.get("after"))
+        page, pinned = _listing(queue_filters(request.args), request.args)
     except InvalidInput as exc:
         errors[exc.field] = exc.message
-        page = list_tickets(db(), user(), Filters(), tz=cfg().timezone)
-    args = {k: v for k, v in request.args.items() if k != "after" and v}
+        page, pinned = list_tickets(db(), user(), Filters(), tz=cfg().timezone), None
+    args = {k: v for k, v in request.args.items() if k not in ("after", "bagian") and v}
     if not errors:
         session[QUEUE_ARGS] = args  # "simpan & berikutnya" follows these filters
-    return render_template("agents/queue.html", page=page, errors=errors, args=args,
-                           statuses=list(Status), **_choices(),
-                           returned_rows=handback.marks(db(), page.tickets),
-                           **insights.queue_context(page.tickets)), 422 if errors else 200
+    context = _table_context(page, pinned, args)
+    if request.args.get("bagian") == "tabel":  # the live queue's refresh of the table
+        return render_template("agents/_queue_table.html", **context)
+    return render_template("agents/queue.html", errors=errors, statuses=list(Status),
+                           views=assignment.views(db(), user()), poll_ms=POLL_MS,
+                           # An operator may only take tickets, so offers only themselves.
+                           people=(assignment.candidates(db(), CALL_CENTRE)
+                                   if user().role is Role.SUPERVISOR else [user()]),
+                           bulk_actions=bulk.ACTION_LABELS, **_choices(),
+                           **context), 422 if errors else 200
+
+
+@bp.get("/antrean/perubahan")
+@roles(*DESK_ROLES)
+def queue_changes() -> Response:
+    """The live queue's look: a small JSON of the filtered queue's state, its ETag the
+    state itself, so an unchanged queue answers 304 with no body. ``sejak`` is the
+    newest ticket id the page showed; ``baru`` counts the matching tickets after it."""
+    try:
+        f = queue_filters(request.args)
+    except InvalidInput as exc:
+        return jsonify(error=exc.message), 422  # type: ignore[return-value]
+    since = request.args.get("sejak", "")
+    state = snapshot(db(), user(), f, tz=cfg().timezone,
+                     since=int(since) if since.isdigit() else None)
+    mark = (f"{state.total}:{state.newest}:{state.changed.isoformat() if state.changed else '-'}"
+            f":{assignment.latest_assignment(db())}:{flags.latest_alert(db())}")
+    tag = hashlib.sha256(mark.encode()).hexdigest()[:20]
+    response = jsonify(tanda=tag, jumlah=state.total, baru=state.new)
+    response.set_etag(tag)
+    return response.make_conditional(request)
 
 
 def _intake_form(errors: dict[str, str] | None = None) -> tuple[str, int]:

@@ -19,7 +19,8 @@ HISTORY_LABELS = {
     "note": "Catatan", "edit": "Perubahan", "message": "Pesan",
     "feedback": "Tanggapan pelapor", "eskalasi": "Eskalasi", "disposisi": "Disposisi pimpinan",
     "pelapor_terpercaya": "Pelapor terpercaya", "approval": "Persetujuan pimpinan",
-    "partner": "Lembaga mitra", "manual_reply": "Balasan manual", "system": "Sistem",
+    "partner": "Lembaga mitra", "manual_reply": "Balasan manual", "penugasan": "Penanganan",
+    "system": "Sistem",
 }
 # A ticket of these channels was written, not recorded: its first status reads so.
 WRITTEN = frozenset({Channel.WHATSAPP, Channel.SMS, Channel.SMS_WA})

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from analytics.duplicates import REASON_LABELS
@@ -16,6 +16,7 @@ from analytics.models import (
     SEVERITY_LABELS,
     DuplicateCandidate,
     EventAlert,
+    Place,
     RepeatCaller,
     TicketAlert,
     TicketPlace,
@@ -144,3 +145,22 @@ def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert],
     for w in words:
         w["hit"] = bool(heard) and bool(set(normalise(w["word"]).split()) & heard)
     return words
+
+
+# --- the live queue ----------------------------------------------------------------------
+
+def warning_condition() -> ColumnElement[bool]:
+    """Tickets with an early warning: the queue puts them first, highlighted."""
+    return Ticket.id.in_(select(TicketAlert.ticket_id))
+
+
+def kecamatan_sort() -> Any:
+    """The kecamatan's name of a ticket as a sort key ("" when none is known)."""
+    name = (select(Place.name).join(TicketPlace, TicketPlace.kecamatan_id == Place.id)
+            .where(TicketPlace.ticket_id == Ticket.id).correlate(Ticket).scalar_subquery())
+    return func.coalesce(name, "")
+
+
+def latest_alert(session: Session) -> int | None:
+    """The newest early-warning match: a ticket that just got one moves to the top."""
+    return session.scalar(select(func.max(TicketAlert.id)))

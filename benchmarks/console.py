@@ -168,7 +168,13 @@ def run(url: str, count: int, runs: int, workdir: Path) -> None:
              ("GET /console/antrean?status=semua&q=banjir",
               "/console/antrean?status=semua&q=banjir"),
              ("GET /console/antrean?status=semua&q=<phone>",
-              f"/console/antrean?status=semua&q=0{caller_phone(1234)[3:]}")]
+              f"/console/antrean?status=semua&q=0{caller_phone(1234)[3:]}"),
+             # The desk: sorted pages, "Tiket saya", the live queue's look (JSON).
+             ("GET /console/antrean?urut=kategori&arah=turun",
+              "/console/antrean?urut=kategori&arah=turun"),
+             ("GET /console/antrean?urut=batas", "/console/antrean?urut=batas"),
+             ("GET /console/antrean?penanganan=saya", "/console/antrean?penanganan=saya"),
+             ("GET /console/antrean/perubahan (live look)", "/console/antrean/perubahan?sejak=1")]
     print(f"\n{'page (query + Jinja render)':<46} {'median ms':>10}")
     for label, path in pages:
         ms, response = timed(lambda p=path: client.get(p), runs)

@@ -89,6 +89,25 @@ def _drop_after_commit(session: Session) -> None:
     session.info.pop(AFTER_COMMIT, None)
 
 
+@contextmanager
+def attempt(session: Session) -> Iterator[None]:
+    """One step of a batch in a SAVEPOINT: a step that raises leaves nothing behind (its
+    rows, and the work it registered to run after the commit) while the batch goes on."""
+    queued = list(session.info.get(AFTER_COMMIT, []))
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite opens its transaction only at the first write: a SAVEPOINT before it
+        # would be the outermost, and releasing it would commit the request's work.
+        raw = session.connection().connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN")
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        session.info[AFTER_COMMIT] = queued
+        raise
+
+
 def keep_on_refusal(session: Session) -> None:
     """Have the web boundary commit ``session`` although its response refuses the request.
 

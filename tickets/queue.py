@@ -1,27 +1,67 @@
-"""Filtered ticket listings for the console, paged by keyset on (created_at, id).
+"""Filtered ticket listings for the console, paged by keyset on (created_at, id), or on
+(sort key, id) when the reader sorts by another column.
 
 Keyset paging reads only one page of index entries however deep the reader goes,
-so the queue stays fast on 100,000 tickets where OFFSET would scan them all.
+so the queue stays fast on 100,000 tickets where OFFSET would scan them all. A sort
+key is never NULL (coalesced to a far value), so (key, id) orders every row exactly
+once and the cursor, which names its sort, carries on where the page ended.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, tuple_, union
+from sqlalchemy import Select, case, func, select, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
 from tickets.contacts import to_e164
 from tickets.errors import InvalidInput
 from tickets.lifecycle import AT_POKJA, SEEN_BY_POKJA, TO_VERIFY, Principal
-from tickets.models import Channel, Role, Status, Ticket, Transcript
+from tickets.models import Category, Channel, Role, Status, Ticket, Transcript
 from tickets.permissions import DESK_ROLES, require_role
 
 PAGE_SIZE = 50
+# What a missing SLA deadline sorts as: after every real one.
+FAR_FUTURE = datetime(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """An order of the listing: ``expr`` over ``Ticket`` (never NULL), of ``kind``
+    ``str``, ``int`` or ``datetime`` (how the cursor writes its value)."""
+
+    name: str
+    expr: Any
+    kind: str
+    descending: bool = False
+
+
+def sort_key(name: str, descending: bool = False) -> SortKey:
+    """The columns the domain knows how to sort by (the edges add their own, e.g. the
+    kecamatan): ``nomor``, ``masuk``, ``batas`` (the verification deadline), ``status``
+    (in lifecycle order) and ``kategori`` (by name)."""
+    if name == "nomor":
+        return SortKey(name, Ticket.number, "str", descending)
+    if name == "masuk":
+        return SortKey(name, Ticket.created_at, "datetime", descending)
+    if name == "batas":
+        return SortKey(name, func.coalesce(Ticket.verify_due_at, FAR_FUTURE), "datetime",
+                       descending)
+    if name == "status":
+        order = case({s: i for i, s in enumerate(Status)}, value=Ticket.status, else_=99)
+        return SortKey(name, order, "int", descending)
+    if name == "kategori":
+        category = (select(Category.name).where(Category.id == Ticket.category_id)
+                    .correlate(Ticket).scalar_subquery())
+        return SortKey(name, func.coalesce(category, ""), "str", descending)
+    raise InvalidInput("sort", "Urutan tidak dikenal.")
 
 
 @dataclass(frozen=True)
@@ -35,6 +75,8 @@ class Filters:
     channel: Channel | None = None
     # Further conditions on Ticket from the edges (analytics' flags and kecamatan).
     where: tuple[Any, ...] = ()
+    # None: oldest first, on the (created_at, id) indexes.
+    sort: SortKey | None = None
 
 
 @dataclass
@@ -55,6 +97,26 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         stamp, ident = cursor.rsplit("_", 1)
         return datetime.fromisoformat(stamp), int(ident)
     except ValueError:
+        raise InvalidInput("after", "Penanda halaman tidak valid.") from None
+
+
+def _encode_sorted(sort: SortKey, value: Any, ident: int) -> str:
+    raw = value.isoformat() if isinstance(value, datetime) else value
+    data = json.dumps([sort.name, int(sort.descending), raw, ident], separators=(",", ":"))
+    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def _decode_sorted(sort: SortKey, cursor: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        name, descending, raw, ident = json.loads(base64.urlsafe_b64decode(padded))
+        if name != sort.name or bool(descending) != sort.descending:
+            raise ValueError("another order's cursor")
+        parse: dict[str, Callable[[Any], Any]] = {
+            "datetime": datetime.fromisoformat, "int": int, "str": str}
+        value = parse[sort.kind](raw)
+        return value, int(ident)
+    except (ValueError, TypeError, KeyError):
         raise InvalidInput("after", "Penanda halaman tidak valid.") from None
 
 
@@ -158,23 +220,66 @@ def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
     """One page of tickets matching ``f``, oldest first, that ``user`` may see."""
     require_role(user, *DESK_ROLES, Role.POKJA, Role.HEAD)
     query = _query(session, user, f, tz)
-    if after:
-        stamp, ident = decode_cursor(after)
-        # A row-value comparison: both backends turn it into one index range.
-        query = query.where(tuple_(Ticket.created_at, Ticket.id) > tuple_(stamp, ident))
     total = session.scalar(select(func.count()).select_from(
         _query(session, user, f, tz).subquery())) or 0
-    query = (query.order_by(Ticket.created_at, Ticket.id).limit(limit + 1)
+    sort = f.sort
+    if sort is None:
+        if after:
+            stamp, ident = decode_cursor(after)
+            # A row-value comparison: both backends turn it into one index range.
+            query = query.where(tuple_(Ticket.created_at, Ticket.id) > tuple_(stamp, ident))
+        query = query.order_by(Ticket.created_at, Ticket.id)
+    else:
+        key = sort.expr.label("sort_value")
+        if after:
+            value, ident = _decode_sorted(sort, after)
+            here, there = tuple_(sort.expr, Ticket.id), tuple_(value, ident)
+            query = query.where(here < there if sort.descending else here > there)
+        query = query.add_columns(key).order_by(
+            *((sort.expr.desc(), Ticket.id.desc()) if sort.descending
+              else (sort.expr, Ticket.id)))
+    query = (query.limit(limit + 1)
              .options(selectinload(Ticket.category), selectinload(Ticket.pokja),
                       selectinload(Ticket.transcript), selectinload(Ticket.recordings)))
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1]) if more and rows else None, f, total)
+    if sort is None:
+        rows = list(session.scalars(query))
+        cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    else:
+        pairs: list[Any] = list(session.execute(query))
+        rows = [t for t, _ in pairs]
+        cursor = (_encode_sorted(sort, pairs[limit - 1][1], pairs[limit - 1][0].id)
+                  if len(pairs) > limit else None)
+    return Page(rows[:limit], cursor, f, total)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a live listing compares between two looks: how many match, the last change
+    of any of them, the newest one, and how many are newer than the reader's ``since``."""
+
+    total: int
+    changed: datetime | None
+    newest: int | None
+    new: int
+
+
+def snapshot(session: Session, user: Principal, f: Filters, *, tz: str,
+             since: int | None = None) -> Snapshot:
+    """One aggregate over the filtered listing, for the queue's live updates."""
+    require_role(user, *DESK_ROLES, Role.POKJA, Role.HEAD)
+    rows = _query(session, user, f, tz).subquery()
+    # One scan: the count of newer tickets rides along as a filtered aggregate.
+    newer = func.count().filter(rows.c.id > (since if since is not None else -1))
+    total, changed, newest, new = session.execute(
+        select(func.count(), func.max(rows.c.updated_at), func.max(rows.c.id), newer)).one()
+    return Snapshot(total or 0, changed, newest, (new or 0) if since is not None else 0)
 
 
 def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,
-                statuses: tuple[Status, ...] = tuple(AT_POKJA)) -> Page:
-    """The pokja's open tickets (or a supervisor's view of every pokja's)."""
+                statuses: tuple[Status, ...] = tuple(AT_POKJA),
+                where: tuple[Any, ...] = ()) -> Page:
+    """The pokja's open tickets (or a supervisor's view of every pokja's); ``where``
+    narrows them (the edges' "Tiket saya")."""
     require_role(user, Role.POKJA, Role.HEAD, Role.SUPERVISOR)
-    return list_tickets(session, user, Filters(statuses=statuses), tz=tz, after=after)
+    return list_tickets(session, user, Filters(statuses=statuses, where=where), tz=tz,
+                        after=after)

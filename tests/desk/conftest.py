@@ -1,4 +1,5 @@
-"""The desk's cast: demo users and tickets made through the domain."""
+"""The desk's cast: demo users, a second operator and a second PUPR admin, and tickets
+made through the domain."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
+from tests.agents.conftest import make_ticket, pokja_named, user_named  # noqa: F401  (fixture)
 from tickets.lifecycle import SYSTEM, transition
-from tickets.models import Category, Channel, Pokja, Status, Ticket
+from tickets.models import Category, Channel, Pokja, Role, Status, Ticket
 from tickets.services import create_ticket
 
 TZ = "Asia/Jakarta"
@@ -45,3 +47,32 @@ def ticket_of(db: Session) -> Callable[..., Ticket]:
         return ticket
 
     return make
+
+
+
+def add_user(db: Session, username: str, role: Role, pokja_code: str | None = None) -> User:
+    person = User(username=username, full_name=username.replace("_", " ").title(),
+                  password_hash="-", role=role,
+                  pokja_id=pokja_named(db, pokja_code).id if pokja_code else None)
+    db.add(person)
+    db.commit()
+    return person
+
+
+@pytest.fixture
+def cast(db: Session) -> dict[str, User]:
+    return {
+        "operator": user_named(db, "operator"),
+        "rina": add_user(db, "rina", Role.OPERATOR),
+        "supervisor": user_named(db, "supervisor"),
+        "pokja": user_named(db, "pokja"),
+        "pupr2": add_user(db, "sari_pupr", Role.POKJA, "PUPR"),
+        "pokja2": user_named(db, "pokja2"),
+        "kepala_pupr": user_named(db, "kepala_pupr"),
+        "admin": user_named(db, "admin"),
+    }
+
+
+@pytest.fixture
+def pokja_id_of(db: Session):  # type: ignore[no-untyped-def]
+    return lambda code: pokja_named(db, code).id

@@ -1,0 +1,136 @@
+"""The operator's desk in the real headless Chromium, at 1280 px and on a 390 px phone:
+a new ticket appears in the open queue without a reload (counted in the tab title, a
+beep when switched on), early warnings first, taking a ticket, "Tiket saya", a saved
+view and its deletion, a bulk action with its one confirmation."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from analytics.models import KeywordGroup, Severity, TicketAlert
+from tests.agents.test_browser import browser, sign_in  # noqa: F401  (the module's browser)
+from tests.waiting import wait_until
+from tickets.models import Status
+
+pytestmark = pytest.mark.slow
+
+
+def _warn(db, ticket) -> None:  # type: ignore[no-untyped-def]
+    group = KeywordGroup(name="Konflik", words="bentrok", severity=Severity.HIGH)
+    db.add(group)
+    db.flush()
+    db.add(TicketAlert(ticket_id=ticket.id, group_id=group.id, matched=["bentrok"],
+                       source="uraian"))
+    db.commit()
+
+
+def _row(page, number: str):  # type: ignore[no-untyped-def]
+    return page.locator(f'#antrean tr[data-number="{number}"]')
+
+
+def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+    wide = page.evaluate(f"""[...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > {width})
+        .map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)""")
+    assert scroll <= width, f"{page.url} is {scroll} px wide: {wide}"
+
+
+def _live_ticket_appears(page, make_ticket) -> None:  # type: ignore[no-untyped-def]
+    """A ticket made through the service while the queue is open shows within 5 s."""
+    made = make_ticket(description="Lampu jalan mati di depan pasar")
+    started = time.monotonic()
+    wait_until(lambda: _row(page, made.number).count() == 1, 5.0, "the new ticket's row")
+    assert time.monotonic() - started < 5.0
+    expect(_row(page, made.number)).to_have_class(re.compile(r"\bbaru\b"))
+    assert page.title().startswith("(1) ")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_desk_at_each_width(browser, live_server, make_ticket, db, width):  # noqa: F811
+    old = make_ticket(description="Jalan berlubang di desa Lapeo")
+    warned = make_ticket(description="Ada bentrok warga di pasar")
+    _warn(db, warned)
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID",
+                                  is_mobile=width < 500, has_touch=width < 500)
+    context.set_default_timeout(60_000)  # a shared, busy machine
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    sign_in(page, live_server, "operator")
+    expect(page.locator("h1")).to_have_text("Antrean verifikasi")
+    _fits(page, width)
+    # Early warnings first, highlighted.
+    first = page.locator("#antrean tr[data-number]").first
+    expect(first).to_have_attribute("data-number", warned.number)
+    expect(first).to_have_class(re.compile(r"\bwarning\b"))
+
+    # The sound is off by default and stays as switched, in this browser.
+    expect(page.locator("#bunyi")).not_to_be_checked()
+    page.check("#bunyi")
+    page.reload()
+    expect(page.locator("#bunyi")).to_be_checked()
+    _live_ticket_appears(page, make_ticket)
+    wait_until(lambda: page.evaluate("document.body.getAttribute('data-beeps')"), 5.0,
+               "the beep")
+
+    # Take a ticket on its page; the queue and "Tiket saya" show it.
+    page.goto(f"{live_server}/console/tiket/{old.number}")
+    expect(page.locator("#pemegang")).to_have_text("Belum diambil siapa pun.")
+    page.click("#ambil")
+    expect(page.locator("#pemegang")).to_have_text("Operator Call Center")
+    page.goto(f"{live_server}/console/antrean")
+    expect(_row(page, old.number).locator("td.holder")).to_contain_text("Operator Call Center")
+    page.click("#tiket-saya")
+    expect(page.locator("#antrean tr[data-number]")).to_have_count(1)
+
+    # A saved view: saved under a name, applied, deleted after the confirmation.
+    page.goto(f"{live_server}/console/antrean?q=Lapeo&urut=nomor&arah=turun")
+    page.fill("input[name=view_name]", "Jalan terbaru")
+    page.click("button:has-text('Simpan tampilan')")
+    expect(page.locator(".flash.ok")).to_contain_text("Tampilan 'Jalan terbaru' disimpan.")
+    page.goto(f"{live_server}/console/antrean")
+    page.click("#tampilan a:has-text('Jalan terbaru')")
+    expect(page.locator("#antrean tr[data-number]")).to_have_count(1)
+    page.click("#tampilan button:has-text('hapus')")
+    expect(page.locator(".flash.ok")).to_contain_text("Tampilan 'Jalan terbaru' dihapus.")
+    assert dialogs == ["Hapus tampilan 'Jalan terbaru'?"]
+
+    # Bulk: take two tickets at once, with one confirmation; one refused is reported.
+    free = make_ticket(description="Sampah menumpuk di TPS pasar")
+    closed = make_ticket(Status.ANSWERED)
+    page.goto(f"{live_server}/console/antrean?status=semua")
+    for ticket in (free, closed):
+        _row(page, ticket.number).locator("input[name=tiket]").check()
+    page.select_option("#bulk-action", "tugaskan")
+    page.select_option("#massal select[name=assignee_id]", label="Operator Call Center")
+    page.click("#massal button:has-text('Lanjutkan')")
+    expect(page.locator("#konfirmasi")).to_contain_text("Operator Call Center")
+    _fits(page, width)
+    page.click("#ya-lakukan")
+    expect(page.locator("#hasil-ringkas")).to_have_text("1 tiket selesai, 1 ditolak.")
+    expect(page.locator("#hasil")).to_contain_text("tidak lagi ditangani")
+    _fits(page, width)
+    page.goto(f"{live_server}/console/antrean?penanganan=saya")
+    expect(_row(page, free.number)).to_have_count(1)
+    context.close()
+
+
+def test_a_pokja_admin_takes_a_ticket_on_a_phone(browser, live_server, make_ticket):  # noqa: F811
+    ticket = make_ticket(Status.FORWARDED)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_server, "pokja")
+    page.goto(f"{live_server}/console/tiket/{ticket.number}")
+    page.click("#ambil")
+    expect(page.locator("#pemegang")).to_have_text("Admin Pokja Infrastruktur")
+    page.goto(f"{live_server}/console/kotak-masuk")
+    page.click("#tiket-saya")
+    expect(page.locator("table.list")).to_contain_text(ticket.number)
+    _fits(page, 390)
+    context.close()
