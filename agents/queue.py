@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from agents import forms, insights
