@@ -1,0 +1,53 @@
+"""the dashboard's summary by place (kecamatan, desa/kelurahan)
+
+Revision ID: 0020
+Revises: 0019
+
+``dashboard_place_days``: what ``dashboard_days`` holds, per kecamatan and per desa as
+well (reporting.rollup), so a place filter reads summary rows, not a year of tickets.
+Every day with tickets is marked, so the next refresh fills it.
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0020"
+down_revision: Union[str, Sequence[str], None] = "0019"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    spans = sa.JSON().with_variant(postgresql.ARRAY(sa.Integer()), "postgresql")
+    op.create_table(
+        "dashboard_place_days",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("grain", sa.String(16), nullable=False),
+        sa.Column("kecamatan_id", sa.Integer(), nullable=True),
+        sa.Column("desa_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(32), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.Column("pokja_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(32), nullable=False),
+        *[sa.Column(name, sa.Integer(), nullable=False) for name in (
+            "received", "verified", "verified_ok", "answered", "answered_ok")],
+        *[sa.Column(name, spans, nullable=False) for name in (
+            "verify_spans", "forward_spans", "answer_spans")],
+        sa.PrimaryKeyConstraint("id", name="pk_dashboard_place_days"),
+    )
+    op.create_index("ix_dashboard_place_days_day", "dashboard_place_days", ["day"])
+    op.create_index("ix_dashboard_place_days_kecamatan", "dashboard_place_days",
+                    ["grain", "kecamatan_id", "day"])
+    op.create_index("ix_dashboard_place_days_desa", "dashboard_place_days",
+                    ["grain", "desa_id", "day"])
+    day = ("CAST(created_at AS DATE)" if op.get_bind().dialect.name == "postgresql"
+           else "date(created_at)")
+    op.execute("INSERT INTO dashboard_dirty (day) SELECT DISTINCT "
+               f"{day} FROM tickets WHERE id IN (SELECT ticket_id FROM ticket_places)")
+
+
+def downgrade() -> None:
+    op.drop_table("dashboard_place_days")

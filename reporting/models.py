@@ -1,0 +1,45 @@
+"""The dashboard's summary by place (``reporting.rollup``): what ``dashboard_days`` holds,
+per kecamatan and per desa/kelurahan as well, so a place filter reads a few summary rows
+instead of a year of tickets joined with their places."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tickets.db import Base
+from tickets.models import SPANS
+
+KECAMATAN = "kecamatan"  # grain: one row per kecamatan (desa_id NULL: every desa summed)
+DESA = "desa"            # grain: one row per desa/kelurahan (and its kecamatan)
+
+
+class DashboardPlaceDay(Base):
+    __tablename__ = "dashboard_place_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[str] = mapped_column(String(16))
+    kecamatan_id: Mapped[int | None] = mapped_column(Integer)
+    desa_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    pokja_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    received: Mapped[int] = mapped_column(Integer)
+    verified: Mapped[int] = mapped_column(Integer)
+    verified_ok: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    answered_ok: Mapped[int] = mapped_column(Integer)
+    verify_spans: Mapped[list[int]] = mapped_column(SPANS)
+    forward_spans: Mapped[list[int]] = mapped_column(SPANS)
+    answer_spans: Mapped[list[int]] = mapped_column(SPANS)
+
+
+# A place filter reads one place's days: an index leading with the place.
+Index("ix_dashboard_place_days_kecamatan", DashboardPlaceDay.grain,
+      DashboardPlaceDay.kecamatan_id, DashboardPlaceDay.day)
+Index("ix_dashboard_place_days_desa", DashboardPlaceDay.grain, DashboardPlaceDay.desa_id,
+      DashboardPlaceDay.day)
