@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
@@ -21,7 +22,7 @@ def init_for_blueprint(app: Flask, limiter: Limiter, bp: Blueprint) -> None:
         hooks[hooks.index(hook)] = _only_for(bp.name, hook)
 
 
-def _only_for(name: str, hook: Callable[[], object]) -> Callable[[], object]:
-    def check() -> object:
+def _only_for(name: str, hook: Callable[[], Any]) -> Any:
+    def check() -> Any:
         return hook() if request.blueprint == name else None
     return check
