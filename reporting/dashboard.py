@@ -18,7 +18,6 @@ Definitions, for tickets received (created) in the range:
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.models import TicketPlace
 from feedback.satisfaction import PokjaSatisfaction, satisfaction_by_pokja
+from reporting import medians as median_bins
 from reporting import rollup
 from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
 from reporting.reports import followup_overdue, verify_overdue
@@ -267,7 +267,7 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
 
     sla_rows = _sla(session, D, summary, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
-    medians, samples = _medians(session, D, summary, dialect)
+    medians, samples = _medians(session, user, scope, D, summary, marked, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
                     if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
@@ -375,32 +375,25 @@ def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialec
             [(s, by_status.get(s, 0)) for s in Status if s in OPEN])
 
 
-MEASURES = ("verify", "forward", "answer")
+MEASURES = median_bins.MEASURES
 
 
-def _medians(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
+def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N803
+             summary: list[ColumnElement[bool]], marked: list[date],
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
-    """Median working hours per measure over every ticket's span in the summary (the
-    lifecycle stamps them: ``tickets.sla.work_seconds``). PostgreSQL unnests the
-    arrays into percentile_cont (the mean of the middle two, as ``statistics.median``),
-    sorting in memory (:data:`PG_SETTINGS`); SQLite reads the lists."""
+    """Median working hours per measure over every ticket's span in the range (the
+    lifecycle stamps them: ``tickets.sla.work_seconds``), exact as shown
+    (``reporting.medians``): the range's whole unchanged months from their bins under a
+    single filter, its other days binned from the summary rows."""
+    dim = median_bins.single_filter(user, scope)
+    months = (median_bins.whole_months(scope.date_from, scope.date_to, marked)
+              if dim is not None else [])
+    bins = median_bins.from_months(session, dim, months) if dim is not None else {
+        m: {} for m in MEASURES}
+    median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
+                          dialect, bins)
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
-    found: dict[str, tuple[float | None, int]] = {}
-    if dialect == "postgresql":
-        for m in MEASURES:
-            spans_q = select(func.unnest(D[f"{m}_spans"]).label("v")).where(*summary).subquery()
-            med, n = session.execute(
-                select(func.percentile_cont(0.5).within_group(spans_q.c.v),
-                       func.count(spans_q.c.v))).one()
-            found[m] = (med, n)
-    else:
-        for m in MEASURES:
-            spans = sorted(v for lists in session.scalars(select(D[f"{m}_spans"])
-                                                          .where(*summary))
-                           for v in lists or ())
-            found[m] = (statistics.median(spans) if spans else None, len(spans))
-    for m, (med, n) in found.items():
-        medians[m] = None if med is None else round(float(med) / 3600, 1)
-        samples[m] = int(n or 0)
+    for m in MEASURES:
+        medians[m], samples[m] = median_bins.median(bins[m])
     return medians, samples

@@ -51,6 +51,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.schema import Table
 
 from analytics.models import TicketPlace
+from reporting.medians import rebuild_months
 from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
 from tickets.models import DashboardDay, DashboardDirty, Ticket
 from tickets.sla import local_day_sql, offset_seconds
@@ -222,6 +223,7 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     for grain in GRAINS:
         session.execute(insert(DashboardPlaceDay).from_select(
             list(PLACE_COLUMNS), summary_select(dialect, tz, *days_of, grain=grain)))
+    rebuild_months(session, {d.replace(day=1) for d in ordered})
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))
     session.flush()

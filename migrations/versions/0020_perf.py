@@ -5,7 +5,9 @@ Revises: 0019
 
 ``dashboard_place_days``: what ``dashboard_days`` holds, per kecamatan and per desa as
 well (reporting.rollup), so a place filter reads summary rows, not a year of tickets.
-Every day with tickets is marked, so the next refresh fills it.
+``dashboard_span_months``: each month's working-time spans binned per tenth of an hour,
+per single filter (reporting.medians). Every day with tickets is marked, so the next
+hourly refresh fills both (until then the page sums the marked days live, exactly).
 """
 from typing import Sequence, Union
 
@@ -43,11 +45,23 @@ def upgrade() -> None:
                     ["grain", "kecamatan_id", "day"])
     op.create_index("ix_dashboard_place_days_desa", "dashboard_place_days",
                     ["grain", "desa_id", "day"])
+    op.create_table(
+        "dashboard_span_months",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("dim", sa.String(16), nullable=False),
+        sa.Column("key", sa.String(32), nullable=False),
+        sa.Column("measure", sa.String(8), nullable=False),
+        *[sa.Column(name, sa.Integer(), nullable=False) for name in ("bin", "n", "lo", "hi")],
+        sa.PrimaryKeyConstraint("id", name="pk_dashboard_span_months"),
+    )
+    op.create_index("ix_dashboard_span_months_dim", "dashboard_span_months",
+                    ["dim", "key", "month"])
     day = ("CAST(created_at AS DATE)" if op.get_bind().dialect.name == "postgresql"
            else "date(created_at)")
-    op.execute("INSERT INTO dashboard_dirty (day) SELECT DISTINCT "
-               f"{day} FROM tickets WHERE id IN (SELECT ticket_id FROM ticket_places)")
+    op.execute(f"INSERT INTO dashboard_dirty (day) SELECT DISTINCT {day} FROM tickets")
 
 
 def downgrade() -> None:
+    op.drop_table("dashboard_span_months")
     op.drop_table("dashboard_place_days")

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from analytics.demo import seed_places
 from analytics.models import Place, PlaceKind, TicketPlace
-from reporting.dashboard import Dashboard, Scope, build, range_condition
-from reporting.models import DashboardPlaceDay
+from reporting.dashboard import Dashboard, Scope, build, filters_for, range_condition
+from reporting.models import DashboardPlaceDay, DashboardSpanMonth
 from reporting.monthly import build_monthly
 from reporting.rollup import refresh_marked
 from reporting.sources import received_by_source
@@ -192,3 +192,37 @@ def test_sources_from_the_dashboards_total_equal_the_count_over_the_tickets(plac
         assert received_by_source(placed, supervisor, scope, tz=TZ, total=total) == \
             received_by_source(placed, supervisor, scope, tz=TZ)
 
+
+
+def test_medians_from_the_month_bins_equal_the_exact_medians_of_every_filter(placed):
+    """Whole months read their bins (per single filter); the figure equals the exact
+    median of the tickets' spans, rounded half up to a tenth of an hour."""
+    import statistics
+
+    from reporting.medians import hours
+
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    assert placed.scalar(select(func.count()).select_from(DashboardSpanMonth)) > 0
+    supervisor = _user(placed, "supervisor")
+    for name, scope in _scopes(placed):
+        d = build(placed, supervisor, scope, tz=TZ, now=NOW)
+        for measure in ("verify", "forward", "answer"):
+            column = getattr(Ticket, f"{measure}_work_seconds")
+            values = placed.scalars(select(column).where(
+                range_condition(scope, TZ), *filters_for(supervisor, scope),
+                column.is_not(None))).all()
+            expected = hours(statistics.median(values)) if values else None
+            assert (d.medians[measure], d.median_samples[measure]) == (
+                expected, len(values)), (name, measure)
+
+
+def test_the_median_of_bins_is_exact_at_the_bins_edges():
+    from reporting.medians import add_spans, median
+
+    for spans, shown in (([179, 181], 0.1), ([0, 359], 0.0), ([100, 900], 0.1),
+                         ([540], 0.2), ([180], 0.1), ([1, 2, 3600 * 7 + 180], 0.0),
+                         ([3600, 3600 + 359, 3600 + 361, 9000], 1.1)):
+        bins: dict[int, list[int]] = {}
+        add_spans(bins, spans)
+        assert median(bins) == (shown, len(spans)), spans
