@@ -197,7 +197,7 @@ def place_tickets(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
                 "updated_at) SELECT t.id, d.parent_id, d.id, 'otomatis', now() "
                 "FROM tickets t JOIN (SELECT id, parent_id, row_number() OVER (ORDER BY id) - 1"
                 " AS k FROM places WHERE kind = 'desa') d "
-                "ON d.k = (t.id * 7919) % (SELECT count(*) FROM places WHERE kind = 'desa') "
+                "ON d.k = (t.id::bigint * 7919) % (SELECT count(*) FROM places WHERE kind = 'desa') "
                 "WHERE t.id % :share <> 0"), {"share": PLACED_SHARE})
             session.commit()
             print(f"placed the tickets in {time.perf_counter() - started:.1f} s")
