@@ -153,7 +153,7 @@ def from_rows(session: Session, D: Any, where: Sequence[ColumnElement[bool]],  #
     for m in MEASURES:
         if dialect == "postgresql":
             spans = select(func.unnest(D[f"{m}_spans"]).label("v")).where(*where).subquery()
-            b = (spans.c.v + BIN_SECONDS // 2) / BIN_SECONDS
+            b = (spans.c.v + BIN_SECONDS // 2) // BIN_SECONDS  # integer division
             for bn, n, lo, hi in session.execute(
                     select(b, func.count(), func.min(spans.c.v), func.max(spans.c.v))
                     .group_by(b)):

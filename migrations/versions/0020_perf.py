@@ -57,11 +57,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_dashboard_span_months_dim", "dashboard_span_months",
                     ["dim", "key", "month"])
+    open_statuses = sa.text("status IN ('recorded', 'awaiting_verification', 'postponed', "
+                            "'forwarded', 'in_progress', 'reopened')")
+    op.create_index("ix_tickets_open", "tickets", ["status", "created_at"],
+                    postgresql_include=["pokja_id", "category_id", "channel", "verify_due_at",
+                                        "verified_at", "forwarded_at", "followup_due_at",
+                                        "answered_at"],
+                    postgresql_where=open_statuses, sqlite_where=open_statuses)
     day = ("CAST(created_at AS DATE)" if op.get_bind().dialect.name == "postgresql"
            else "date(created_at)")
     op.execute(f"INSERT INTO dashboard_dirty (day) SELECT DISTINCT {day} FROM tickets")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tickets_open", table_name="tickets")
     op.drop_table("dashboard_span_months")
     op.drop_table("dashboard_place_days")
