@@ -64,6 +64,8 @@ def upgrade() -> None:
                                         "verified_at", "forwarded_at", "followup_due_at",
                                         "answered_at"],
                     postgresql_where=open_statuses, sqlite_where=open_statuses)
+    op.create_index("ix_ticket_places_ticket_place", "ticket_places", ["ticket_id"],
+                    postgresql_include=["kecamatan_id", "desa_id"])
     day = ("CAST(created_at AS DATE)" if op.get_bind().dialect.name == "postgresql"
            else "date(created_at)")
     op.execute(f"INSERT INTO dashboard_dirty (day) SELECT DISTINCT {day} FROM tickets")
@@ -71,5 +73,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_tickets_open", table_name="tickets")
+    op.drop_index("ix_ticket_places_ticket_place", table_name="ticket_places")
     op.drop_table("dashboard_span_months")
     op.drop_table("dashboard_place_days")
