@@ -46,8 +46,9 @@ def scope_from(args: Mapping[str, str], today: date) -> dashboard.Scope:
     forms.check_range(start, end)
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("date_from", "Rentang waktu paling panjang dua tahun.")
+    kecamatan_id, desa_id = insights.place_filter(args)
     return dashboard.Scope(start, end, forms.channel(args), _int(args, "category_id"),
-                           _int(args, "pokja_id"), where=insights.kecamatan_conditions(args))
+                           _int(args, "pokja_id"), kecamatan_id=kecamatan_id, desa_id=desa_id)
 
 
 def _percent(share: float | None) -> str:
@@ -184,9 +185,9 @@ def dashboard_page() -> tuple[str, int]:
         "agents/dashboard.html", d=figures, charts=build_charts(figures) + [alarm_chart(scope, tz)],
         errors=errors,
         chain=chain_counts(db(), user(), scope, tz=tz),
-        by_source=received_by_source(db(), user(), scope, tz=tz),
+        by_source=received_by_source(db(), user(), scope, tz=tz, total=figures.total),
         args=args, presets=dashboard.PRESETS, channels=list(Channel),
         categories=list(db().scalars(select(Category).order_by(Category.name))),
-        pokjas=pokjas, kecamatan=insights.kecamatan_choices(),
+        pokjas=pokjas, kecamatan=insights.kecamatan_choices(), desa=insights.desa_choices(),
         open_statuses=[s for s in Status if s in dashboard.OPEN],
     ), 422 if errors else 200

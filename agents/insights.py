@@ -168,14 +168,19 @@ def queue_conditions(args: Form) -> tuple[Any, ...]:
                             forms.optional_int(args, "kecamatan_id", "Kecamatan tidak dikenal."))
 
 
-def kecamatan_conditions(args: Form) -> tuple[Any, ...]:
-    """The dashboard's kecamatan filter (``reporting.dashboard.Scope.where``)."""
-    return flags.conditions(None, forms.optional_int(args, "kecamatan_id",
-                                                     "Kecamatan tidak dikenal."))
+def place_filter(args: Form) -> tuple[int | None, int | None]:
+    """The dashboard's kecamatan and desa filters (``reporting.dashboard.Scope``)."""
+    return (forms.optional_int(args, "kecamatan_id", "Kecamatan tidak dikenal."),
+            forms.optional_int(args, "desa_id", "Desa/kelurahan tidak dikenal."))
 
 
 def kecamatan_choices() -> list[Place]:
     return places.kecamatan_list(db())
+
+
+def desa_choices() -> list[tuple[Place, list[Place]]]:
+    """Each kecamatan with its desa/kelurahan (the dashboard's grouped desa list)."""
+    return places.places_tree(db())
 
 
 def queue_context(tickets: list[Ticket]) -> dict[str, Any]:

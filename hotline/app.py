@@ -23,6 +23,7 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_talisman import Talisman
 from sqlalchemy import text
@@ -75,6 +76,19 @@ class HotlineFlask(Flask):
         raise AssertionError("unreachable")
 
 
+# Twilio's webhooks and callbacks carry no cookie and keep nothing between requests (the
+# call's state is in the database, keyed on the CallSid): they get no cookie session, which
+# spares each of them a signing serializer. Writing to it raises, as without a secret.
+SESSIONLESS_PREFIXES = ("/ivr/", "/messaging/", "/notify/")
+
+
+class WebhookSessions(SecureCookieSessionInterface):
+    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+        if request.path.startswith(SESSIONLESS_PREFIXES):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def request_session() -> Session:
     """The request's session: opened on first use, committed by the request."""
     if "db" not in g:
@@ -109,6 +123,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     runtime = build_runtime(settings or load_settings())
     settings = runtime.settings
     app = HotlineFlask(__name__)
+    app.session_interface = WebhookSessions()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

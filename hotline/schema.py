@@ -17,6 +17,7 @@ from messaging import models as messaging_models
 from notify import models as notify_models
 from partners import models as partner_models
 from reporters import models as reporters_models
+from reporting import models as reporting_models
 from tickets import models as ticket_models
 from tickets import sources as ticket_sources
 from tickets.db import Base
@@ -24,5 +25,5 @@ from tickets.db import Base
 MODULES = (ticket_models, accounts_models, media_models, messaging_models, feedback_models,
            notify_models, analytics_models, suggest_models, escalation_models,
            reporters_models, ticket_sources, partner_models, answering_models,
-           desk_models)
+           desk_models, reporting_models)
 metadata = Base.metadata

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from feedback.replies import FeedbackPolicy
-from ivr.cache import TtlValue
+from ivr.cache import RenderedTwiml, TtlValue
 from prompts import Catalog
 
 
@@ -25,6 +25,7 @@ class MenuCategory(NamedTuple):
 class ReferenceCache:
     settings: TtlValue[dict[str, str]]
     categories: TtlValue[list[MenuCategory]]
+    twiml: RenderedTwiml = field(default_factory=RenderedTwiml)
 
     @classmethod
     def for_seconds(cls, seconds: float) -> ReferenceCache:

@@ -7,6 +7,8 @@ more attempt: no input falls through to it, a wrong key re-renders it with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, g, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -44,8 +46,23 @@ def _speaker() -> Speaker:
     return Speaker(config.catalog, _settings(), config.settings.tts_language)
 
 
-def _twiml(resp: VoiceResponse) -> Response:
+def _twiml(resp: VoiceResponse | str) -> Response:
     return Response(str(resp), mimetype="application/xml")
+
+
+# The menus whose TwiML depends on nothing but their URL and the reference data (the
+# after-status menu asks the database about the caller): rendered once per process.
+CACHED_MENUS = frozenset({"main", "category", "anonim", "confirm", "status", "status_verify",
+                          "operator"})
+
+
+def _rendered(key: tuple[object, ...], render: Callable[[], VoiceResponse]) -> str:
+    """``render()`` as XML, reused while the settings and categories it read are the
+    cached ones (``ivr.cache.RenderedTwiml``). The host is in the key: a recorded
+    prompt's <Play> URL is absolute."""
+    made_from = (_settings(), _categories())
+    return cfg().cache.twiml.get((*key, request.host_url), made_from,
+                                 lambda: str(render()))
 
 
 def _attempt() -> int:
@@ -121,9 +138,13 @@ def voice() -> Response:
     database time: the call gets its row at the first step that needs state (a menu
     choice) and at the latest from the call-status callback when it ends."""
     call_sid()
-    resp = VoiceResponse()
-    _speaker().say(resp, "greeting", agency=agency_name(_settings()))
-    return _twiml(_ask(resp, "main", 0, None))
+
+    def greeting() -> VoiceResponse:
+        resp = VoiceResponse()
+        _speaker().say(resp, "greeting", agency=agency_name(_settings()))
+        return _ask(resp, "main", 0, None)
+
+    return _twiml(_rendered(("voice",), greeting))
 
 
 @bp.post("/menu/<menu>")
@@ -136,7 +157,11 @@ def menu(menu: str) -> Response:
         reason = None
     if menu == "category" and not _categories():
         return _twiml(_goodbye(VoiceResponse(), "no_categories"))
-    return _twiml(_ask(VoiceResponse(), menu, _attempt(), reason, **_carried()))
+    attempt, carried = _attempt(), _carried()
+    if menu in CACHED_MENUS:
+        return _twiml(_rendered(("menu", menu, attempt, reason, *carried.items()),
+                                lambda: _ask(VoiceResponse(), menu, attempt, reason, **carried)))
+    return _twiml(_ask(VoiceResponse(), menu, attempt, reason, **carried))
 
 
 @bp.post("/menu/<menu>/choose")
@@ -157,11 +182,11 @@ def _redirect(endpoint: str, **values: object) -> VoiceResponse:
     return resp
 
 
-def _choose_main(digits: str, attempt: int) -> VoiceResponse | None:
+def _choose_main(digits: str, attempt: int) -> VoiceResponse | str | None:
     if digits == "1":
-        return _category_menu()
+        return _rendered(("choose", "main", 1), _category_menu)
     if digits == "2":
-        return _ask(VoiceResponse(), "status", 0, None)
+        return _rendered(("choose", "main", 2), lambda: _ask(VoiceResponse(), "status", 0, None))
     if digits == "0":
         return _operator()
     if digits == "*":

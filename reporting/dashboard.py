@@ -18,7 +18,6 @@ Definitions, for tickets received (created) in the range:
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,12 +25,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from analytics.models import TicketPlace
 from feedback.satisfaction import PokjaSatisfaction, satisfaction_by_pokja
+from reporting import medians as median_bins
 from reporting import rollup
+from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
 from reporting.reports import followup_overdue, verify_overdue
 from tickets.clock import to_local, utcnow
 from tickets.lifecycle import AT_DESK, AT_POKJA, SEEN_BY_POKJA, Principal
@@ -84,9 +86,16 @@ class Scope:
     channel: Channel | None = None
     category_id: int | None = None
     pokja_id: int | None = None
-    # Further conditions on Ticket from the edges (analytics' kecamatan). The summary
-    # table does not know them: a scope with any is summed live from the tickets.
+    # The complaint's place (analytics' ticket_places): read from dashboard_place_days.
+    kecamatan_id: int | None = None
+    desa_id: int | None = None
+    # Further conditions on Ticket from the edges. The summary tables do not know them:
+    # a scope with any is summed live from the tickets.
     where: tuple[Any, ...] = ()
+
+    @property
+    def placed(self) -> bool:
+        return self.kecamatan_id is not None or self.desa_id is not None
 
 
 @dataclass
@@ -123,6 +132,8 @@ class Dashboard:
     median_samples: dict[str, int] = field(default_factory=dict)
     # The reporters' verdicts (feedback.satisfaction): ratings and reopenings in the range.
     satisfaction: list[PokjaSatisfaction] = field(default_factory=list)
+    # Tickets received per (category id, pokja id, status): what the monthly report splits.
+    received_by: dict[tuple[int | None, int | None, Status], int] = field(default_factory=dict)
 
     @property
     def verify_overdue_now(self) -> int:
@@ -149,6 +160,12 @@ def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
         conds.append(Ticket.category_id == scope.category_id)
     if scope.pokja_id is not None:
         conds.append(Ticket.pokja_id == scope.pokja_id)
+    for column, place_id in ((TicketPlace.kecamatan_id, scope.kecamatan_id),
+                             (TicketPlace.desa_id, scope.desa_id)):
+        if place_id is not None:
+            # EXISTS, not IN: the open tickets' queries probe the few of them by key.
+            conds.append(exists().where(TicketPlace.ticket_id == Ticket.id,
+                                        column == place_id))
     if user.role is Role.POKJA:
         # What a pokja may see at all (tickets.permissions.can_view).
         conds.append(Ticket.status.in_(SEEN_BY_POKJA))
@@ -215,6 +232,8 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
 
     src: Any
     summary: list[ColumnElement[bool]] = []
+    # A place filter reads the summary by place, every other scope the plain one.
+    table: Any = DashboardPlaceDay.__table__ if scope.placed else DashboardDay.__table__
     marked = [] if scope.where else rollup.marked_days(session, scope.date_from,
                                                         scope.date_to, tz=tz)
     if scope.where:
@@ -225,12 +244,12 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         # Days changed since the hourly refresh are summed live from their tickets: a
         # page view writes nothing (the refresh task stores them).
         src = rollup.current_select(dialect, tz, scope.date_from, scope.date_to, marked,
-                                    stored_where=summary_filters(user, scope),
-                                    live_where=in_range).subquery()
+                                    stored_where=summary_filters(user, scope, table),
+                                    live_where=in_range, table=table).subquery()
     else:
-        src = DashboardDay.__table__
+        src = table
         summary = [src.c.day >= scope.date_from, src.c.day <= scope.date_to,
-                   *summary_filters(user, scope)]
+                   *summary_filters(user, scope, table)]
     D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
@@ -245,26 +264,40 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         if period in index:
             received[Channel(channel)][index[period]] += int(n)
 
-    by_category = [(category_names.get(cid, NO_CATEGORY), int(n)) for cid, n in session.execute(
-        select(D.category_id, func.sum(D.received)).where(*summary)
-        .group_by(D.category_id))]
-    by_category.sort(key=lambda row: (-row[1], row[0]))
+    received_by: dict[tuple[int | None, int | None, Status], int] = {}
+    per_category: dict[int | None, int] = defaultdict(int)
+    for cid, pid, status, n in session.execute(
+            select(D.category_id, D.pokja_id, D.status, func.sum(D.received)).where(*summary)
+            .group_by(D.category_id, D.pokja_id, D.status)):
+        received_by[(cid, pid, Status(status))] = int(n)
+        per_category[cid] += int(n)
+    by_category = sorted(((category_names.get(cid, NO_CATEGORY), n)
+                          for cid, n in per_category.items()),
+                         key=lambda row: (-row[1], row[0]))
 
     sla_rows = _sla(session, D, summary, in_range, conds, now, pokja_names)
     backlog_age, backlog_status = _backlog(session, conds, tz, dialect, today)
-    medians, samples = _medians(session, D, summary, dialect)
+    medians, samples = _medians(session, user, scope, D, summary, marked, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
                     if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
     return Dashboard(scope, weekly, periods, received, sum(n for _, n in by_category),
                      by_category, sla_rows, backlog_age, backlog_status, medians, samples,
-                     satisfaction)
+                     satisfaction, received_by)
 
 
-def summary_filters(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
-    """:func:`filters_for`, on the summary table."""
-    D = DashboardDay  # noqa: N806
+def summary_filters(user: Principal, scope: Scope,
+                    table: Any = None) -> list[ColumnElement[bool]]:
+    """:func:`filters_for`, on the summary table (``dashboard_days``, or
+    ``dashboard_place_days`` for a place filter)."""
+    D = (table if table is not None else DashboardDay.__table__).c  # noqa: N806
     conds: list[ColumnElement[bool]] = []
+    if scope.desa_id is not None:
+        conds += [D.grain == DESA, D.desa_id == scope.desa_id]
+    elif scope.kecamatan_id is not None:
+        conds.append(D.grain == KECAMATAN)
+    if scope.kecamatan_id is not None:
+        conds.append(D.kecamatan_id == scope.kecamatan_id)
     if scope.channel is not None:
         conds.append(D.channel == scope.channel.value)
     if scope.category_id is not None:
@@ -352,33 +385,25 @@ def _backlog(session: Session, conds: list[ColumnElement[bool]], tz: str, dialec
             [(s, by_status.get(s, 0)) for s in Status if s in OPEN])
 
 
-MEASURES = ("verify", "forward", "answer")
+MEASURES = median_bins.MEASURES
 
 
-def _medians(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
+def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N803
+             summary: list[ColumnElement[bool]], marked: list[date],
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
-    """Median working hours per measure over every ticket's span in the summary (the
-    lifecycle stamps them: ``tickets.sla.work_seconds``). PostgreSQL unnests the
-    arrays into percentile_cont (the mean of the middle two, as ``statistics.median``),
-    sorting in memory (:data:`PG_SETTINGS`); SQLite reads the lists."""
+    """Median working hours per measure over every ticket's span in the range (the
+    lifecycle stamps them: ``tickets.sla.work_seconds``), exact as shown
+    (``reporting.medians``): the range's whole unchanged months from their bins under a
+    single filter, its other days binned from the summary rows."""
+    dim = median_bins.single_filter(user, scope)
+    months = (median_bins.whole_months(scope.date_from, scope.date_to, marked)
+              if dim is not None else [])
+    bins = median_bins.from_months(session, dim, months) if dim is not None else {
+        m: {} for m in MEASURES}
+    median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
+                          dialect, bins)
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
-    found: dict[str, tuple[float | None, int]] = {}
-    if dialect == "postgresql":
-        for m in MEASURES:
-            spans_q = select(func.unnest(D[f"{m}_spans"]).label("v")).where(*summary).subquery()
-            med, n = session.execute(
-                select(func.percentile_cont(0.5).within_group(spans_q.c.v),
-                       func.count(spans_q.c.v))).one()
-            found[m] = (med, n)
-    else:
-        for m in MEASURES:
-            spans = sorted(v for lists in session.scalars(select(D[f"{m}_spans"])
-                                                          .where(*summary))
-                           for v in lists or ())
-            found[m] = (statistics.median(spans) if spans else None, len(spans))
-    for m, (med, n) in found.items():
-        # Hundredths of an hour keep the minute (35 min = 0.58 h) for :func:`working_time`.
-        medians[m] = None if med is None else round(float(med) / 3600, 2)
-        samples[m] = int(n or 0)
+    for m in MEASURES:
+        medians[m], samples[m] = median_bins.median(bins[m])
     return medians, samples

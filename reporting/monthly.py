@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reporting.chain import ChainCounts, chain_counts
@@ -24,7 +24,6 @@ from reporting.dashboard import (
     build,
     effective_scope,
     filters_for,
-    range_condition,
     working_time,
 )
 from reporting.reports import followup_overdue, verify_overdue
@@ -106,30 +105,28 @@ def build_monthly(session: Session, user: Principal, first: date, *, tz: str, ag
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     scope = effective_scope(user, Scope(first, last))
     figures = build(session, user, scope, tz=tz, now=now)
-    in_range = [range_condition(scope, tz), *filters_for(user, scope)]
     by_channel = [(CHANNEL_LABELS[c], sum(figures.received[c])) for c in Channel]
-
-    def count_if(statuses: frozenset[Status]):  # type: ignore[no-untyped-def]
-        return func.coalesce(func.sum(case((Ticket.status.in_(statuses), 1), else_=0)), 0)
-
-    names = dict(session.execute(select(Category.id, Category.name)).all())
-    by_category = sorted((CategoryRow(names.get(cid, "(tanpa kategori)"), int(n), int(a),
-                                      int(r), int(n) - int(a) - int(r))
-                          for cid, n, a, r in session.execute(
-        select(Ticket.category_id, func.count(), count_if(WITH_ANSWER),
-               count_if(frozenset({Status.REJECTED})))
-        .where(*in_range).group_by(Ticket.category_id))),
-        key=lambda r: (-r.received, r.name))
-    received_by_pokja = dict(session.execute(
-        select(Ticket.pokja_id, func.count()).where(*in_range)
-        .group_by(Ticket.pokja_id)).all())
+    # From the dashboard's summary (per category, pokja and status): never the month's
+    # tickets again.
+    names: dict[int | None, str] = dict(session.execute(select(Category.id, Category.name)).all())
+    per_category: dict[int | None, list[int]] = {}
+    received_by_pokja: dict[int | None, int] = {}
+    for (cid, pid, status), n in figures.received_by.items():
+        counts = per_category.setdefault(cid, [0, 0, 0])
+        counts[0] += n
+        counts[1] += n if status in WITH_ANSWER else 0
+        counts[2] += n if status is Status.REJECTED else 0
+        received_by_pokja[pid] = received_by_pokja.get(pid, 0) + n
+    by_category = sorted((CategoryRow(names.get(cid, "(tanpa kategori)"), n, a, r, n - a - r)
+                          for cid, (n, a, r) in per_category.items()),
+                         key=lambda r: (-r.received, r.name))
     pokja_ids = {name: pid for pid, name in _pokja_names(session).items()}
     by_pokja = [(row, received_by_pokja.get(pokja_ids.get(row.pokja), 0))
                 for row in figures.sla]
     return MonthlyReport(agency, first, last, now, figures, by_channel, by_category, by_pokja,
                          overdue_list(session, user, scope, tz=tz, now=now),
                          chain_counts(session, user, scope, tz=tz, now=now),
-                         received_by_source(session, user, scope, tz=tz), tz)
+                         received_by_source(session, user, scope, tz=tz, total=figures.total), tz)
 
 
 def _pokja_names(session: Session) -> dict[int | None, str]:

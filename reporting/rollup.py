@@ -17,6 +17,11 @@ ticket's working-time spans (so medians stay exact). It is never edited by hand:
 Refreshes are serialised on PostgreSQL by a transaction-scoped advisory lock; SQLite
 serialises writers anyway. What depends on the clock (a deadline that has passed
 since) is not in the summary: ``reporting.dashboard`` reads it live from the open tickets.
+
+``dashboard_place_days`` (``reporting.models``) holds the same rows per kecamatan and per
+desa/kelurahan too (``ticket_places``), kept by the same marks: a write of a ticket's place
+marks the ticket's received date as a write of the ticket does. A place filter reads it
+(by the index leading with the place) instead of summing a year of tickets live.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
+    null,
     select,
     text,
     type_coerce,
@@ -41,7 +48,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.schema import Table
 
+from analytics.models import TicketPlace
+from reporting.medians import rebuild_months
+from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
 from tickets.models import DashboardDay, DashboardDirty, Ticket
 from tickets.sla import local_day_sql, offset_seconds
 
@@ -51,8 +62,14 @@ LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 def mark_dirty(session: Session, _context: object, _instances: object) -> None:
     """before_flush: mark the received dates of the tickets this flush writes."""
     days: set[date] = set()
-    for obj in (*session.new, *session.dirty):
-        if not isinstance(obj, Ticket):
+    placed: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, TicketPlace):
+            # The place summary groups by the ticket's place: its received day changes.
+            if obj.ticket_id is not None:
+                placed.add(obj.ticket_id)
+            continue
+        if not isinstance(obj, Ticket) or obj in session.deleted:
             continue
         if obj.created_at is not None:
             days.add(obj.created_at.date())
@@ -60,6 +77,12 @@ def mark_dirty(session: Session, _context: object, _instances: object) -> None:
         for old in inspect(obj).attrs.created_at.history.deleted or ():
             if isinstance(old, datetime):
                 days.add(old.date())
+    for ticket_id in placed:
+        # From the identity map when the ticket is loaded (no query); inside a flush
+        # nothing is flushed again.
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is not None and ticket.created_at is not None:
+            days.add(ticket.created_at.date())
     for day in days:
         session.add(DashboardDirty(day=day))
 
@@ -90,16 +113,21 @@ def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
 COLUMNS = ("day", "channel", "category_id", "pokja_id", "status", "received", "verified",
            "verified_ok", "answered", "answered_ok", "verify_spans", "forward_spans",
            "answer_spans")
+PLACE_COLUMNS = ("grain", "kecamatan_id", "desa_id", *COLUMNS)
+GRAINS = (KECAMATAN, DESA)
 
 
-def summary_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select[Any]:
+def summary_select(dialect: str, tz: str, *where: ColumnElement[bool],
+                   grain: str | None = None) -> Select[Any]:
     """The summary's rows (``COLUMNS``) of the tickets ``where`` selects, grouped as
     ``dashboard_days`` is: what :func:`refresh` stores, and what the dashboard reads live
-    when a filter the summary does not know (a kecamatan) applies."""
+    when a filter the summary does not know applies. With a ``grain`` (``KECAMATAN`` or
+    ``DESA``), the rows of ``dashboard_place_days`` (``PLACE_COLUMNS``): the placed
+    tickets, grouped by their kecamatan (and desa) as well."""
     day = local_day_sql(Ticket.created_at, tz, dialect)
     answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
                     Ticket.answered_at.is_not(None))
-    columns = (
+    columns: tuple[Any, ...] = (
         day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status,
         func.count(), _count_if(Ticket.verified_at.is_not(None)),
         _count_if(Ticket.verified_at <= Ticket.verify_due_at), _count_if(answered),
@@ -107,10 +135,24 @@ def summary_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select
         _spans(Ticket.verify_work_seconds, dialect),
         _spans(Ticket.forward_work_seconds, dialect),
         _spans(Ticket.answer_work_seconds, dialect))
-    return (select(*[type_coerce(c, DashboardDay.__table__.c[name].type).label(name)
-                     for c, name in zip(columns, COLUMNS, strict=True)])
-            .where(*where)
-            .group_by(day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status))
+    names: tuple[str, ...] = COLUMNS
+    group: list[Any] = [day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status]
+    table: Table = DashboardDay.__table__  # type: ignore[assignment]
+    conds = list(where)
+    if grain is not None:
+        table = DashboardPlaceDay.__table__  # type: ignore[assignment]
+        desa = TicketPlace.desa_id if grain == DESA else null()
+        columns = (literal(grain), TicketPlace.kecamatan_id, desa, *columns)
+        names = PLACE_COLUMNS
+        group = [TicketPlace.kecamatan_id, *([desa] if grain == DESA else []), *group]
+        conds.append((TicketPlace.desa_id if grain == DESA else TicketPlace.kecamatan_id)
+                     .is_not(None))
+    query = select(*[type_coerce(c, table.c[name].type).label(name)
+                     for c, name in zip(columns, names, strict=True)])
+    if grain is not None:
+        query = query.select_from(Ticket).join(TicketPlace,
+                                               TicketPlace.ticket_id == Ticket.id)
+    return query.where(*conds).group_by(*group)
 
 
 def _received_on(days: list[date], tz: str, dialect: str) -> tuple[ColumnElement[bool], ...]:
@@ -142,15 +184,17 @@ def marked_days(session: Session, first: date, last: date, *, tz: str) -> list[d
 
 def current_select(dialect: str, tz: str, first: date, last: date, marked: list[date], *,
                    stored_where: Sequence[ColumnElement[bool]],
-                   live_where: Sequence[ColumnElement[bool]]) -> CompoundSelect:
+                   live_where: Sequence[ColumnElement[bool]],
+                   table: Table | None = None) -> CompoundSelect:
     """The summary rows (``COLUMNS``) of the local days ``first`` to ``last`` as a
     refresh would leave them, read without writing: the stored rows of the days no change
-    has marked (narrowed by ``stored_where``, on ``dashboard_days``), and those of the
-    ``marked`` days (sorted, not empty) summed from their tickets by
-    :func:`summary_select` (narrowed by ``live_where``, on ``tickets``)."""
-    table = DashboardDay.__table__.c
-    stored = select(*[table[name] for name in COLUMNS]).where(
-        table.day >= first, table.day <= last, table.day.not_in(marked), *stored_where)
+    has marked (narrowed by ``stored_where``, on ``table``: ``dashboard_days`` or
+    ``dashboard_place_days``), and those of the ``marked`` days (sorted, not empty) summed
+    from their tickets by :func:`summary_select` (narrowed by ``live_where``, on
+    ``tickets``)."""
+    c = (table if table is not None else DashboardDay.__table__).c
+    stored = select(*[c[name] for name in COLUMNS]).where(
+        c.day >= first, c.day <= last, c.day.not_in(marked), *stored_where)
     live = summary_select(dialect, tz, *_received_on(marked, tz, dialect), *live_where)
     return union_all(stored, live)
 
@@ -172,8 +216,14 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
         days |= _local_days(utc_day, tz)
     ordered = sorted(days)
     session.execute(delete(DashboardDay).where(DashboardDay.day.in_(ordered)))
-    source = summary_select(dialect, tz, *_received_on(ordered, tz, dialect))
-    session.execute(insert(DashboardDay).from_select(list(COLUMNS), source))
+    session.execute(delete(DashboardPlaceDay).where(DashboardPlaceDay.day.in_(ordered)))
+    days_of = _received_on(ordered, tz, dialect)
+    session.execute(insert(DashboardDay).from_select(
+        list(COLUMNS), summary_select(dialect, tz, *days_of)))
+    for grain in GRAINS:
+        session.execute(insert(DashboardPlaceDay).from_select(
+            list(PLACE_COLUMNS), summary_select(dialect, tz, *days_of, grain=grain)))
+    rebuild_months(session, {d.replace(day=1) for d in ordered})
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))
     session.flush()

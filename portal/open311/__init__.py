@@ -16,6 +16,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from accounts.apikeys import key_fingerprint
+from portal.limits import init_for_blueprint
 from portal.open311.config import Open311Config
 from portal.open311.web import bp, error_document
 
@@ -32,7 +33,7 @@ def init_app(app: Flask, config: Open311Config) -> None:
                       strategy="moving-window", key_prefix="open311", headers_enabled=True,
                       in_memory_fallback_enabled=True)
     limiter.limit(config.settings.open311_post_limit, methods=["POST"])(bp)
-    limiter.init_app(app)
+    init_for_blueprint(app, limiter, bp)
     app.register_blueprint(bp)
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from portal.limits import init_for_blueprint
 from portal.site.config import PublicConfig
 from portal.site.web import bp, error_page
 
@@ -22,7 +23,7 @@ def init_app(app: Flask, config: PublicConfig) -> None:
                       strategy="moving-window", key_prefix="public", headers_enabled=True,
                       in_memory_fallback_enabled=True)
     limiter.limit(config.settings.lookup_limit, methods=["POST"])(bp)
-    limiter.init_app(app)
+    init_for_blueprint(app, limiter, bp)
     app.register_blueprint(bp)
 
 

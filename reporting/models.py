@@ -1,0 +1,87 @@
+"""The dashboard's summary by place (``reporting.rollup``): what ``dashboard_days`` holds,
+per kecamatan and per desa/kelurahan as well, so a place filter reads a few summary rows
+instead of a year of tickets joined with their places."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from analytics.models import TicketPlace
+from tickets.db import Base
+from tickets.models import SPANS, Ticket
+
+KECAMATAN = "kecamatan"  # grain: one row per kecamatan (desa_id NULL: every desa summed)
+DESA = "desa"            # grain: one row per desa/kelurahan (and its kecamatan)
+
+
+class DashboardPlaceDay(Base):
+    __tablename__ = "dashboard_place_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[str] = mapped_column(String(16))
+    kecamatan_id: Mapped[int | None] = mapped_column(Integer)
+    desa_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    pokja_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    received: Mapped[int] = mapped_column(Integer)
+    verified: Mapped[int] = mapped_column(Integer)
+    verified_ok: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    answered_ok: Mapped[int] = mapped_column(Integer)
+    verify_spans: Mapped[list[int]] = mapped_column(SPANS)
+    forward_spans: Mapped[list[int]] = mapped_column(SPANS)
+    answer_spans: Mapped[list[int]] = mapped_column(SPANS)
+
+
+# A place filter reads one place's days: an index leading with the place.
+Index("ix_dashboard_place_days_kecamatan", DashboardPlaceDay.grain,
+      DashboardPlaceDay.kecamatan_id, DashboardPlaceDay.day)
+Index("ix_dashboard_place_days_desa", DashboardPlaceDay.grain, DashboardPlaceDay.desa_id,
+      DashboardPlaceDay.day)
+
+
+class DashboardSpanMonth(Base):
+    """The working-time spans of a month's tickets binned by the tenth of an hour the
+    dashboard shows (bin ``b``: ``b / 10`` hours when rounded half up), with each bin's
+    count and smallest and largest span, per filter the console offers alone (``dim``:
+    all, channel, category, pokja, pokja_seen, kecamatan, desa; ``key`` its value).
+    Enough to find the displayed median exactly (``reporting.medians``) without sorting a
+    year's spans."""
+
+    __tablename__ = "dashboard_span_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    dim: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str] = mapped_column(String(8))
+    bin: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    lo: Mapped[int] = mapped_column(Integer)
+    hi: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_dashboard_span_months_dim", DashboardSpanMonth.dim, DashboardSpanMonth.key,
+      DashboardSpanMonth.month)
+
+
+# The dashboard's "now" figures (backlog, overdue now, undecided past deadline) read the
+# open tickets: a partial index holding the columns they test, read without the heap.
+# Declared here, beside the summaries it serves (migration 0020).
+OPEN_STATUSES = ("recorded", "awaiting_verification", "postponed", "forwarded",
+                 "in_progress", "reopened")
+OPEN_COLUMNS = ("pokja_id", "category_id", "channel", "verify_due_at", "verified_at",
+                "forwarded_at", "followup_due_at", "answered_at")
+Index("ix_tickets_open", Ticket.status, Ticket.created_at,
+      postgresql_include=list(OPEN_COLUMNS),
+      postgresql_where=Ticket.status.in_(OPEN_STATUSES),
+      sqlite_where=Ticket.status.in_(OPEN_STATUSES))
+# A place filter's "now" figures probe each open ticket's place: read from the index alone.
+Index("ix_ticket_places_ticket_place", TicketPlace.ticket_id,
+      postgresql_include=["kecamatan_id", "desa_id"])
