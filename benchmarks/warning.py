@@ -220,6 +220,13 @@ def events_report(*, show_errors: bool = False) -> None:
           f"p95 {ms[max(int(len(ms) * 0.95) - 1, 0)]:.2f} ms; cold start (import and first "
           f"assess, fresh interpreter, median of 3): {cold_start_ms():.0f} ms; model file "
           f"{events.MODEL_PATH.stat().st_size / 1024:.0f} kB")
+    second = event_training.second_heldout_examples()
+    s2 = event_training.evaluate(model, second)
+    free2 = [e for e in second if e.alarm and keyword_free(e.text, groups)]
+    print(f"\nSecond held-out part ({len(second)} texts, written separately; "
+          f"{len(free2)} alarms without keyword, recall on them "
+          f"{_pct(sum(model.assess(e.text).alarm for e in free2) / len(free2) if free2 else None)}"
+          f"): {event_training.summary(s2)}")
     independent(model)
     if show_errors:
         print("\n### Disagreements (event model, held-out)\n")
