@@ -134,6 +134,26 @@ def routing_negatives() -> list[Example]:
     return out
 
 
+def place_words() -> frozenset[str]:
+    """The words of the demo gazetteer's names and their other spellings that are not
+    Indonesian root words (``lapeo``, ``mapilli``; not ``batu``, ``baru``, ``sungai``):
+    left out of every text the model reads (``analytics.events.words``)."""
+    import csv
+
+    from analytics.events import words
+    from analytics.gazetteer import DEMO_PLACES
+    from analytics.text import dictionary
+
+    known = dictionary()
+    out: set[str] = set()
+    with DEMO_PLACES.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for raw in (row.get("kecamatan", ""), row.get("desa", ""), row.get("alias", "")):
+                out.update(w for w in words(raw) if len(w) >= 3 and w not in known
+                           and not w.isdigit())
+    return frozenset(out)
+
+
 def training_examples() -> list[Example]:
     """What the shipped model learns from: the dev part and the routing negatives."""
     return dev_examples() + routing_negatives()
@@ -162,8 +182,11 @@ def train(examples: Sequence[Example], *, c_alarm: float = C_ALARM, c_kind: floa
     if len({e.kind for e in alarms}) < 2 or len(alarms) == len(examples):
         raise ValueError("an event model needs alarms of two kinds and non-alarms")
     texts = [e.text for e in examples]
-    word_vec = TfidfVectorizer(analyzer=word_features, sublinear_tf=True, min_df=MIN_DF)
-    char_vec = TfidfVectorizer(analyzer=char_features, sublinear_tf=True, min_df=MIN_DF)
+    unheard = place_words()
+    word_vec = TfidfVectorizer(analyzer=lambda t: word_features(t, unheard),
+                               sublinear_tf=True, min_df=MIN_DF)
+    char_vec = TfidfVectorizer(analyzer=lambda t: char_features(t, unheard),
+                               sublinear_tf=True, min_df=MIN_DF)
     x = hstack([word_vec.fit_transform(texts), char_vec.fit_transform(texts)]).tocsr()
     names = ([f"w:{g}" for g in word_vec.get_feature_names_out()]
              + [f"c:{g}" for g in char_vec.get_feature_names_out()])
@@ -193,8 +216,9 @@ def train(examples: Sequence[Example], *, c_alarm: float = C_ALARM, c_kind: floa
                       if max(abs(float(coef[k][j])) for k in range(len(classes))) >= PRUNE}}
 
     kind_head, severity_head = multi(kind), multi(severity)
-    # The cue lexicon is part of the features: a change to it is a new model.
-    params = (c_alarm, c_kind, c_severity, threshold, MIN_DF, PRUNE, DIGITS, CUES, KEYWORDS)
+    # The cue lexicon and the words left out are part of the features: a change is a new model.
+    params = (c_alarm, c_kind, c_severity, threshold, MIN_DF, PRUNE, DIGITS, CUES, KEYWORDS,
+              sorted(unheard))
     data = {
         "version": version_prefix + data_version(examples, params),
         "samples": len(examples),
@@ -210,6 +234,7 @@ def train(examples: Sequence[Example], *, c_alarm: float = C_ALARM, c_kind: floa
                         if abs(alarm.coef_[0][j]) >= PRUNE}},
         "kind": kind_head,
         "severity": severity_head,
+        "place_words": sorted(unheard),
     }
     return EventModel(data)
 

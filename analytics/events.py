@@ -70,9 +70,13 @@ class Assessment:
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
-def words(text: str) -> list[str]:
-    """Lower case letters and digits; everything else splits (``rumah-rumah``)."""
-    return _NOT_WORD.sub(" ", text.lower().replace("’", "").replace("'", "")).split()
+def words(text: str, unheard: frozenset[str] = frozenset()) -> list[str]:
+    """Lower case letters and digits; everything else splits (``rumah-rumah``). Words in
+    ``unheard`` (the gazetteer's place names) are left out: where a thing happens says
+    nothing about whether it is happening, and a model that learnt the corpus's villages
+    would alarm on any text naming them."""
+    ws = _NOT_WORD.sub(" ", text.lower().replace("’", "").replace("'", "")).split()
+    return [w for w in ws if w not in unheard] if unheard else ws
 
 
 # Cue lexicon: (cue name, phrases). A phrase of several words matches them in a row; a
@@ -189,18 +193,18 @@ def cue_tokens(text: str, ws: list[str] | None = None) -> list[str]:
     return out
 
 
-def word_features(text: str) -> list[str]:
+def word_features(text: str, unheard: frozenset[str] = frozenset()) -> list[str]:
     """Word unigrams and bigrams, and the cue tokens."""
-    ws = words(text)
+    ws = words(text, unheard)
     return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)] + cue_tokens(text, ws)
 
 
-def char_features(text: str) -> list[str]:
+def char_features(text: str, unheard: frozenset[str] = frozenset()) -> list[str]:
     """Character n-grams inside words, padded with a space at each end (scikit-learn's
     ``char_wb``)."""
     lo, hi = CHAR_NGRAMS
     out: list[str] = []
-    for w in words(text):
+    for w in words(text, unheard):
         w = f" {w} "
         for n in range(lo, hi + 1):
             if len(w) < n:
@@ -268,6 +272,8 @@ class EventModel:
         self.kind_w: dict[str, list[float]] = data["kind"]["w"]
         self.severity_b: list[float] = list(data["severity"]["b"])
         self.severity_w: dict[str, list[float]] = data["severity"]["w"]
+        # Place-name words the trainer left out of every text (``words``).
+        self.unheard = frozenset(data.get("place_words", ()))
         self.data = data
 
     @classmethod
@@ -278,8 +284,10 @@ class EventModel:
         return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
 
     def vector(self, text: str) -> dict[str, float]:
-        x = {f"w:{g}": v for g, v in _tfidf(word_features(text), self.word_idf).items()}
-        x.update({f"c:{g}": v for g, v in _tfidf(char_features(text), self.char_idf).items()})
+        x = {f"w:{g}": v for g, v in
+             _tfidf(word_features(text, self.unheard), self.word_idf).items()}
+        x.update({f"c:{g}": v for g, v in
+                  _tfidf(char_features(text, self.unheard), self.char_idf).items()})
         return x
 
     def probability(self, x: Mapping[str, float]) -> float:
@@ -314,13 +322,13 @@ class EventModel:
         sign = 1.0 if alarm else -1.0
         contribution = {f: v * self.alarm_w.get(f, 0.0) * sign for f, v in x.items()}
         per: dict[str, float] = {}
-        for w in dict.fromkeys(words(text)):
+        ws = words(text, self.unheard)
+        for w in dict.fromkeys(ws):
             if w in _NOT_CUES:
                 continue
             score = contribution.get(f"w:{w}", 0.0)
             score += sum(contribution.get(f"c:{g}", 0.0) for g in set(char_features(w)))
             per[w] = score
-        ws = words(text)
         for a, b in zip(ws, ws[1:], strict=False):
             half = contribution.get(f"w:{a} {b}", 0.0) / 2
             for w in (a, b):

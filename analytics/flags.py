@@ -122,9 +122,7 @@ def conditions(flag: str | None, kecamatan_id: int | None) -> tuple[ColumnElemen
         if flag == "tak-terdengar":  # the recording asks a person to listen
             out.append(Ticket.transcription_status == TranscriptionStatus.NO_SPEECH)
         elif flag == "peringatan":
-            out.append(or_(Ticket.id.in_(select(TicketAlert.ticket_id)),
-                           Ticket.id.in_(select(EventAlert.ticket_id)
-                                         .where(EventAlert.alarm.is_(True)))))
+            out.append(warning_condition())
         else:
             table = {"duplikat": DuplicateCandidate.ticket_id,
                      "berulang": RepeatCaller.ticket_id}[flag]
@@ -150,8 +148,10 @@ def highlighted(words: list[dict[str, Any]], alerts: Sequence[TicketAlert],
 # --- the live queue ----------------------------------------------------------------------
 
 def warning_condition() -> ColumnElement[bool]:
-    """Tickets with an early warning: the queue puts them first, highlighted."""
-    return Ticket.id.in_(select(TicketAlert.ticket_id))
+    """Tickets with an early warning, the event model's alarm or a keyword group's
+    "selalu" match: the queue puts them first, highlighted, and its filter lists them."""
+    return or_(Ticket.id.in_(select(TicketAlert.ticket_id)),
+               Ticket.id.in_(select(EventAlert.ticket_id).where(EventAlert.alarm.is_(True))))
 
 
 def kecamatan_sort() -> Any:
@@ -161,6 +161,9 @@ def kecamatan_sort() -> Any:
     return func.coalesce(name, "")
 
 
-def latest_alert(session: Session) -> int | None:
-    """The newest early-warning match: a ticket that just got one moves to the top."""
-    return session.scalar(select(func.max(TicketAlert.id)))
+def latest_alert(session: Session) -> str:
+    """The newest early warning (a group's match, the model's alarm or a desk verdict on
+    it): a ticket that just got one moves to the top."""
+    return (f"{session.scalar(select(func.max(TicketAlert.id)))}:"
+            f"{session.scalar(select(func.max(EventAlert.id)))}:"
+            f"{session.scalar(select(func.max(EventAlert.verdict_at)))}")

@@ -148,7 +148,7 @@ def _text_condition(session: Session, text: str, *, identity: bool):  # type: ig
 
     A UNION of independent scans, so each side can use its own index: the ticket number
     and the E.164 phone are equality lookups; on PostgreSQL the pg_trgm GIN indexes of
-    migrations 0002 and 0020 serve ILIKE '%...%'; SQLite scans lower(text) LIKE, once
+    migrations 0002 and 0022 serve ILIKE '%...%'; SQLite scans lower(text) LIKE, once
     per table rather than once per ticket. Without ``identity`` (a pokja) an anonim
     ticket is found by its number only: its reporter's name and number, and the
     transcript and text that may say them, are not the pokja's to search.

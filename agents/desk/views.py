@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, request, session, url_for
@@ -74,6 +75,9 @@ def next_ticket_url(number: str) -> str:
         f = queue_filters(args)
     except InvalidInput:
         args, f = MultiDict(), queue_filters(MultiDict())
+    # The walk goes oldest first whatever column the queue was sorted by: its cursor is
+    # the one the unsorted queue pages with.
+    f = replace(f, sort=None)
     tz = cfg().timezone
     after = list_tickets(db(), user(), f, tz=tz, after=encode_cursor(ticket), limit=1)
     # Past the end of the queue, start again from its beginning.

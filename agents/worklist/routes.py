@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms
 from agents.queue import VIEW_KEYS
-from agents.web import bp, cfg, db, roles, shows_refusal, user
+from agents.web import bp, cfg, confirm_first, db, roles, shows_refusal, user
 from desk import bulk
 from desk import services as assignment
 from tickets.errors import DomainError, InvalidInput
@@ -97,7 +97,10 @@ def save_view() -> Response:
 
 @bp.post("/antrean/tampilan/<int:view_id>/hapus")
 @roles(*DESK_ROLES)
-def delete_view(view_id: int) -> Response:
+def delete_view(view_id: int) -> Response | str:
+    if page := confirm_first("Hapus tampilan ini dari daftar tampilan Anda?", "Ya, hapus",
+                             url_for("agents.queue")):
+        return page
     name = assignment.delete_view(db(), user(), view_id)
     flash(f"Tampilan '{name}' dihapus.", "ok")
     return _back_to_queue()

@@ -165,8 +165,10 @@ def test_a_view_is_saved_listed_applied_and_deleted(operator, make_ticket, db):
     link = re.search(r'<a href="(/console/antrean\?[^"]+)">Jalan</a>', page)
     assert link and "after" not in link.group(1)
     view_id = services.views(db, user_named(db, "operator"))[0].id
-    assert 'data-confirm="Hapus tampilan \'Jalan\'?"' in page
-    operator.post(f"/console/antrean/tampilan/{view_id}/hapus", {})
+    asked = operator.post(f"/console/antrean/tampilan/{view_id}/hapus", {})
+    assert "Hapus tampilan ini" in asked.get_data(as_text=True)
+    assert len(services.views(db, user_named(db, "operator"))) == 1  # asked, not deleted
+    operator.post(f"/console/antrean/tampilan/{view_id}/hapus", {"konfirmasi": "ya"})
     assert services.views(db, user_named(db, "operator")) == []
 
 

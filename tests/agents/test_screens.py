@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from agents.rows import HISTORY_LABELS
 from analytics.models import KeywordGroup
+from desk import services as desk_services
 from escalation import services as escalation
 from feedback import replies
 from reporting import monthly, tickets_csv
@@ -32,7 +33,8 @@ PRODUCT = [p for package in ROOT.glob("*/__init__.py")
            if package.parent.name not in {"tests", "benchmarks", "devtools", "migrations"}
            for p in package.parent.rglob("*.py")]
 # Kinds named by a module constant where they are recorded.
-CONSTANTS = {"EVENT_KIND": escalation.EVENT_KIND, "DISPOSITION_KIND": escalation.DISPOSITION_KIND}
+CONSTANTS = {"EVENT_KIND": escalation.EVENT_KIND, "DISPOSITION_KIND": escalation.DISPOSITION_KIND,
+             "KIND": desk_services.KIND}
 STATUS_KINDS = {"transition", "created"}  # named by their status
 
 
