@@ -42,7 +42,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from analytics.suggest import DEFAULT_KIND, KINDS, Classifier, seed_corpus
-from benchmarks import listening, warning
+from benchmarks import listen_independent, listening, warning
 
 LABELLED = Path(__file__).with_name("data") / "complaints-labelled.csv"
 
@@ -137,6 +137,8 @@ def main() -> None:
     for places_set in (listening.HELDOUT, listening.HELDOUT_2):
         listening.places_report(places_set, show_errors=args.errors)
     listening.timing_report()
+    print()
+    listen_independent.main(["--errors"] if args.errors else [])
     print("\nRerun: make bench-analytics  (or .venv/bin/python -m benchmarks.text_analytics "
           f"--set {args.set} --kinds {args.kinds})")
 
