@@ -38,3 +38,5 @@ class AgentsConfig:
     request_retrain: Callable[[Session], None] | None = None
     # Queue a retraining of the early-warning model on the desk's verdicts.
     request_event_retrain: Callable[[Session], None] | None = None
+    # The public site's address: links to an answer's files in a message to the reporter.
+    public_base_url: str | None = None

@@ -180,6 +180,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             hotline_defaults=settings.hotline_defaults(),
             request_retrain=_request_retrain,
             request_event_retrain=_request_event_retrain,
+            public_base_url=settings.public_base_url,
         ),
     )
     messaging.init_app(app, messaging.MessagingConfig(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import abort, g, request, send_file, url_for
+from flask import abort, g, request, send_file
 from werkzeug.wrappers import Response
 
 from agents import forms
@@ -39,13 +39,10 @@ class AnswerDesk:
     public_links: list[str] = field(default_factory=list)
 
 
-def public_links(ticket: Ticket, rows: list[AnswerFile]) -> list[str]:
-    """The public addresses of the answer's files (they open once the ticket is
-    published; never for a rahasia ticket, which is never published)."""
-    if ticket.rahasia:
-        return []
-    return [url_for("public.answer_file", number=ticket.number, file_id=r.id, _external=True)
-            for r in rows]
+def public_links(ticket: Ticket) -> list[str]:
+    """The public addresses of the answer's files, on the public site's address as the
+    automatic "answered" message gives them (``answering.files.public_links``)."""
+    return files.public_links(cfg().public_base_url)(db(), ticket)
 
 
 @bp.app_context_processor
@@ -73,7 +70,7 @@ def _build(ticket: Ticket) -> AnswerDesk:
         channels=outreach.channels_for(ticket) if desk else [],
         blocked=outreach.why_not(ticket) if desk else None,
         sent=outreach.messages_of(db(), ticket) if desk else [],
-        public_links=public_links(ticket, rows) if desk else [])
+        public_links=public_links(ticket) if desk else [])
 
 
 def _incoming() -> list[files.Incoming]:
@@ -104,7 +101,7 @@ def send_message(number: str, f: Any) -> None:
     text = f.get("reporter_text", "")
     if forms.checkbox(f, "with_links"):
         ticket = viewable_ticket(db(), user(), number)
-        links = public_links(ticket, files.files_of(db(), ticket))
+        links = public_links(ticket)
         if links:
             text = f"{text.rstrip()}\nLampiran jawaban: " + " ".join(links)
     outreach.send(db(), user(), number, text, f.get("reporter_channel", ""))

@@ -96,7 +96,8 @@ def test_the_pokja_answer_form_offers_its_canned_replies_filled_for_the_ticket(
 
 @pytest.fixture
 def env_overrides(twilio, mailbox) -> dict[str, str]:
-    return notify_env(twilio, mailbox)
+    # The public site's address: a message's links to the answer's files are on it.
+    return {**notify_env(twilio, mailbox), "PUBLIC_BASE_URL": "https://lapor.example.go.id"}
 
 
 def _section(page: str) -> str:
@@ -254,7 +255,7 @@ def test_the_reporters_message_can_carry_the_public_links_of_the_answer_files(
         "reporter_text": "Foto perbaikan dapat dilihat di tautan berikut.",
         "reporter_channel": "sms", "with_links": "1"})
     body = twilio.sent(to=CALLER)[-1]["body"]
-    assert f"/jawaban/{ticket.number}/lampiran/{row.id}" in body
+    assert f"https://lapor.example.go.id/jawaban/{ticket.number}/lampiran/{row.id}" in body
 
 
 def test_a_pokja_removes_a_file_while_it_still_works_on_the_answer(pokja, make_ticket, db):
