@@ -196,6 +196,9 @@ def main() -> int:
     parser.add_argument("--parallel-calls", type=int, default=4)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/4")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--realtime", action="store_true",
+                        help="each call lasts its recording's length: --parallel-calls lines "
+                             "busy as in a call centre (default: every call hangs up at once)")
     parser.add_argument("--no-bare-after", dest="bare_after", action="store_false",
                         help="run the bare engine only before the pipeline")
     args = parser.parse_args()
@@ -276,6 +279,8 @@ def main() -> int:
         time.sleep(float(os.environ.get("BENCH_WARMUP", "8")))
 
         def one_call(path: Path) -> None:
+            if args.realtime:  # the caller speaks for the recording's length, then hangs up
+                time.sleep(lengths[path])
             sim = TimedCall(base, settings.twilio_auth_token,
                             account_sid=settings.twilio_account_sid,
                             keys=["1", "1", "2", "1"], recordings=[path])
@@ -384,7 +389,7 @@ def main() -> int:
           "pipeline's wall time (model, conversion and loading)")
     print(f"rerun: .venv/bin/python benchmarks/pipeline.py --calls {args.calls} "
           f"--speech-workers {args.speech_workers} --seconds {args.seconds:g} "
-          f"--parallel-calls {args.parallel_calls}")
+          f"--parallel-calls {args.parallel_calls}{' --realtime' if args.realtime else ''}")
     return 0
 
 
