@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
+from sqlalchemy.orm import configure_mappers
 
 from hotline.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 # Rescues work nobody holds within about a lease plus this (media/work.py).
 SWEEP_EVERY = timedelta(seconds=30)
@@ -92,7 +97,28 @@ def make_celery(runtime: Runtime, **overrides: object) -> Celery:
     for domain in (media_tasks, messaging_tasks, notify_tasks, analytics_tasks,
                    feedback_tasks):
         domain.subscribe(runtime.dispatcher)
+    _load_model_at_start(app, runtime)
     return app
+
+
+def _load_model_at_start(app: Celery, runtime: Runtime) -> None:
+    """Each worker process gets ready when it starts, not on its first job: the ORM's
+    mappers are configured, and a process of a worker that consumes the speech queue loads
+    its model. The first callers after a (re)start no longer wait for these on top of
+    their transcription (docs/benchmarks.md, "Speech pipeline")."""
+    from media.tasks import speech_engine
+
+    def load(**_: object) -> None:
+        configure_mappers()
+        consumes = app.amqp.queues.consume_from or {}
+        if runtime.settings.speech.engine == "none" or "speech" not in consumes:
+            return
+        try:
+            speech_engine(runtime)
+        except Exception:  # the first task raises it again, with its retry policy
+            log.exception("the speech model could not be loaded at the worker's start")
+
+    worker_process_init.connect(load, weak=False)
 
 
 EXCHANGES = ("default", "speech", "celery.pidbox", "reply.celery.pidbox", "celeryev")

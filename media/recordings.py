@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from jobs import timing
 from media import audio_check, reopening_notes
 from media.audio_check import AudioFormat
 from media.policy import Reason
@@ -88,7 +89,8 @@ def store_recording(
     recording = get_recording(session, recording_id)
     if recording.status is RecordingStatus.STORED:
         return recording
-    info = audio_check.inspect(data, content_type)
+    with timing.stage("audio_check"):
+        info = audio_check.inspect(data, content_type)
     created = recording.created_at or utcnow()
     # Named by the server (ticket number, row id), never by RecordingSid or the URL.
     name = f"{recording.ticket.number}-{recording.id}{info.format.extension}"

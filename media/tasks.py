@@ -12,6 +12,7 @@ each step in one transaction (:mod:`jobs`), and are safe to run twice.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 from celery import shared_task
 from sqlalchemy.orm import Session
 
-from jobs import HotlineTask, TaskRuntime
+from jobs import HotlineTask, TaskRuntime, timing
 from media import attachments, policy, recordings, transcripts, work
 from media.audio_check import NotAudio
 from media.models import Attachment
@@ -230,9 +231,23 @@ ATTACHMENT: Medium = _Attachments()
 
 def _download(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int) -> bool:
     """One attempt at fetching and keeping ``medium``'s file; True once it is stored."""
+    with timing.job(medium.name, item_id, "download"):
+        return _download_timed(task, medium, item_id, empty_tries)
+
+
+def _waited(session: Session, medium: Medium, item_id: int, since: str) -> None:
+    """Count the time the row's work waited for a worker (from its ``since`` column)."""
+    row = session.get(medium.leases.model, item_id)
+    at = getattr(row, since, None) if row is not None else None
+    if at is not None:
+        timing.add("queue_wait", (utcnow() - at).total_seconds())
+
+
+def _download_timed(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int) -> bool:
     settings = task.runtime.settings
     owner = task.owner()
-    with task.transaction() as session:
+    with timing.stage("db"), task.transaction() as session:
+        _waited(session, medium, item_id, "created_at")
         claim = medium.leases.claim_download(session, item_id, owner)
         if claim is work.Claim.EXHAUSTED:  # its workers died mid-download every time
             medium.download_failed(session, settings, item_id,
@@ -247,8 +262,9 @@ def _download(task: HotlineTask, medium: Medium, item_id: int, empty_tries: int)
     try:
         with task.heartbeat(f"{medium.name} {item_id}", medium.leases.renewal(item_id, owner),
                             policy.HEARTBEAT):
-            body = medium.fetch_file(job, settings)
-        with task.transaction() as session:
+            with timing.stage("fetch"):
+                body = medium.fetch_file(job, settings)
+        with timing.stage("store"), task.transaction() as session:
             # Publishes *Stored: the transcription is queued once this commits.
             medium.store(session, settings, item_id, job, body)
             if medium is RECORDING and settings.media.delete_twilio_recordings:
@@ -341,12 +357,32 @@ def speech_engine(runtime: TaskRuntime) -> Any:
 
 def _transcribe(task: HotlineTask, medium: Medium, item_id: int) -> None:
     """One attempt at transcribing ``medium``'s stored file."""
+    with timing.job(medium.name, item_id, "transcribe"):
+        _transcribe_timed(task, medium, item_id)
+
+
+def _run_engine(runtime: TaskRuntime, path: Path) -> dict[str, Any]:
+    """Transcribe, counting the model's load (first job of a process only), the audio's
+    decoding and conversion, and the recogniser apart."""
+    with timing.stage("model_load"):
+        engine = speech_engine(runtime)
+    started = time.perf_counter()
+    result: dict[str, Any] = engine.transcribe(path).to_dict()
+    spent = time.perf_counter() - started
+    conversion = float(result.get("decode_seconds") or 0.0)
+    timing.add("conversion", conversion)
+    timing.add("model", spent - conversion)
+    return result
+
+
+def _transcribe_timed(task: HotlineTask, medium: Medium, item_id: int) -> None:
     settings = task.runtime.settings
     owner = task.owner()
-    with task.transaction() as session:
+    with timing.stage("db"), task.transaction() as session:
         path = medium.stored_file(session, settings, item_id)
         if path is None:
             return  # transcribed already, or not stored yet (storing it queues us again)
+        _waited(session, medium, item_id, "stored_at")
         claim = medium.leases.claim_transcription(session, item_id, owner)
         if claim is work.Claim.EXHAUSTED:
             medium.transcription_failed(session, settings, item_id,
@@ -365,7 +401,7 @@ def _transcribe(task: HotlineTask, medium: Medium, item_id: int) -> None:
     try:
         with task.heartbeat(f"{medium.name} {item_id}", medium.leases.renewal(item_id, owner),
                             policy.HEARTBEAT):
-            result = speech_engine(task.runtime).transcribe(path).to_dict()
+            result = _run_engine(task.runtime, path)
     except speech.AudioError as exc:
         reason = Reason.of_audio(exc.reason)
     except speech.EngineError as exc:
@@ -377,7 +413,7 @@ def _transcribe(task: HotlineTask, medium: Medium, item_id: int) -> None:
             raise task.retry(countdown=countdown, exc=exc) from exc
         reason = Reason.ENGINE.text(detail=exc)
     else:
-        with task.transaction() as session:
+        with timing.stage("db"), task.transaction() as session:
             medium.transcribed(session, settings, item_id, result)
             medium.leases.release(session, item_id, owner)
         return

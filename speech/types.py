@@ -32,6 +32,8 @@ class Transcript:
     model: str
     audio_seconds: float
     processing_seconds: float
+    # Of processing_seconds, the part spent reading and converting the file (not the model).
+    decode_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able plain data (floats, strings, a list of word dicts)."""

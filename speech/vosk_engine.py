@@ -101,6 +101,7 @@ class VoskEngine:
     def transcribe(self, path: str | os.PathLike[str]) -> Transcript:
         started = time.perf_counter()
         audio = load_audio(path, sample_rate=self.sample_rate, max_seconds=self.max_audio_seconds)
+        decoded_at = time.perf_counter()
         pcm = audio.pcm_bytes()
         chunk = int(self.sample_rate * _CHUNK_SECONDS) * 2
         results: list[dict[str, Any]] = []
@@ -143,6 +144,7 @@ class VoskEngine:
             model=self.model,
             audio_seconds=audio.seconds,
             processing_seconds=time.perf_counter() - started,
+            decode_seconds=decoded_at - started,
         )
 
 

@@ -141,6 +141,7 @@ class WhisperEngine:
             path, sample_rate=WHISPER_SAMPLE_RATE, max_seconds=self.max_audio_seconds
         )
         samples = audio.float32()
+        decoded_at = time.perf_counter()
         try:
             with self._lock:
                 decoded = self._decode(samples)
@@ -177,6 +178,7 @@ class WhisperEngine:
             model=self.model,
             audio_seconds=audio.seconds,
             processing_seconds=time.perf_counter() - started,
+            decode_seconds=decoded_at - started,
         )
 
 

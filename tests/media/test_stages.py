@@ -179,3 +179,23 @@ def test_a_download_whose_workers_all_died_fails_when_rescued(app, db, media_pee
     assert attachment.status is AttachmentStatus.FAILED
     assert attachment.error == policy.exhausted(policy.DOWNLOAD)
     assert "pekerja unduhan" in attachment.error
+
+
+def test_each_step_logs_where_its_time_went(citizen, media_peer, db, voice_note, caplog):
+    """The stage timings the pipeline benchmark reads (jobs.timing): queue wait, fetch and
+    store for the download; the claim's database work for the transcription."""
+    import logging
+
+    from jobs import timing
+
+    caplog.set_level(logging.INFO, logger="jobs.timing")
+    chat = citizen(whatsapp=True)
+    _start(chat)
+    chat.send(TEXT)
+    chat.send(media=[voice_note])
+    attachment = db.scalars(select(Attachment)).one()
+    lines = [timing.parse(r.getMessage()) for r in caplog.records if r.name == "jobs.timing"]
+    steps = {(what, item, step): stages for what, item, step, stages in filter(None, lines)}
+    download = steps[("attachment", attachment.id, "download")]
+    assert {"queue_wait", "db", "fetch", "store"} <= set(download)
+    assert "db" in steps[("attachment", attachment.id, "transcribe")]
