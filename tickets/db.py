@@ -78,6 +78,10 @@ def after_commit(session: Session, work: Callable[[], object]) -> None:
 
 
 def _run_after_commit(session: Session) -> None:
+    # SQLAlchemy also announces a SAVEPOINT's release as a commit (``attempt``): the
+    # work waits for the real one, or a worker would look for rows not yet committed.
+    if session.get_nested_transaction() is not None:
+        return
     for work in session.info.pop(AFTER_COMMIT, []):
         try:
             work()
