@@ -25,6 +25,11 @@ class TtlValue(Generic[T]):
         self._expires = 0.0
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget the value: the next ``get`` loads it (a test that swaps the clock)."""
+        with self._lock:
+            self._value, self._expires = None, 0.0
+
     def get(self, load: Callable[[], T]) -> T:
         if self.seconds <= 0:
             return load()

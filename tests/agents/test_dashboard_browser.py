@@ -29,7 +29,7 @@ def test_the_supervisor_reads_the_dashboard_on_a_desktop_and_a_phone(
     expect(page.locator("h1")).to_have_text("Dasbor pengaduan")
     expect(page.locator("#total-received")).to_have_text("5")
     charts = page.locator("svg[role=img]")
-    expect(charts).to_have_count(8)
+    expect(charts).to_have_count(9)  # the early warnings per kecamatan among them
     assert "pengaduan diterima" in (charts.first.locator("desc").text_content() or "")
     page.click("text=Bulan lalu")
     expect(page.locator(".presets a[aria-current]")).to_have_text("Bulan lalu")

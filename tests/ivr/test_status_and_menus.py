@@ -137,6 +137,7 @@ def test_a_console_edit_reaches_callers_once_the_short_cache_expires(place_call,
     cache = app.extensions["ivr"].cache
     for value in (cache.settings, cache.categories):
         monkeypatch.setattr(value, "clock", lambda: now[0])
+        value.clear()  # loaded by an earlier test on the real clock: it would never expire
     assert "Pemerintah Kabupaten Uji" in place_call("hangup").heard[0]
     set_hotline_setting(db, "agency_name", "Kabupaten Polewali Mandar")
     db.commit()
