@@ -83,19 +83,13 @@ class Decision:
 
 
 def decide(a: Assessment, matches: Sequence[warning.GroupMatch]) -> Decision:
-    """Apply the groups' modes: ``tidak`` silences, ``selalu`` forces (kind from the
-    group's first kind when the model saw none, severity from the group)."""
-    for m in matches:
-        if m.group.mode == "tidak":
-            return Decision(a, silenced_by=m.group)
-    for m in matches:
-        if m.group.mode == "selalu" and not a.alarm:
-            kind = next(iter(m.group.kind_list), "bahaya_lain")
-            severity = MODEL_SEVERITY.get(m.group.severity, "high")
-            forced = Assessment(True, kind, severity, a.confidence,
-                                [*m.heard[:3], *a.cues][:events.MAX_CUES])
-            return Decision(forced, forced_by=m.group)
-    return Decision(a)
+    """Apply the groups' modes (``analytics.events.overridden``)."""
+    hits = [events.GroupHit(m.group.name, m.group.mode, tuple(m.group.kind_list),
+                            str(m.group.severity), tuple(m.heard)) for m in matches]
+    assessment, forced, silenced = events.overridden(a, hits)
+    group = {id(hit): m.group for hit, m in zip(hits, matches, strict=True)}
+    return Decision(assessment, forced_by=group[id(forced)] if forced else None,
+                    silenced_by=group[id(silenced)] if silenced else None)
 
 
 def _raised(severity: Severity) -> Severity:

@@ -27,7 +27,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -359,3 +359,40 @@ def assess(text: str) -> Assessment:
     if not text or not text.strip():
         return Assessment(False, None, None, 0.0, [])
     return shipped_model().assess(text)
+
+
+# --- an admin's keyword groups as overrides ----------------------------------------------
+
+# A keyword group's severity (analytics.models.Severity's value) when it forces an alarm.
+GROUP_SEVERITY = {"critical": "critical", "high": "high", "medium": "normal", "low": "normal"}
+
+
+@dataclass(frozen=True)
+class GroupHit:
+    """An admin's keyword group that matched a text: its mode (``fitur``: a feature the
+    model weighs; ``selalu``: always alarm; ``tidak``: never alarm), its kinds, its
+    severity (``Severity`` value) and the words heard."""
+    name: str
+    mode: str
+    kinds: tuple[str, ...]
+    severity: str
+    heard: tuple[str, ...]
+
+
+def overridden(a: Assessment, hits: Sequence[GroupHit]
+               ) -> tuple[Assessment, GroupHit | None, GroupHit | None]:
+    """The assessment after the groups' modes, with the group that forced the alarm and
+    the one that silenced it: ``tidak`` silences; ``selalu`` forces an alarm the model
+    did not raise (kind from the group's first kind, severity from the group). The one
+    rule of the alert path (``analytics.event_alerts``) and ``hotline listen``."""
+    for hit in hits:
+        if hit.mode == "tidak":
+            return a, None, hit
+    for hit in hits:
+        if hit.mode == "selalu" and not a.alarm:
+            forced = Assessment(True, next(iter(hit.kinds), "bahaya_lain"),
+                                GROUP_SEVERITY.get(hit.severity, "high"), a.confidence,
+                                [*hit.heard[:3], *a.cues][:MAX_CUES])
+            return forced, hit, None
+    return a, None, None
+

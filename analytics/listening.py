@@ -20,7 +20,6 @@ from analytics.text import tokens
 
 # How many alternatives after the first choice ``hotline suggest`` offers.
 ALTERNATIVES = 2
-_SEVERITY = {"critical": "critical", "high": "high"}  # lower ones are "normal"
 
 
 class Ranker(Protocol):
@@ -56,6 +55,8 @@ class Hearing:
     ranker: Ranker
     categories: Sequence[CategoryInfo]
     groups: Sequence[Group] = ()
+    # The early-warning model an admin activated in the database; None: the shipped one.
+    model: events.EventModel | None = None
     _by_name: dict[str, CategoryInfo] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -74,24 +75,26 @@ class Hearing:
         return out
 
     def warning(self, text: str) -> events.Assessment:
-        assessment = events.assess(text)
+        """The event model's assessment after the admin's groups (``selalu`` forces an
+        alarm, ``tidak`` silences it), by the alert path's rule."""
+        assessment = (self.model.assess(text) if self.model is not None and text.strip()
+                      else events.assess(text))
         overriding = [g for g in self.groups if g.mode in ("selalu", "tidak")]
         if not overriding:
             return assessment
         toks = tokens(text)
-        matched = [(g, hits) for g in overriding if (hits := matching.find(toks, g.phrases))]
-        for group, _ in matched:
-            if group.mode == "tidak":
-                return events.Assessment(False, None, None, assessment.confidence,
-                                         [*assessment.cues, f"kelompok kata kunci: {group.name}"])
-        for group, hits in matched:
-            if not assessment.alarm:
-                heard = list(dict.fromkeys(h.heard for h in hits))
-                return events.Assessment(True, next(iter(group.kinds), "bahaya_lain"),
-                                         _SEVERITY.get(group.severity, "normal"),
-                                         assessment.confidence,
-                                         [*heard, f"kelompok kata kunci: {group.name}"])
-        return assessment
+        hits = [events.GroupHit(g.name, g.mode, g.kinds, g.severity,
+                                tuple(dict.fromkeys(h.heard for h in found)))
+                for g in overriding if (found := matching.find(toks, g.phrases))]
+        result, forced, silenced = events.overridden(assessment, hits)
+        if silenced is not None:
+            return events.Assessment(False, None, None, assessment.confidence,
+                                     [*assessment.cues, f"kelompok kata kunci: {silenced.name}"])
+        if forced is not None:
+            return events.Assessment(result.alarm, result.kind, result.severity,
+                                     result.confidence,
+                                     [*result.cues, f"kelompok kata kunci: {forced.name}"])
+        return result
 
     def listen(self, text: str) -> dict[str, Any]:
         """The object ``hotline listen --json`` prints for ``text``."""

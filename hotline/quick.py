@@ -50,8 +50,9 @@ def database_hearing(database_url: str) -> Hearing:
 
     import hotline.schema  # noqa: F401  (every table, before a mapper is used)
     from analytics import matching
+    from analytics.events import EventModel
     from analytics.listening import CategoryInfo, Group, Hearing
-    from analytics.models import KeywordGroup
+    from analytics.models import EventModelRow, KeywordGroup
     from analytics.places import gazetteer
     from analytics.suggestions import current_classifier
     from hotline.settings import ConfigError, load_settings
@@ -75,6 +76,11 @@ def database_hearing(database_url: str) -> Hearing:
                             g.mode, tuple(g.kind_list))
                       for g in session.scalars(select(KeywordGroup).where(
                           KeywordGroup.active.is_(True)).order_by(KeywordGroup.id))]
+            # The early-warning model an admin activated, else the shipped one.
+            blob = session.scalar(select(EventModelRow.blob)
+                                  .where(EventModelRow.active.is_(True))
+                                  .order_by(EventModelRow.id.desc()).limit(1))
+            model = EventModel.loads(blob) if blob else None
             # The newest trained model (scikit-learn), else the shipped seed arrays.
             ranker = current_classifier(session)
     except Exception as exc:  # a database that cannot be read: say which, plainly
@@ -83,7 +89,7 @@ def database_hearing(database_url: str) -> Hearing:
         raise click.ClickException(f"basis data tidak dapat dibaca: {exc}") from exc
     finally:
         engine.dispose()
-    return Hearing(places, ranker, categories, groups)
+    return Hearing(places, ranker, categories, groups, model)
 
 
 def _hearing(database_url: str | None) -> Hearing:
