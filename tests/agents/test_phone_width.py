@@ -21,6 +21,8 @@ LONG = ("selamat siang bu saya mau melaporkan jalan kabupaten di dusun krajan de
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
+    # Measured once the page has settled: the open queue swaps its table in place.
+    page.wait_for_load_state("networkidle")
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= WIDTH, f"{page.url} is {width} px wide"
     # Every link of the bar and the sign-out button are on screen, none pushed off.
