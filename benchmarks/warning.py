@@ -14,10 +14,10 @@ import statistics
 import string
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from analytics import matching
 from analytics.demo import DEMO_GROUPS
+from analytics.event_training import Counts
 from analytics.models import KeywordGroup
 from analytics.text import FUZZY_MIN_LENGTH, tokens
 from analytics.warning import match_groups
@@ -64,21 +64,6 @@ def misspell(text: str, groups: Sequence[KeywordGroup], seed: int = SEED) -> str
         t = toks[i]
         out = out[:t.start] + misspell_word(out[t.start:t.end].lower(), rng) + out[t.end:]
     return out
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
 def score(rows: Sequence[dict[str, str]], groups: Sequence[KeywordGroup],
