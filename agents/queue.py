@@ -63,7 +63,7 @@ def _sort(args: forms.Form) -> SortKey | None:
     if not name:
         return None
     if name == "kecamatan":
-        return SortKey(name, flags.kecamatan_sort(), "str", descending)
+        return flags.kecamatan_sort(descending)
     return sort_key(name, descending)
 
 
