@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from jinja2 import meta
 from sqlalchemy import select
 
 from accounts.models import User
@@ -74,6 +75,17 @@ def test_the_pokja_inbox_has_tiket_saya(pokja, make_ticket, db):
     page = pokja.get("/console/kotak-masuk?penanganan=saya").get_data(as_text=True)
     assert mine.number in page and other.number not in page
     assert "Admin Pokja Infrastruktur" in pokja.get("/console/kotak-masuk").get_data(as_text=True)
+
+
+def test_the_inbox_rows_read_only_what_the_inbox_gives_them(app):
+    """The shared row template is the pokja inbox's alone (the queue has _queue_table.html):
+    it reads no queue-only value (flags, hand-back marks) that its one caller never passes."""
+    source = app.jinja_env.loader.get_source(app.jinja_env, "agents/_ticket_rows.html")[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    ambient: dict[str, object] = dict(app.jinja_env.globals)
+    with app.test_request_context():
+        app.update_template_context(ambient)  # the context processors' values
+    assert read - set(ambient) == {"page", "holders", "due_label", "followup"}
 
 
 def test_every_column_sorts_both_ways_and_the_links_keep_the_filters(operator, make_ticket,
