@@ -292,6 +292,12 @@ def snapshot(session: Session, user: Principal, f: Filters, *, tz: str,
     return Snapshot(total or 0, changed, newest, (new or 0) if since is not None else 0)
 
 
+def newest_ticket_id(session: Session) -> int:
+    """The newest ticket's id now (0 for none): what a live listing counts "new" after,
+    whatever its filters, order or page (the primary key's last entry: no scan)."""
+    return session.scalar(select(func.max(Ticket.id))) or 0
+
+
 def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,
                 statuses: tuple[Status, ...] = tuple(AT_POKJA),
                 where: tuple[Any, ...] = ()) -> Page:
