@@ -4,8 +4,8 @@
 // cursor and filters) and, when new tickets arrived that it does not show, says so with
 // a link to the first page. The tab title counts the tickets that arrived since the
 // page was opened. An optional beep (off by default, kept in this browser) sounds when
-// that count grows. Plus the queue's small helpers: "select all", the bulk
-// bar's fields and the confirmation of a view's deletion.
+// that count grows. Plus the queue's small helpers: "select all" and the bulk bar's
+// fields. Deleting a view asks on the server's confirmation page, not in a dialog.
 (function () {
   var root = document.getElementById("antrean");
   if (!root) return;
@@ -110,10 +110,4 @@
     });
   }
   if (action) { action.addEventListener("change", showFields); showFields(); }
-
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
-    });
-  });
 })();

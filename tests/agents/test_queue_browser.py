@@ -123,6 +123,7 @@ def test_the_desk_at_each_width(browser, live_server, make_ticket, db, width):  
     _fits(page, width)
     page.goto(f"{live_server}/console/antrean?penanganan=saya")
     expect(_row(page, free.number)).to_have_count(1)
+    assert dialogs == []  # every question is a page of the server's (confirm_first)
     context.close()
 
 
