@@ -24,7 +24,15 @@ from tickets.errors import InvalidInput
 from tickets.lifecycle import TO_VERIFY
 from tickets.models import Category, Channel, Pokja, Role, Status
 from tickets.permissions import DESK_ROLES, viewable_ticket
-from tickets.queue import Filters, Page, SortKey, list_tickets, snapshot, sort_key
+from tickets.queue import (
+    Filters,
+    Page,
+    SortKey,
+    list_tickets,
+    newest_ticket_id,
+    snapshot,
+    sort_key,
+)
 from tickets.sources import SOURCE_LABELS
 from tickets.workflow import (
     DESK_CHANNELS,
@@ -63,7 +71,7 @@ def _sort(args: forms.Form) -> SortKey | None:
     if not name:
         return None
     if name == "kecamatan":
-        return SortKey(name, flags.kecamatan_sort(), "str", descending)
+        return flags.kecamatan_sort(descending)
     return sort_key(name, descending)
 
 
@@ -103,7 +111,8 @@ def _table_context(page: Page, pinned: Page | None, args: dict[str, str]) -> dic
     return {"page": page, "pinned": pinned, "total": total, "args": args,
             "holders": assignment.holders(db(), shown), "sorts": SORTS,
             "returned_rows": handback.marks(db(), shown),
-            "newest": max((t.id for t in shown), default=0),
+            # The live look counts as new what came after this (on any page, any order).
+            "newest": newest_ticket_id(db()),
             **insights.queue_context(shown)}
 
 

@@ -24,6 +24,7 @@ from analytics.models import (
 from analytics.text import normalise
 from tickets.errors import InvalidInput
 from tickets.models import Ticket, TranscriptionStatus
+from tickets.queue import SortKey
 
 FLAG_FILTERS = {"peringatan": "Peringatan dini", "duplikat": "Mungkin duplikat",
                 "berulang": "Pelapor berulang", "tak-terdengar": "Tidak terdengar ucapan"}
@@ -154,11 +155,12 @@ def warning_condition() -> ColumnElement[bool]:
                Ticket.id.in_(select(EventAlert.ticket_id).where(EventAlert.alarm.is_(True))))
 
 
-def kecamatan_sort() -> Any:
-    """The kecamatan's name of a ticket as a sort key ("" when none is known)."""
+def kecamatan_sort(descending: bool = False) -> SortKey:
+    """The queue's order by the kecamatan's name of a ticket ("" when none is known:
+    those tickets come last in either direction)."""
     name = (select(Place.name).join(TicketPlace, TicketPlace.kecamatan_id == Place.id)
             .where(TicketPlace.ticket_id == Ticket.id).correlate(Ticket).scalar_subquery())
-    return func.coalesce(name, "")
+    return SortKey("kecamatan", func.coalesce(name, ""), "str", descending, missing="")
 
 
 def latest_alert(session: Session) -> str:

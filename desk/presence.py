@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desk.models import TicketPresence
+from tickets.db import upsert
 from tickets.lifecycle import Principal
 
 HEARTBEAT = timedelta(seconds=20)
@@ -27,14 +26,9 @@ EXPIRY = 3 * HEARTBEAT
 def touch(session: Session, user: Principal, ticket_id: int, now: datetime) -> None:
     """``user`` has ``ticket_id`` open at ``now``: one upsert (two tabs of one user, or
     a retried beat, meet on the primary key instead of failing)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    row = {"ticket_id": ticket_id, "user_id": user.id, "label": user.full_name,
-           "seen_at": now}
-    statement = insert(TicketPresence).values(**row)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["ticket_id", "user_id"],
-        set_={"seen_at": now, "label": user.full_name}))
+    upsert(session, TicketPresence.__table__, {  # type: ignore[arg-type]
+        "ticket_id": ticket_id, "user_id": user.id, "label": user.full_name, "seen_at": now,
+    }, conflict=["ticket_id", "user_id"], update=["seen_at", "label"])
     session.execute(delete(TicketPresence).where(
         TicketPresence.ticket_id == ticket_id, TicketPresence.seen_at < now - EXPIRY))
 

@@ -218,3 +218,19 @@ def test_every_task_is_queued_after_the_commit():
                           if isinstance(node, ast.Attribute) and node.attr in ENQUEUE
                           and id(node) not in deferred]
     assert sorted(offenders) == []
+
+
+DIALECT_INSERTS = {"sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.sqlite"}
+
+
+def test_only_the_unit_of_work_tells_the_backends_apart_for_an_insert():
+    """ON CONFLICT is written once, in ``tickets.db`` (``insert_ignore``, ``upsert``): no
+    other module imports a dialect's ``insert`` and repeats the SQLite/PostgreSQL switch."""
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for name in PACKAGES for path in _modules(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module in DIALECT_INSERTS
+        and any(alias.name == "insert" for alias in node.names)
+        and str(path.relative_to(ROOT)) != "tickets/db.py")
+    assert offenders == []

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, Enum, Executable, MetaData, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import Insert as pg_insert_type
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as sqlite_insert_type
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -137,16 +139,32 @@ def transaction(maker: Callable[[], Session]) -> Iterator[Session]:
             raise
 
 
+def _insert(session: Session, table: Table) -> pg_insert_type | sqlite_insert_type:
+    """The dialect's INSERT, the one that knows ON CONFLICT (PostgreSQL's or SQLite's):
+    the one place that tells the two backends apart for a write."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
+
+
 def insert_ignore(session: Session, table: Table, values: Mapping[str, Any],
                   conflict: Sequence[str]) -> int | None:
     """INSERT .. ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a row
     with the same ``conflict`` columns exists (a retried webhook, a concurrent duplicate)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt: Executable = (insert(table).values(**values)
+    stmt: Executable = (_insert(session, table).values(**values)
                         .on_conflict_do_nothing(index_elements=list(conflict))
                         .returning(table.c.id))
     return session.execute(stmt).scalar_one_or_none()
+
+
+def upsert(session: Session, table: Table, values: Mapping[str, Any],
+           conflict: Sequence[str], update: Sequence[str]) -> None:
+    """INSERT .. ON CONFLICT DO UPDATE: a new row, or the row with the same ``conflict``
+    columns given the ``update`` columns of ``values``, its other columns kept. One
+    statement, so two writers meeting on the key (two tabs, a retried beat) never fail."""
+    stmt = _insert(session, table).values(**values)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=list(conflict), set_={name: stmt.excluded[name] for name in update}))
 
 
 # SQLSTATEs of errors that a second try can clear: serialization failure, deadlock,

@@ -3,8 +3,10 @@
 
 Keyset paging reads only one page of index entries however deep the reader goes,
 so the queue stays fast on 100,000 tickets where OFFSET would scan them all. A sort
-key is never NULL (coalesced to a far value), so (key, id) orders every row exactly
-once and the cursor, which names its sort, carries on where the page ended.
+key is never NULL (coalesced to a stand-in value), so (key, id) orders every row exactly
+once and the cursor, which names its sort, carries on where the page ended. A ticket
+whose key is missing (no category, kecamatan or deadline) comes after the others in
+either direction: the order is (missing, key, id), the first always ascending.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select, tuple_, union
+from sqlalchemy import Select, and_, case, func, or_, select, tuple_, union
 from sqlalchemy.orm import Session, selectinload
 
 from tickets.contacts import to_e164
@@ -35,12 +37,19 @@ FAR_FUTURE = datetime(9999, 12, 31)
 @dataclass(frozen=True)
 class SortKey:
     """An order of the listing: ``expr`` over ``Ticket`` (never NULL), of ``kind``
-    ``str``, ``int`` or ``datetime`` (how the cursor writes its value)."""
+    ``str``, ``int`` or ``datetime`` (how the cursor writes its value). ``missing`` is
+    the value ``expr`` stands at for a ticket without one (the coalesce's stand-in):
+    those tickets come last, ascending or descending; None when every ticket has one."""
 
     name: str
     expr: Any
     kind: str
     descending: bool = False
+    missing: Any = None
+
+    def missing_rank(self) -> Any:
+        """0 for a ticket with a value, 1 for one without: the order's first column."""
+        return case((self.expr == self.missing, 1), else_=0)
 
 
 def sort_key(name: str, descending: bool = False) -> SortKey:
@@ -53,14 +62,14 @@ def sort_key(name: str, descending: bool = False) -> SortKey:
         return SortKey(name, Ticket.created_at, "datetime", descending)
     if name == "batas":
         return SortKey(name, func.coalesce(Ticket.verify_due_at, FAR_FUTURE), "datetime",
-                       descending)
+                       descending, missing=FAR_FUTURE)
     if name == "status":
         order = case({s: i for i, s in enumerate(Status)}, value=Ticket.status, else_=99)
         return SortKey(name, order, "int", descending)
     if name == "kategori":
         category = (select(Category.name).where(Category.id == Ticket.category_id)
                     .correlate(Ticket).scalar_subquery())
-        return SortKey(name, func.coalesce(category, ""), "str", descending)
+        return SortKey(name, func.coalesce(category, ""), "str", descending, missing="")
     raise InvalidInput("sort", "Urutan tidak dikenal.")
 
 
@@ -234,10 +243,18 @@ def list_tickets(session: Session, user: Principal, f: Filters, *, tz: str,
         if after:
             value, ident = _decode_sorted(sort, after)
             here, there = tuple_(sort.expr, Ticket.id), tuple_(value, ident)
-            query = query.where(here < there if sort.descending else here > there)
-        query = query.add_columns(key).order_by(
-            *((sort.expr.desc(), Ticket.id.desc()) if sort.descending
-              else (sort.expr, Ticket.id)))
+            beyond = here < there if sort.descending else here > there
+            if sort.missing is not None:
+                # (missing, key, id) with the first ascending whatever the direction:
+                # past the cursor is a later rank, or the same rank and past (key, id).
+                rank, at = sort.missing_rank(), int(value == sort.missing)
+                beyond = or_(rank > at, and_(rank == at, beyond))
+            query = query.where(beyond)
+        order = ((sort.expr.desc(), Ticket.id.desc()) if sort.descending
+                 else (sort.expr, Ticket.id))
+        if sort.missing is not None:
+            order = (sort.missing_rank(), *order)
+        query = query.add_columns(key).order_by(*order)
     query = (query.limit(limit + 1)
              .options(selectinload(Ticket.category), selectinload(Ticket.pokja),
                       selectinload(Ticket.transcript), selectinload(Ticket.recordings)))
@@ -273,6 +290,12 @@ def snapshot(session: Session, user: Principal, f: Filters, *, tz: str,
     total, changed, newest, new = session.execute(
         select(func.count(), func.max(rows.c.updated_at), func.max(rows.c.id), newer)).one()
     return Snapshot(total or 0, changed, newest, (new or 0) if since is not None else 0)
+
+
+def newest_ticket_id(session: Session) -> int:
+    """The newest ticket's id now (0 for none): what a live listing counts "new" after,
+    whatever its filters, order or page (the primary key's last entry: no scan)."""
+    return session.scalar(select(func.max(Ticket.id))) or 0
 
 
 def pokja_inbox(session: Session, user: Principal, *, tz: str, after: str | None = None,

@@ -1,6 +1,6 @@
 """The admin's list of canned replies (balasan cepat): create, edit, delete (asked
-first, on a page of its own). The rules and the placeholder check are
-:mod:`answering.canned`."""
+first by :func:`agents.web.confirm_first`, like every destructive action). The rules and
+the placeholder check are :mod:`answering.canned`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from agents import forms
-from agents.web import bp, db, roles, shows_refusal, user
+from agents.web import bp, confirm_first, db, roles, shows_refusal, user
 from answering import canned
 from tickets import reference
 from tickets.errors import InvalidInput
@@ -25,30 +25,33 @@ def _form(f: Any) -> canned.ReplyForm:
         active=forms.checkbox(f, "active"))
 
 
-def _page(errors: dict[str, str] | None = None, confirm: Any = None) -> tuple[str, int]:
+def _page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     errors = errors or {}
     return render_template(
         "agents/admin_canned.html", replies=canned.list_replies(db(), user()),
         pokjas=reference.list_pokja(db(), user()),
         categories=reference.list_categories(db(), user()),
         placeholders=canned.PLACEHOLDERS, errors=errors, form=request.form,
-        target=request.form.get("reply_id"), confirm=confirm,
+        target=request.form.get("reply_id"),
     ), 422 if errors else 200
 
 
 @bp.route("/admin/balasan-cepat", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @shows_refusal(lambda exc: _page({exc.field: exc.message}), InvalidInput)
-def admin_canned() -> Response | tuple[str, int]:
+def admin_canned() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return _page()
     f = request.form
     action = f.get("action")
     reply_id = forms.optional_int(f, "reply_id")
     if action == "hapus":
-        if not forms.checkbox(f, "confirmed"):
-            # Asked first: the same page with the question in place of the button.
-            return _page(confirm=canned.get_reply(db(), user(), reply_id))
+        reply = canned.get_reply(db(), user(), reply_id)
+        if page := confirm_first(
+                f"Hapus balasan cepat \"{reply.title}\"? Balasan ini tidak lagi dapat "
+                "disisipkan di halaman tiket; teks yang sudah terkirim tidak berubah.",
+                "Ya, hapus", url_for("agents.admin_canned")):
+            return page
         title = canned.delete(db(), user(), reply_id)
         flash(f"Balasan cepat \"{title}\" dihapus.", "ok")
     elif reply_id is None:

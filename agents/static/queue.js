@@ -1,9 +1,11 @@
 // The live queue: every few seconds ask /antrean/perubahan (with the ETag of the last
 // answer) whether the filtered queue changed; when it did, fetch the table again and
-// swap it in, keeping what was ticked. The tab title counts the tickets that arrived
-// since the page was opened. An optional beep (off by default, kept in this browser)
-// sounds when that count grows. Plus the queue's small helpers: "select all", the bulk
-// bar's fields and the confirmation of a view's deletion.
+// swap it in, keeping what was ticked. A later page fetches its own page again (its
+// cursor and filters) and, when new tickets arrived that it does not show, says so with
+// a link to the first page. The tab title counts the tickets that arrived since the
+// page was opened. An optional beep (off by default, kept in this browser) sounds when
+// that count grows. Plus the queue's small helpers: "select all" and the bulk bar's
+// fields. Deleting a view asks on the server's confirmation page, not in a dialog.
 (function () {
   var root = document.getElementById("antrean");
   if (!root) return;
@@ -13,6 +15,7 @@
   var etag = null;
   var lastNew = 0;
   var status = document.getElementById("status-langsung");
+  var elsewhere = document.getElementById("ada-baru");  // only on a later page
   var sound = document.getElementById("bunyi");
 
   try { sound.checked = window.localStorage.getItem(SOUND_KEY) === "1"; } catch (e) { /* private mode */ }
@@ -44,7 +47,7 @@
     return out;
   }
 
-  function swap(html) {
+  function swap(html, arrived) {
     var keep = ticked();
     var holder = document.createElement("div");
     holder.innerHTML = html;
@@ -52,11 +55,13 @@
     if (!fresh) return;
     root.querySelector("#antrean-isi").replaceWith(fresh);
     fresh.setAttribute("data-newest", since);  // new rows stay counted from the page's start
+    var shown = 0;
     fresh.querySelectorAll("tr[data-id]").forEach(function (row) {
-      if (Number(row.getAttribute("data-id")) > Number(since)) row.classList.add("baru");
+      if (Number(row.getAttribute("data-id")) > Number(since)) { row.classList.add("baru"); shown += 1; }
       var box = row.querySelector("input[name=tiket]");
       if (box && keep[row.getAttribute("data-number")]) box.checked = true;
     });
+    if (elsewhere) elsewhere.hidden = arrived <= shown;
     wireSelectAll();
   }
 
@@ -78,7 +83,7 @@
         lastNew = state.baru;
         return fetch(root.getAttribute("data-table"), {credentials: "same-origin", cache: "no-store"})
           .then(function (r) { return r.ok ? r.text() : null; })
-          .then(function (html) { if (html) swap(html); });
+          .then(function (html) { if (html) swap(html, state.baru); });
       })
       .then(function () { status.textContent = ""; })
       .catch(function () { status.textContent = "Pembaruan otomatis terputus; mencoba lagi…"; });
@@ -87,7 +92,7 @@
   function loop() {
     look().then(function () { window.setTimeout(loop, Number(root.getAttribute("data-poll")) || 2000); });
   }
-  if (!root.hasAttribute("data-static")) window.setTimeout(loop, Number(root.getAttribute("data-poll")) || 2000);
+  window.setTimeout(loop, Number(root.getAttribute("data-poll")) || 2000);
 
   function wireSelectAll() {
     var all = document.getElementById("pilih-semua");
@@ -105,10 +110,4 @@
     });
   }
   if (action) { action.addEventListener("change", showFields); showFields(); }
-
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
-    });
-  });
 })();

@@ -52,8 +52,8 @@ def test_a_canned_reply_is_written_then_used_in_a_pokja_answer_with_a_photo_on_a
     new.locator("button:has-text('Tambah balasan cepat')").click()
     salah = admin.locator("section.card:has(input[name=title][value='Salah'])")
     salah.locator("button:has-text('Hapus')").click()
-    expect(admin.locator("#confirm-delete h2")).to_have_text('Hapus balasan cepat "Salah"?')
-    admin.click("#confirm-delete button:has-text('Ya, hapus')")
+    expect(admin.locator("#konfirmasi h1")).to_contain_text('Hapus balasan cepat "Salah"?')
+    admin.click("#konfirmasi button:has-text('Ya, hapus')")
     expect(admin.locator(".flash.ok")).to_have_text('Balasan cepat "Salah" dihapus.')
     assert [r.title for r in db.scalars(select(CannedReply))] == ["Sudah ditangani"]
     assert refused == []

@@ -57,16 +57,26 @@ def test_the_admin_adds_a_canned_reply_and_an_unknown_placeholder_keeps_what_was
     assert reply.body == "Yth. {nama}, tiket {nomor}." and reply.pokja_id is None
 
 
-def test_deleting_a_canned_reply_asks_first(admin, db):
+def test_deleting_a_canned_reply_asks_on_the_confirmation_page_and_deletes_only_when_confirmed(
+        admin, db):
     reply_id = _reply(db, "Sudah diperbaiki", "Sudah diperbaiki. Tiket {nomor}.").id
     asked = admin.post("/console/admin/balasan-cepat", {"action": "hapus",
                                                         "reply_id": str(reply_id)})
     assert asked.status_code == 200
-    assert 'Hapus balasan cepat "Sudah diperbaiki"?' in html.unescape(asked.get_data(as_text=True))
+    page = html.unescape(asked.get_data(as_text=True))
+    assert 'id="konfirmasi"' in page  # the one confirmation page (agents.web.confirm_first)
+    assert 'Hapus balasan cepat "Sudah diperbaiki"?' in page and "Batal" in page
+    assert f'name="reply_id" value="{reply_id}"' in page and 'name="konfirmasi" value="ya"' in page
     db.expire_all()
     assert db.get(CannedReply, reply_id) is not None  # nothing deleted yet
+    # The old page's own confirmation field no longer counts as an answer.
+    again = admin.post("/console/admin/balasan-cepat", {
+        "action": "hapus", "reply_id": str(reply_id), "confirmed": "1"})
+    assert 'id="konfirmasi"' in again.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(CannedReply, reply_id) is not None
     done = admin.post("/console/admin/balasan-cepat", {
-        "action": "hapus", "reply_id": str(reply_id), "confirmed": "1"}, follow_redirects=True)
+        "action": "hapus", "reply_id": str(reply_id), "konfirmasi": "ya"}, follow_redirects=True)
     assert 'Balasan cepat "Sudah diperbaiki" dihapus.' in html.unescape(done.get_data(as_text=True))
     db.expire_all()
     assert db.scalars(select(CannedReply)).all() == []

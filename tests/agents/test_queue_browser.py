@@ -1,20 +1,26 @@
 """The operator's desk in the real headless Chromium, at 1280 px and on a 390 px phone:
 a new ticket appears in the open queue without a reload (counted in the tab title, a
-beep when switched on), early warnings first, taking a ticket, "Tiket saya", a saved
+beep when switched on), a later page refreshes itself and points to new tickets it does
+not show, early warnings first, taking a ticket, "Tiket saya", a saved
 view and its deletion, a bulk action with its one confirmation."""
 
 from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from analytics.models import KeywordGroup, Severity, TicketAlert
+from desk import services
+from tests.agents.conftest import user_named
 from tests.agents.test_browser import browser, sign_in  # noqa: F401  (the module's browser)
 from tests.waiting import wait_until
+from tickets.clock import utcnow
 from tickets.models import Status
+from tickets.queue import Filters, list_tickets, sort_key
 
 pytestmark = pytest.mark.slow
 
@@ -117,6 +123,7 @@ def test_the_desk_at_each_width(browser, live_server, make_ticket, db, width):  
     _fits(page, width)
     page.goto(f"{live_server}/console/antrean?penanganan=saya")
     expect(_row(page, free.number)).to_have_count(1)
+    assert dialogs == []  # every question is a page of the server's (confirm_first)
     context.close()
 
 
@@ -133,4 +140,39 @@ def test_a_pokja_admin_takes_a_ticket_on_a_phone(browser, live_server, make_tick
     page.click("#tiket-saya")
     expect(page.locator("table.list")).to_contain_text(ticket.number)
     _fits(page, 390)
+    context.close()
+
+
+def test_a_later_page_refreshes_itself_and_points_to_new_tickets_on_the_first(
+        browser, live_server, make_ticket, db):  # noqa: F811
+    now = utcnow()
+    oldest, middle, newest = (make_ticket(created_at=now - timedelta(hours=h)) for h in (3, 2, 1))
+    cursor = list_tickets(db, user_named(db, "operator"),
+                          Filters(sort=sort_key("masuk", descending=True)),
+                          tz="Asia/Jakarta", limit=1).next_cursor
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context.set_default_timeout(60_000)  # a shared, busy machine
+    page = context.new_page()
+    sign_in(page, live_server, "operator")
+    expect(page.locator("h1")).to_have_text("Antrean verifikasi")
+    page.goto(f"{live_server}/console/antrean?urut=masuk&arah=turun&after={cursor}")
+    expect(page.locator("#antrean tr[data-number]")).to_have_count(2)
+    expect(page.locator("#ada-baru")).to_be_hidden()
+    # A colleague takes a ticket of this page: its row says so without a reload.
+    services.assign(db, user_named(db, "supervisor"), middle.number,
+                    user_named(db, "supervisor").id)
+    db.commit()
+    expect(_row(page, middle.number).locator("td.holder")).to_have_text("Pimpinan",
+                                                                        timeout=5_000)
+    # A new ticket belongs on the first page (newest first): this page says so.
+    made = make_ticket(description="Pohon tumbang menutup jalan")
+    wait_until(lambda: page.locator("#ada-baru").is_visible(), 5.0, "the notice")
+    expect(page.locator("#ada-baru")).to_have_text("Ada tiket baru — kembali ke halaman pertama")
+    assert page.title().startswith("(1) ")
+    expect(page.locator("#antrean tr[data-number]")).to_have_count(2)  # its own rows only
+    page.click("#ada-baru a")
+    expect(page.locator("#antrean tr[data-number]").first).to_have_attribute(
+        "data-number", made.number)
+    expect(page.locator("#ada-baru")).to_have_count(0)
+    assert newest.number in page.locator("#antrean").inner_text()
     context.close()

@@ -3,9 +3,11 @@ early warnings first, the live look's ETag, saved views and bulk actions, over H
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
+from jinja2 import meta
 from sqlalchemy import select
 
 from accounts.models import User
@@ -14,6 +16,7 @@ from desk import services
 from tests.agents.conftest import pokja_named, reload, user_named
 from tickets.clock import utcnow
 from tickets.models import Category, Role, Status
+from tickets.queue import Filters, list_tickets, sort_key
 
 ROW = re.compile(r'data-number="(\d{8})"')
 
@@ -76,6 +79,17 @@ def test_the_pokja_inbox_has_tiket_saya(pokja, make_ticket, db):
     assert "Admin Pokja Infrastruktur" in pokja.get("/console/kotak-masuk").get_data(as_text=True)
 
 
+def test_the_inbox_rows_read_only_what_the_inbox_gives_them(app):
+    """The shared row template is the pokja inbox's alone (the queue has _queue_table.html):
+    it reads no queue-only value (flags, hand-back marks) that its one caller never passes."""
+    source = app.jinja_env.loader.get_source(app.jinja_env, "agents/_ticket_rows.html")[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    ambient: dict[str, object] = dict(app.jinja_env.globals)
+    with app.test_request_context():
+        app.update_template_context(ambient)  # the context processors' values
+    assert read - set(ambient) == {"page", "holders", "due_label", "followup"}
+
+
 def test_every_column_sorts_both_ways_and_the_links_keep_the_filters(operator, make_ticket,
                                                                      db):
     categories = list(db.scalars(select(Category).order_by(Category.name)))
@@ -119,6 +133,45 @@ def test_early_warnings_come_first_whatever_the_order(operator, make_ticket, db)
         assert _numbers(page)[0] == warned.number
         assert _numbers(page).count(warned.number) == 1 and old.number in _numbers(page)
     assert 'class=" warning"' in page or "warning" in page.split(warned.number)[0][-200:]
+
+
+def _attribute(page: str, name: str) -> str:
+    found = re.search(rf'id="antrean"[^>]* {name}="([^"]*)"', page)
+    assert found, name
+    return html.unescape(found.group(1))
+
+
+def test_a_later_page_refreshes_its_own_rows_and_counts_as_new_only_tickets_made_after_it(
+        operator, make_ticket, db):
+    now = utcnow()
+    oldest, middle, newest = (make_ticket(created_at=now - timedelta(hours=h)) for h in (3, 2, 1))
+    # Newest first, the page after the first ticket: the two older ones.
+    cursor = list_tickets(db, user_named(db, "operator"),
+                          Filters(sort=sort_key("masuk", descending=True)),
+                          tz="Asia/Jakarta", limit=1).next_cursor
+    assert cursor
+    later = f"/console/antrean?urut=masuk&arah=turun&after={cursor}"
+    page = operator.get(later).get_data(as_text=True)
+    assert _numbers(page) == [middle.number, oldest.number]
+    assert 'data-later="1"' in page and "data-static" not in page
+    assert re.search(r'<p class="flash info" id="ada-baru" role="status" hidden>', page)
+    assert "Ada tiket baru — kembali ke halaman pertama" in page
+    # The refresh asks for this page again: its own cursor, order and filters.
+    table = operator.get(_attribute(page, "data-table")).get_data(as_text=True)
+    assert _numbers(table) == [middle.number, oldest.number]
+    assert "« Halaman pertama" in table
+    # "New" starts after the newest ticket there is, not the newest this page shows.
+    since = re.search(r'data-newest="(\d+)"', page)
+    assert since and int(since.group(1)) == newest.id
+    look = operator.get(f"{_attribute(page, 'data-changes')}&sejak={since.group(1)}")
+    assert look.json["baru"] == 0
+    make_ticket()
+    look = operator.get(f"{_attribute(page, 'data-changes')}&sejak={since.group(1)}")
+    assert look.json["baru"] == 1
+    # The first page has no notice and polls its own table.
+    first = operator.get("/console/antrean").get_data(as_text=True)
+    assert 'id="ada-baru"' not in first and "data-later" not in first
+    assert "after=" not in _attribute(first, "data-table")
 
 
 def test_the_live_look_answers_304_until_something_changes(operator, make_ticket, db):
