@@ -294,10 +294,11 @@ class Scores:
                 "per_kind": {k: c.as_dict() for k, c in self.per_kind.items()}}
 
 
-def evaluate(model: EventModel, examples: Sequence[Example]) -> Scores:
+def score(pairs: Iterable[tuple[Example, Assessment]]) -> Scores:
+    """The held-out scoring loop, once: each labelled example beside what a model (or
+    anything that decides alarms: the keyword groups, ``hotline listen``) said of it."""
     s = Scores()
-    for e in examples:
-        a = model.assess(e.text)
+    for e, a in pairs:
         if a.alarm and e.alarm:
             s.alarm.tp += 1
             s.caught += 1
@@ -320,6 +321,10 @@ def evaluate(model: EventModel, examples: Sequence[Example]) -> Scores:
         if a.alarm != e.alarm or (a.alarm and a.kind != e.kind):
             s.errors.append((e, a))
     return s
+
+
+def evaluate(model: EventModel, examples: Sequence[Example]) -> Scores:
+    return score((e, model.assess(e.text)) for e in examples)
 
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, **params: Any) -> Scores:
