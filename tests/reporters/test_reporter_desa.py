@@ -137,3 +137,11 @@ def test_an_unmatched_reporter_is_shown_to_choose_again_and_choosing_files_their
         db, user_named(db, "supervisor"))] == [("Madatte", 1)]
     assert "perlu dipilih ulang" not in admin.get("/console/admin/pelapor").get_data(
         as_text=True).split('id="daftar-pelapor"')[1].split("</table>")[0]
+
+
+def test_the_demo_ketua_rt_is_filed_under_the_demo_gazetteers_desa(db):
+    from escalation.demo import RT_PHONE
+
+    hasan = db.scalars(select(TrustedReporter).where(TrustedReporter.phone == RT_PHONE)).one()
+    assert hasan.desa_id == desa_named(db, "Matakali") and not hasan.needs_desa
+    assert hasan.area == "RT 003/RW 002, Desa/Kel. Matakali, Kecamatan Matakali"
