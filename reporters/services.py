@@ -98,7 +98,13 @@ def _check(session: Session, f: ReporterForm, current: int | None = None) -> _Ch
                     _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw"))
 
 
-def _place(reporter: TrustedReporter, desa: Place) -> None:
+def _place(session: Session, reporter: TrustedReporter, desa: Place) -> None:
+    if reporter.id is not None and reporter.desa_id is None:
+        # Chosen after a typed desa no desa matched (migration 0026): their reports filed
+        # under that text count under the desa from now on (each keeps its area text).
+        session.execute(update(TrustedReport).where(
+            TrustedReport.reporter_id == reporter.id, TrustedReport.desa_id.is_(None),
+            TrustedReport.desa == reporter.desa).values(desa_id=desa.id))
     reporter.place, reporter.desa_id, reporter.desa = desa, desa.id, desa.name
 
 
@@ -123,7 +129,7 @@ def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedRepo
         raise InvalidInput("phone", "Nomor ini sudah terdaftar sebagai pelapor terpercaya.")
     reporter = found or TrustedReporter(phone=c.phone, created_at=utcnow())
     reporter.name, reporter.role, reporter.rt, reporter.rw = c.name, c.role, c.rt, c.rw
-    _place(reporter, c.desa)
+    _place(session, reporter, c.desa)
     reporter.active, reporter.deactivated_at = True, None
     if found is None:
         session.add(reporter)
@@ -146,15 +152,9 @@ def edit(session: Session, admin: Principal, reporter_id: int, f: ReporterForm
     if taken is not None and taken != reporter.id:
         raise InvalidInput("phone", "Nomor ini sudah dipakai pelapor lain.")
     before = _describe(reporter)
-    if reporter.desa_id is None:
-        # Chosen again after an unmatched text: their reports filed under that text count
-        # under the desa now (each keeps the area it was filed with).
-        session.execute(update(TrustedReport).where(
-            TrustedReport.reporter_id == reporter.id, TrustedReport.desa_id.is_(None),
-            TrustedReport.desa == reporter.desa).values(desa_id=c.desa.id))
     reporter.phone, reporter.name, reporter.role = c.phone, c.name, c.role
     reporter.rt, reporter.rw = c.rt, c.rw
-    _place(reporter, c.desa)
+    _place(session, reporter, c.desa)
     after = _describe(reporter)
     if after != before:
         _record(session, admin, reporter, EDITED, f"{before} → {after}")

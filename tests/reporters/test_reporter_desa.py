@@ -145,3 +145,18 @@ def test_the_demo_ketua_rt_is_filed_under_the_demo_gazetteers_desa(db):
     hasan = db.scalars(select(TrustedReporter).where(TrustedReporter.phone == RT_PHONE)).one()
     assert hasan.desa_id == desa_named(db, "Matakali") and not hasan.needs_desa
     assert hasan.area == "RT 003/RW 002, Desa/Kel. Matakali, Kecamatan Matakali"
+
+
+def test_registering_an_unmatched_reporters_number_again_files_their_reports_too(
+        db, make_ticket):
+    reporter = _legacy(db)
+    _report(db, make_ticket, reporter)
+    admin = user_named(db, "admin")
+    services.deactivate(db, admin, reporter.id)
+    again = services.register(db, admin, services.ReporterForm(
+        phone=reporter.phone, name="Pak Lama", role="ketua_rw",
+        desa_id=desa_named(db, "Madatte")))
+    db.commit()
+    assert again.id == reporter.id and again.desa == "Madatte"
+    assert [(a.desa, a.reports) for a in services.by_area(
+        db, user_named(db, "supervisor"))] == [("Madatte", 1)]
