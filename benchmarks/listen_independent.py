@@ -22,6 +22,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from analytics import event_training
+from analytics.events import Assessment
+
 SET = Path(__file__).resolve().parents[1] / "analytics" / "events_corpus" / "independent.jsonl"
 
 
@@ -46,21 +49,21 @@ def main(argv: list[str] | None = None) -> int:
                          capture_output=True).stdout.splitlines()
     got = [json.loads(line) for line in out]
     assert len(got) == len(rows), (len(got), len(rows))
-    tp = fp = fn = kind = severity = 0
+    # The alarms are scored by the trainer's held-out loop: each row as a labelled example,
+    # each answer of the command as an assessment.
+    scores = event_training.score(
+        (event_training.Example(want["text"], want["kind"] if want["alarm"] else None,
+                                want["severity"] if want["alarm"] else None),
+         Assessment(have["alarm"], have["kind"], have["severity"], 0.0))
+        for want, have in zip(rows, got, strict=True))
+    tp, fp, fn = scores.alarm.tp, scores.alarm.fp, scores.alarm.fn
+    kind, severity = scores.kind_right, scores.severity_right
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     places = {"kecamatan": [0, 0, 0], "desa": [0, 0, 0]}  # right, labelled, answered
     for want, have in zip(rows, got, strict=True):
         total[want["group"]] += 1
         right[want["group"]] += have["alarm"] == want["alarm"]
-        if have["alarm"] and want["alarm"]:
-            tp += 1
-            kind += have["kind"] == want["kind"]
-            severity += have["severity"] == want["severity"]
-        elif have["alarm"]:
-            fp += 1
-        elif want["alarm"]:
-            fn += 1
         for key, (ok, labelled, answered) in places.items():
             expected = _canonical(want[key])
             places[key] = [ok + (expected is not None and have[key] == expected),

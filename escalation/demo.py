@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
+from analytics.places import desa_list
 from escalation import services
 from reporters.models import ReporterRole, TrustedReporter
 from tickets.clock import utcnow
@@ -27,6 +28,7 @@ EMAILS = {"kepala_pupr": "kepala.pupr@pemkab.example.id",
 # demo has e-mail alone, so their message counts stay as they are).
 WHATSAPP = {"kepala_pupr": "+6281200000311", "bupati": "+6281200000312"}
 RT_PHONE = "+6281200000301"
+RT_DESA = "Matakali"
 TZ = "Asia/Makassar"
 
 
@@ -36,8 +38,10 @@ def seed(session: Session) -> None:
         if found is not None and not found.email:
             found.email = email
     if session.scalar(select(TrustedReporter.id).limit(1)) is None:
+        # The desa from the demo gazetteer (seeded before this by analytics.demo).
+        desa = next((d for d in desa_list(session) if d.name == RT_DESA), None)
         session.add(TrustedReporter(phone=RT_PHONE, name="Pak Hasan", role=ReporterRole.KETUA_RT,
-                                    desa="Desa Matakali", rt="003", rw="002", active=True,
+                                    desa=RT_DESA, place=desa, rt="003", rw="002", active=True,
                                     created_at=utcnow()))
     session.flush()
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from analytics.models import Place
+from analytics.places import label as place_label
 from tickets.clock import utcnow
 from tickets.db import Base, enum_column
 from tickets.models import Ticket
@@ -33,18 +35,33 @@ class TrustedReporter(Base):
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[ReporterRole] = mapped_column(enum_column(ReporterRole, "reporter_role"))
+    # The desa/kelurahan's name as chosen from the gazetteer (``desa_id``); a reporter
+    # registered before the gazetteer choice (migration 0026) whose typed name matched no
+    # desa keeps that text and no ``desa_id`` until the admin chooses it again.
     desa: Mapped[str] = mapped_column(String(200))
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     rt: Mapped[str | None] = mapped_column(String(8))
     rw: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    place: Mapped[Place | None] = relationship()
+
+    @property
+    def needs_desa(self) -> bool:
+        """Typed before the gazetteer choice and matched to no desa: "perlu dipilih ulang"."""
+        return self.desa_id is None
+
     @property
     def area(self) -> str:
+        """``RT 004/RW 002, Desa/Kel. Madatte, Kecamatan Polewali`` (the place as a ticket's
+        location is written); an unmatched reporter's typed desa as it was."""
         parts = [f"RT {self.rt}" if self.rt else "", f"RW {self.rw}" if self.rw else ""]
         rt_rw = "/".join(p for p in parts if p)
-        return f"{rt_rw}, {self.desa}" if rt_rw else self.desa
+        where = (place_label(self.place.parent, self.place) if self.place is not None
+                 else None) or self.desa
+        return f"{rt_rw}, {where}" if rt_rw else where
 
     @property
     def label(self) -> str:
@@ -61,6 +78,9 @@ class TrustedReport(Base):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("trusted_reporters.id"), index=True)
     area: Mapped[str] = mapped_column(String(300))
     desa: Mapped[str] = mapped_column(String(200), index=True)
+    # The reporter's desa in the gazetteer when the ticket came: the per-desa counts group
+    # by it (None for an unmatched pre-0026 text, counted under that text).
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship()

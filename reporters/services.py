@@ -5,15 +5,22 @@ announces itself as :class:`tickets.events.ComplaintText` ``pengaduan``) is mark
 a ``trusted_reports`` row holding the area as it was then, and gets that area as its
 location when the reporter did not say one. Deactivating a reporter stops the marking;
 the rows of their earlier reports stay.
+
+A reporter's desa/kelurahan is chosen from the gazetteer (``analytics.places``) and
+stored as a reference, so the per-desa counts do not split over three spellings of one
+village. Reporters typed before that choice were matched to the gazetteer by migration
+0026; those it could not match keep their text, shown as "perlu dipilih ulang" until the
+admin chooses their desa (which also files their earlier reports under it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from analytics.models import Place, PlaceKind
 from reporters.models import (
     ACTIVATED,
     ADDED,
@@ -39,7 +46,7 @@ class ReporterForm:
     phone: str
     name: str
     role: str
-    desa: str
+    desa_id: int | None  # a desa/kelurahan of the gazetteer
     rt: str = ""
     rw: str = ""
 
@@ -58,12 +65,25 @@ class _Checked:
     phone: str
     name: str
     role: ReporterRole
-    desa: str
+    desa: Place
     rt: str | None
     rw: str | None
 
 
-def _check(f: ReporterForm) -> _Checked:
+def _desa(session: Session, desa_id: int | None, current: int | None = None) -> Place:
+    """A desa/kelurahan of the gazetteer; an inactive one only when it is already the
+    reporter's (the admin took it off the list after they were registered)."""
+    if desa_id is None:
+        raise InvalidInput("desa_id", "Pilih desa/kelurahan dari daftar wilayah.")
+    place = session.get(Place, desa_id)
+    if place is None or place.kind is not PlaceKind.DESA or (
+            not place.active and desa_id != current):
+        raise InvalidInput("desa_id", "Desa/kelurahan tidak dikenal; pilih dari daftar "
+                           "wilayah.")
+    return place
+
+
+def _check(session: Session, f: ReporterForm, current: int | None = None) -> _Checked:
     phone = phone_field(f.phone, "phone")
     if phone is None:
         raise InvalidInput("phone", "Nomor telepon wajib diisi.")
@@ -74,10 +94,18 @@ def _check(f: ReporterForm) -> _Checked:
         role = ReporterRole(f.role)
     except ValueError:
         raise InvalidInput("role", "Peran pelapor tidak dikenal.") from None
-    desa = " ".join(f.desa.split())
-    if not desa or len(desa) > 200:
-        raise InvalidInput("desa", "Desa/kelurahan wajib diisi.")
-    return _Checked(phone, name, role, desa, _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw"))
+    return _Checked(phone, name, role, _desa(session, f.desa_id, current),
+                    _rt_rw(f.rt, "rt"), _rt_rw(f.rw, "rw"))
+
+
+def _place(session: Session, reporter: TrustedReporter, desa: Place) -> None:
+    if reporter.id is not None and reporter.desa_id is None:
+        # Chosen after a typed desa no desa matched (migration 0026): their reports filed
+        # under that text count under the desa from now on (each keeps its area text).
+        session.execute(update(TrustedReport).where(
+            TrustedReport.reporter_id == reporter.id, TrustedReport.desa_id.is_(None),
+            TrustedReport.desa == reporter.desa).values(desa_id=desa.id))
+    reporter.place, reporter.desa_id, reporter.desa = desa, desa.id, desa.name
 
 
 def _describe(r: TrustedReporter) -> str:
@@ -95,13 +123,13 @@ def _record(session: Session, admin: Principal, reporter: TrustedReporter, actio
 def register(session: Session, admin: Principal, f: ReporterForm) -> TrustedReporter:
     """Register a reporter, or bring back a deactivated one with the same number."""
     require_role(admin, Role.ADMIN)
-    c = _check(f)
+    c = _check(session, f)
     found = session.scalar(select(TrustedReporter).where(TrustedReporter.phone == c.phone))
     if found is not None and found.active:
         raise InvalidInput("phone", "Nomor ini sudah terdaftar sebagai pelapor terpercaya.")
     reporter = found or TrustedReporter(phone=c.phone, created_at=utcnow())
-    reporter.name, reporter.role, reporter.desa, reporter.rt, reporter.rw = (
-        c.name, c.role, c.desa, c.rt, c.rw)
+    reporter.name, reporter.role, reporter.rt, reporter.rw = c.name, c.role, c.rt, c.rw
+    _place(session, reporter, c.desa)
     reporter.active, reporter.deactivated_at = True, None
     if found is None:
         session.add(reporter)
@@ -119,13 +147,14 @@ def edit(session: Session, admin: Principal, reporter_id: int, f: ReporterForm
     reporter = session.get(TrustedReporter, reporter_id)
     if reporter is None:
         raise NotFound("Pelapor tidak ditemukan.")
-    c = _check(f)
+    c = _check(session, f, reporter.desa_id)
     taken = session.scalar(select(TrustedReporter.id).where(TrustedReporter.phone == c.phone))
     if taken is not None and taken != reporter.id:
         raise InvalidInput("phone", "Nomor ini sudah dipakai pelapor lain.")
     before = _describe(reporter)
     reporter.phone, reporter.name, reporter.role = c.phone, c.name, c.role
-    reporter.desa, reporter.rt, reporter.rw = c.desa, c.rt, c.rw
+    reporter.rt, reporter.rw = c.rt, c.rw
+    _place(session, reporter, c.desa)
     after = _describe(reporter)
     if after != before:
         _record(session, admin, reporter, EDITED, f"{before} → {after}")
@@ -162,12 +191,29 @@ def list_reporters(session: Session, user: Principal) -> list[tuple[TrustedRepor
     return [(r, counts.get(r.id, 0)) for r in reporters]
 
 
-def by_area(session: Session, user: Principal) -> list[tuple[str, int]]:
-    """Tickets from trusted reporters by desa/kelurahan, the busiest first."""
+@dataclass(frozen=True)
+class AreaCount:
+    desa: str
+    kecamatan: str | None  # None for a typed desa the gazetteer did not match
+    reports: int
+
+    @property
+    def listed(self) -> bool:
+        return self.kecamatan is not None
+
+
+def by_area(session: Session, user: Principal) -> list[AreaCount]:
+    """Tickets from trusted reporters by desa/kelurahan of the gazetteer, the busiest
+    first; reports under a typed desa no desa matched are counted under that text."""
     require_role(user, Role.ADMIN, Role.SUPERVISOR)
-    rows = session.execute(select(TrustedReport.desa, func.count()).group_by(TrustedReport.desa)
-                           .order_by(func.count().desc(), TrustedReport.desa))
-    return [(desa, n) for desa, n in rows]
+    out = [AreaCount(p.name, p.parent.name if p.parent else "", n)
+           for p, n in session.execute(select(Place, func.count(TrustedReport.id))
+                                       .join(TrustedReport, TrustedReport.desa_id == Place.id)
+                                       .group_by(Place.id))]
+    out += [AreaCount(desa, None, n) for desa, n in session.execute(
+        select(TrustedReport.desa, func.count()).where(TrustedReport.desa_id.is_(None))
+        .group_by(TrustedReport.desa))]
+    return sorted(out, key=lambda a: (-a.reports, a.desa, a.kecamatan or ""))
 
 
 def recent_reports(session: Session, user: Principal, limit: int = 50) -> list[TrustedReport]:
@@ -202,7 +248,8 @@ def mark_ticket(session: Session, event: ComplaintText) -> None:
         session.flush()
     new = insert_ignore(session, TrustedReport.__table__, {  # type: ignore[arg-type]
         "ticket_id": ticket.id, "reporter_id": reporter.id, "area": reporter.area,
-        "desa": reporter.desa, "created_at": utcnow()}, ["ticket_id"])
+        "desa": reporter.desa, "desa_id": reporter.desa_id, "created_at": utcnow()},
+        ["ticket_id"])
     if new is None:
         return
     if not ticket.location:

@@ -11,32 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from analytics.models import TicketPlace
 from tickets.db import Base
-from tickets.models import SPANS, Ticket
+from tickets.models import DashboardSummary, Ticket
 
 KECAMATAN = "kecamatan"  # grain: one row per kecamatan (desa_id NULL: every desa summed)
 DESA = "desa"            # grain: one row per desa/kelurahan (and its kecamatan)
 
 
-class DashboardPlaceDay(Base):
+class DashboardPlaceDay(DashboardSummary, Base):
     __tablename__ = "dashboard_place_days"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grain: Mapped[str] = mapped_column(String(16))
     kecamatan_id: Mapped[int | None] = mapped_column(Integer)
     desa_id: Mapped[int | None] = mapped_column(Integer)
-    day: Mapped[date] = mapped_column(Date, index=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    pokja_id: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(32))
-    received: Mapped[int] = mapped_column(Integer)
-    verified: Mapped[int] = mapped_column(Integer)
-    verified_ok: Mapped[int] = mapped_column(Integer)
-    answered: Mapped[int] = mapped_column(Integer)
-    answered_ok: Mapped[int] = mapped_column(Integer)
-    verify_spans: Mapped[list[int]] = mapped_column(SPANS)
-    forward_spans: Mapped[list[int]] = mapped_column(SPANS)
-    answer_spans: Mapped[list[int]] = mapped_column(SPANS)
 
 
 # A place filter reads one place's days: an index leading with the place.

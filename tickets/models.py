@@ -366,10 +366,10 @@ Index("ix_tickets_dashboard", Ticket.created_at, Ticket.channel, Ticket.category
 SPANS = JSON().with_variant(ARRAY(Integer), "postgresql")
 
 
-class DashboardDay(Base):
-    __tablename__ = "dashboard_days"
+class DashboardSummary:
+    """The summary's columns, shared with the per-place summary
+    (``reporting.models.DashboardPlaceDay``): each table adds its key before them."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     channel: Mapped[str] = mapped_column(String(32))
     category_id: Mapped[int | None] = mapped_column(Integer)
@@ -384,6 +384,12 @@ class DashboardDay(Base):
     verify_spans: Mapped[list[int]] = mapped_column(SPANS)
     forward_spans: Mapped[list[int]] = mapped_column(SPANS)
     answer_spans: Mapped[list[int]] = mapped_column(SPANS)
+
+
+class DashboardDay(DashboardSummary, Base):
+    __tablename__ = "dashboard_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class DashboardDirty(Base):

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from agents import forms
 from agents.web import bp, confirm_first, db, roles, shows_refusal, user
+from analytics import places
 from reporters import services
 from reporters.models import CHANGE_LABELS, ROLE_LABELS
 from tickets.contacts import readable_phone
@@ -25,7 +26,9 @@ def admin_reporters() -> Response | tuple[str, int] | str:
     reporter_id = forms.optional_int(f, "reporter_id") or 0
     typed = services.ReporterForm(
         phone=f.get("phone", ""), name=f.get("name", ""), role=f.get("role", ""),
-        desa=f.get("desa", ""), rt=f.get("rt", ""), rw=f.get("rw", ""))
+        desa_id=forms.optional_int(f, "desa_id", "Desa/kelurahan tidak dikenal; pilih dari "
+                                   "daftar wilayah."),
+        rt=f.get("rt", ""), rw=f.get("rw", ""))
     if f.get("action") == "nonaktif":
         if page := confirm_first(
                 "Nonaktifkan pelapor terpercaya ini? Laporannya tidak lagi dikenali sebagai "
@@ -45,9 +48,11 @@ def admin_reporters() -> Response | tuple[str, int] | str:
 
 def _reporters_page(errors: dict[str, str] | None = None) -> tuple[str, int]:
     """The registry; after a refused form (rolled back by the request's boundary) with
-    what was typed and the reason beside its field."""
+    what was typed and the reason beside its field. The desa is chosen from the gazetteer,
+    grouped by kecamatan as on the dashboard."""
     return render_template(
         "agents/admin_reporters.html", errors=errors or {}, form=request.form,
+        desa_tree=places.places_tree(db()),
         reporters=services.list_reporters(db(), user()), roles=ROLE_LABELS,
         history=services.history(db(), user()), change_labels=CHANGE_LABELS,
         target=request.form.get("reporter_id"), phone=readable_phone), 422 if errors else 200

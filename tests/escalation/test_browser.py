@@ -69,12 +69,13 @@ def test_a_registered_rt_head_phones_in_and_the_operator_sees_their_area(
     page.fill("#pelapor-baru input[name=phone]", "0813-4567-8901")
     page.fill("#pelapor-baru input[name=name]", "Pak Darman")
     page.select_option("#pelapor-baru select[name=role]", "ketua_rt")
-    page.fill("#pelapor-baru input[name=desa]", "Kelurahan Madatte")
+    page.select_option("#pelapor-baru select[name=desa_id]", label="Madatte")
     page.fill("#pelapor-baru input[name=rt]", "4")
     page.fill("#pelapor-baru input[name=rw]", "2")
     page.click("#pelapor-baru button")
     expect(page.locator(".flash.ok")).to_contain_text("terdaftar sebagai pelapor terpercaya")
-    expect(page.locator("#daftar-pelapor")).to_contain_text("RT 004/RW 002, Kelurahan Madatte")
+    expect(page.locator("#daftar-pelapor")).to_contain_text(
+        "RT 004/RW 002, Desa/Kel. Madatte, Kecamatan Polewali")
     # The registry's history names the admin who registered them.
     expect(page.locator("#riwayat-pelapor")).to_contain_text("Didaftarkan")
     expect(page.locator("#riwayat-pelapor")).to_contain_text("Admin Diskominfo")
@@ -87,14 +88,14 @@ def test_a_registered_rt_head_phones_in_and_the_operator_sees_their_area(
     page.goto(f"{live_server}/console/tiket/{number}")
     expect(page.locator("#pelapor-terpercaya")).to_contain_text("Ketua RT Pak Darman")
     expect(page.locator("#pelapor-terpercaya")).to_contain_text(
-        "RT 004/RW 002, Kelurahan Madatte")
+        "RT 004/RW 002, Desa/Kel. Madatte, Kecamatan Polewali")
     sign_out(page)
 
     sign_in(page, live_server, "supervisor")
     page.click("nav a:has-text('Pelapor terpercaya')")
-    expect(page.locator("#per-wilayah")).to_contain_text("Kelurahan Madatte")
+    expect(page.locator("#per-wilayah")).to_contain_text("Madatte Kec. Polewali")
     expect(page.locator("#laporan-terbaru")).to_contain_text(number)
     context.close()
     db.expire_all()
     ticket = db.scalars(select(Ticket).where(Ticket.number == number)).one()
-    assert ticket.location == "RT 004/RW 002, Kelurahan Madatte"
+    assert ticket.location == "RT 004/RW 002, Desa/Kel. Madatte, Kecamatan Polewali"

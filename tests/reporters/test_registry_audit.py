@@ -9,10 +9,15 @@ from sqlalchemy import select
 from reporters import services
 from reporters.models import ADDED, DEACTIVATED, EDITED, ReporterChange, TrustedReporter
 from tests.agents.conftest import user_named
+from tests.reporters.conftest import desa_named
 from tickets.errors import PermissionDenied
 
 FORM = {"action": "daftar", "phone": "0813-4567-8901", "name": "Pak Darman",
-        "role": "ketua_rt", "desa": "Kelurahan Madatte", "rt": "4", "rw": "2"}
+        "role": "ketua_rt", "rt": "4", "rw": "2"}
+
+
+def _form(db, **changes: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {**FORM, "desa_id": str(desa_named(db, "Madatte")), **changes}
 
 
 def _changes(db) -> list[ReporterChange]:  # type: ignore[no-untyped-def]
@@ -21,12 +26,12 @@ def _changes(db) -> list[ReporterChange]:  # type: ignore[no-untyped-def]
 
 
 def test_add_edit_and_deactivate_record_the_acting_admin(admin, db):
-    admin.post("/console/admin/pelapor", FORM)
+    admin.post("/console/admin/pelapor", _form(db))
     reporter = db.scalars(select(TrustedReporter)
                           .where(TrustedReporter.name == "Pak Darman")).one()
-    response = admin.post("/console/admin/pelapor", {
-        **FORM, "action": "ubah", "reporter_id": str(reporter.id), "rt": "5",
-        "name": "Pak Darman S."}, follow_redirects=True)
+    response = admin.post("/console/admin/pelapor", _form(
+        db, action="ubah", reporter_id=str(reporter.id), rt="5", name="Pak Darman S."),
+        follow_redirects=True)
     assert "disimpan" in response.get_data(as_text=True)
     admin.post("/console/admin/pelapor", {"action": "nonaktif",
                                           "reporter_id": str(reporter.id), "konfirmasi": "ya"})
@@ -47,7 +52,7 @@ def test_add_edit_and_deactivate_record_the_acting_admin(admin, db):
 def test_an_edit_that_changes_nothing_records_nothing(db):
     admin = user_named(db, "admin")
     form = services.ReporterForm(phone="+6281345678901", name="Pak Darman", role="ketua_rt",
-                                 desa="Kelurahan Madatte", rt="4", rw="2")
+                                 desa_id=desa_named(db, "Madatte"), rt="4", rw="2")
     reporter = services.register(db, admin, form)
     services.edit(db, admin, reporter.id, form)
     db.commit()
@@ -55,12 +60,12 @@ def test_an_edit_that_changes_nothing_records_nothing(db):
 
 
 def test_a_refused_edit_keeps_what_was_typed_and_changes_nothing(admin, db):
-    admin.post("/console/admin/pelapor", FORM)
-    admin.post("/console/admin/pelapor", {**FORM, "phone": "0813-4567-8902", "name": "Bu Ani"})
+    admin.post("/console/admin/pelapor", _form(db))
+    admin.post("/console/admin/pelapor", _form(db, phone="0813-4567-8902", name="Bu Ani"))
     ani = db.scalars(select(TrustedReporter).where(TrustedReporter.name == "Bu Ani")).one()
-    response = admin.post("/console/admin/pelapor", {
-        **FORM, "action": "ubah", "reporter_id": str(ani.id), "name": "Bu Ani Lestari",
-        "phone": "0813-4567-8901"})
+    response = admin.post("/console/admin/pelapor", _form(
+        db, action="ubah", reporter_id=str(ani.id), name="Bu Ani Lestari",
+        phone="0813-4567-8901"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "sudah dipakai pelapor lain" in page
     assert 'value="Bu Ani Lestari"' in page

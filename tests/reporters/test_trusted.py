@@ -11,17 +11,22 @@ from notify.models import OutboxMessage
 from reporters import services
 from reporters.models import ReporterRole, TrustedReport, TrustedReporter
 from tests.agents.conftest import reload, user_named
+from tests.reporters.conftest import desa_named
 from tickets.errors import InvalidInput
 from tickets.lifecycle import SYSTEM
 from tickets.models import Channel, TicketEvent
 from tickets.services import create_ticket
 
-RT = services.ReporterForm(phone="0813-4567-8901", name="Pak Darman", role="ketua_rt",
-                           desa="Kelurahan Madatte", rt="4", rw="2")
+MADATTE = "RT 004/RW 002, Desa/Kel. Madatte, Kecamatan Polewali"
 
 
-def _register(db, form: services.ReporterForm = RT) -> TrustedReporter:
-    reporter = services.register(db, user_named(db, "admin"), form)
+def _rt(db) -> services.ReporterForm:  # type: ignore[no-untyped-def]
+    return services.ReporterForm(phone="0813-4567-8901", name="Pak Darman", role="ketua_rt",
+                                 desa_id=desa_named(db, "Madatte"), rt="4", rw="2")
+
+
+def _register(db, form: services.ReporterForm | None = None) -> TrustedReporter:
+    reporter = services.register(db, user_named(db, "admin"), form or _rt(db))
     db.commit()
     return reporter
 
@@ -36,19 +41,20 @@ def _file(db, phone: str, text: str = "Jalan di lingkungan kami berlubang.", **e
 def test_the_admin_registers_a_reporter_by_phone_and_area(admin, db):
     response = admin.post("/console/admin/pelapor", {
         "phone": "0813-4567-8901", "name": "Pak Darman", "role": "ketua_rt",
-        "desa": "Kelurahan Madatte", "rt": "4", "rw": "2"}, follow_redirects=True)
+        "desa_id": str(desa_named(db, "Madatte")), "rt": "4", "rw": "2"},
+        follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "terdaftar sebagai pelapor terpercaya" in page
     reporter = db.scalars(select(TrustedReporter).where(
         TrustedReporter.name == "Pak Darman")).one()
     assert reporter.phone == "+6281345678901" and reporter.role is ReporterRole.KETUA_RT
-    assert reporter.area == "RT 004/RW 002, Kelurahan Madatte"
+    assert reporter.area == MADATTE and reporter.desa == "Madatte"
     # The same number twice, a wrong number, a wrong RT: refused beside the field.
     for data, message in (({"phone": "+62 813 4567 8901"}, "sudah terdaftar"),
                           ({"phone": "12"}, "tidak valid"), ({"rt": "A1"}, "RT/RW")):
         response = admin.post("/console/admin/pelapor", {
             "phone": "0813-4567-8902", "name": "Bu Ani", "role": "ketua_rw",
-            "desa": "Desa Lantora", "rt": "", "rw": "1", **data})
+            "desa_id": str(desa_named(db, "Lantora")), "rt": "", "rw": "1", **data})
         assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
@@ -64,7 +70,7 @@ def test_a_ticket_from_a_trusted_number_is_marked_with_its_area(db, operator):
     report = db.scalars(select(TrustedReport)).one()
     assert (report.ticket_id, report.reporter_id) == (ticket.id, reporter.id)
     ticket = reload(db, ticket)
-    assert ticket.location == "RT 004/RW 002, Kelurahan Madatte"
+    assert ticket.location == MADATTE
     assert ticket.reporter_name == "Pak Darman"
     assert db.scalars(select(TicketEvent).where(
         TicketEvent.kind == "pelapor_terpercaya")).one().note.startswith("Dari pelapor")
@@ -111,7 +117,7 @@ def test_a_deactivated_reporter_is_no_longer_marked_and_keeps_their_history(db, 
     page = admin.get("/console/admin/pelapor").get_data(as_text=True)
     assert "nonaktif sejak" in page
     # Registering the number again brings the reporter back, with the same history.
-    again = _register(db, RT)
+    again = _register(db)
     assert again.id == reporter.id and again.active
     with_history = dict((r.id, n) for r, n in services.list_reporters(
         db, user_named(db, "admin")))
@@ -121,17 +127,20 @@ def test_a_deactivated_reporter_is_no_longer_marked_and_keeps_their_history(db, 
 def test_the_supervisor_sees_reports_by_area_and_by_reporter(db, supervisor):
     _register(db)
     _register(db, services.ReporterForm(phone="081345678902", name="Bu Ani",
-                                        role="kepala_dusun", desa="Desa Lantora"))
+                                        role="kepala_dusun",
+                                        desa_id=desa_named(db, "Lantora")))
     for phone in ("+6281345678901", "+6281345678901", "+6281345678902"):
         _file(db, phone)
-    assert services.by_area(db, user_named(db, "supervisor")) == [
-        ("Kelurahan Madatte", 2), ("Desa Lantora", 1)]
+    assert [(a.desa, a.kecamatan, a.reports) for a in services.by_area(
+        db, user_named(db, "supervisor"))] == [("Madatte", "Polewali", 2),
+                                               ("Lantora", "Polewali", 1)]
     page = supervisor.get("/console/pelapor").get_data(as_text=True)
-    assert "Per wilayah" in page and "Kelurahan Madatte" in page
-    assert "Kepala dusun Bu Ani (Desa Lantora)" in page
+    assert "Per wilayah" in page and "Madatte" in page
+    assert "Kepala dusun Bu Ani (Desa/Kel. Lantora, Kecamatan Polewali)" in page
 
 
 def test_the_registry_is_checked_on_the_server(db):
     with pytest.raises(InvalidInput):
         services.register(db, user_named(db, "admin"), services.ReporterForm(
-            phone="0813-4567-8903", name="X", role="lurah", desa="Desa"))
+            phone="0813-4567-8903", name="X", role="lurah",
+            desa_id=desa_named(db, "Lantora")))
