@@ -29,7 +29,12 @@ from tickets.permissions import desk_ticket, require_role
 from tickets.text import one_line
 
 __all__ = ["DESA_CUES", "KEC_CUES"]  # the cues, re-exported for earlier importers
-AUTO, OPERATOR = "otomatis", "operator"
+# Where a ticket's place came from (``TicketPlace.source``), lowest rank first: found in
+# the complaint's text, the trusted reporter's own desa (``reporters``), the operator's
+# choice. A place is replaced only by one of the same or a higher rank (see
+# :func:`write_place`).
+AUTO, REPORTER, OPERATOR = "otomatis", "pelapor_rt", "operator"
+RANK = {AUTO: 0, REPORTER: 1, OPERATOR: 2}
 CSV_HEADER = ("kecamatan", "desa", "kode_pos", "alias")
 MAX_CSV_BYTES = 2_000_000
 
@@ -197,20 +202,44 @@ def find_place(session: Session, text: str) -> Found | None:
     return Found(kec, desa, match.heard)
 
 
-def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | None:
-    """Set ``ticket``'s place from ``text`` unless an operator set it or a desa is known;
-    a ticket without a typed location gets the place's name as its location."""
+def _kept(current: TicketPlace, source: str) -> bool:
+    """Whether ``current`` stays against a place from ``source`` (:func:`write_place`)."""
+    return (RANK[source] < RANK.get(current.source, RANK[OPERATOR])
+            or (source == AUTO and current.desa is not None))
+
+
+def write_place(session: Session, ticket: Ticket, kecamatan: Place | None,
+                desa: Place | None, *, source: str, heard: str | None = None
+                ) -> TicketPlace:
+    """The one writer of ``ticket``'s place; returns the place as it then stands.
+
+    A place from a lower-ranked source never replaces a higher one: the text's never
+    replaces the reporter's desa or the operator's choice, the reporter's desa never the
+    operator's; the operator's always wins. A text only refines a place from a text (a
+    kecamatan to a desa), never replaces a known desa. The caller keeps the location text
+    and flushes (the analytics listener must not flush early)."""
     current = session.get(TicketPlace, ticket.id)
-    if current is not None and (current.source == OPERATOR or current.desa is not None):
+    if current is not None and _kept(current, source):
         return current
+    if current is None:
+        current = TicketPlace(ticket_id=ticket.id)
+        session.add(current)
+    current.kecamatan, current.desa, current.source = kecamatan, desa, source
+    current.heard, current.updated_at = heard[:200] if heard else None, utcnow()
+    return current
+
+
+def fill_location(session: Session, ticket: Ticket, text: str) -> TicketPlace | None:
+    """Set ``ticket``'s place from ``text`` as far as :func:`write_place` lets a text; a
+    ticket without a typed location gets the place's name as its location."""
+    current = session.get(TicketPlace, ticket.id)
+    if current is not None and _kept(current, AUTO):
+        return current  # nothing a text could change: no need to look for a place
     found = find_place(session, text)
     if found is None:
         return current
-    if current is None:
-        current = TicketPlace(ticket_id=ticket.id, source=AUTO)
-        session.add(current)
-    current.kecamatan, current.desa = found.kecamatan, found.desa
-    current.heard, current.updated_at = found.heard[:200], utcnow()
+    current = write_place(session, ticket, found.kecamatan, found.desa, source=AUTO,
+                          heard=found.heard)
     if not ticket.location:
         ticket.location = label(found.kecamatan, found.desa)
     return current
@@ -247,12 +276,7 @@ def set_location(session: Session, user: Principal, number: str, kecamatan_id: i
         if kec is not None and desa.parent_id != kec.id:
             raise InvalidInput("desa_id", f"{desa.name} tidak berada di Kecamatan {kec.name}.")
         kec = desa.parent
-    current = session.get(TicketPlace, ticket.id)
-    if current is None:
-        current = TicketPlace(ticket_id=ticket.id)
-        session.add(current)
-    current.kecamatan, current.desa = kec, desa
-    current.source, current.heard, current.updated_at = OPERATOR, None, utcnow()
+    write_place(session, ticket, kec, desa, source=OPERATOR)
     ticket.location = label(kec, desa)
     record_event(session, ticket, Actor.of(user), "edit",
                  f"Lokasi: {ticket.location or '-'}.")

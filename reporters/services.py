@@ -2,9 +2,10 @@
 
 A ticket filed from a registered, active number (a call or a message: every new ticket
 announces itself as :class:`tickets.events.ComplaintText` ``pengaduan``) is marked with
-a ``trusted_reports`` row holding the area as it was then, and gets that area as its
-location when the reporter did not say one. Deactivating a reporter stops the marking;
-the rows of their earlier reports stay.
+a ``trusted_reports`` row holding the area as it was then, gets that area as its
+location when the reporter did not say one, and is placed in the reporter's desa and its
+kecamatan (``analytics.places.write_place``, source ``pelapor_rt``) when they have one.
+Deactivating a reporter stops the marking; the rows of their earlier reports stay.
 
 A reporter's desa/kelurahan is chosen from the gazetteer (``analytics.places``) and
 stored as a reference, so the per-desa counts do not split over three spellings of one
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from analytics import places
 from analytics.models import Place, PlaceKind
 from reporters.models import (
     ACTIVATED,
@@ -254,7 +256,14 @@ def mark_ticket(session: Session, event: ComplaintText) -> None:
         return
     if not ticket.location:
         ticket.location = reporter.area
+    if reporter.place is not None:
+        # An RT head nearly always reports from his own RT: the ticket is placed in his
+        # desa, above a place the text seems to name, below the operator's correction.
+        places.write_place(session, ticket, reporter.place.parent, reporter.place,
+                           source=places.REPORTER)
     if not ticket.reporter_name:
         ticket.reporter_name = reporter.name
     record_event(session, ticket, SYSTEM, "pelapor_terpercaya",
                  f"Dari pelapor terpercaya: {reporter.label}.")
+    # Flushed now: the analytics listener that follows reads the place with autoflush off.
+    session.flush()

@@ -8,10 +8,13 @@ from sqlalchemy import func, select
 
 from analytics.demo import DEMO_PLACES
 from analytics.models import Place, PlaceKind
-from analytics.places import find_place
+from analytics.places import AUTO, OPERATOR, REPORTER, find_place, write_place
 from hotline.cli import cli
 from tests.agents.conftest import Agent, sign_in
 from tests.analytics.conftest import ticket_of
+from tickets.lifecycle import SYSTEM
+from tickets.models import Channel
+from tickets.services import create_ticket
 
 
 def found(db, text: str) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-def]
@@ -147,3 +150,24 @@ def test_hotline_places_import_reads_a_csv_and_the_shipped_one_again(app, db, tm
     bad.write_text("nama\nCibeber\n")
     refused = app.test_cli_runner().invoke(cli, ["places", "import", str(bad)])
     assert refused.exit_code == 1 and "judul kolom" in refused.output
+
+
+@pytest.mark.parametrize("first, then, kept", [
+    (AUTO, REPORTER, REPORTER),      # the reporter's desa replaces a place from the text
+    (REPORTER, AUTO, REPORTER),      # ... and a text does not replace it
+    (OPERATOR, REPORTER, OPERATOR),  # the operator's choice stays against both
+    (OPERATOR, AUTO, OPERATOR),
+    (REPORTER, OPERATOR, OPERATOR),  # and replaces either
+    (AUTO, OPERATOR, OPERATOR),
+])
+def test_a_place_is_replaced_only_by_a_source_of_the_same_or_a_higher_rank(
+        db, first, then, kept):
+    ticket = create_ticket(db, channel=Channel.PHONE_AGENT, actor=SYSTEM, tz="Asia/Jakarta",
+                           description="Lampu jalan mati.")
+    lapeo = db.scalar(select(Place).where(Place.name == "Lapeo"))
+    mambu = db.scalar(select(Place).where(Place.name == "Mambu"))
+    desa = {first: lapeo, then: mambu}
+    write_place(db, ticket, lapeo.parent, lapeo, source=first)
+    db.flush()
+    place = write_place(db, ticket, mambu.parent, mambu, source=then)
+    assert (place.source, place.desa) == (kept, desa[kept])
