@@ -136,14 +136,15 @@ class Place(Base):
 
 
 class TicketPlace(Base):
-    """Where a ticket's complaint is: found in its text, or set by an operator."""
+    """Where a ticket's complaint is: found in its text, a trusted reporter's desa, or set by
+    an operator (``analytics.places.write_place``)."""
 
     __tablename__ = "ticket_places"
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     desa_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
-    source: Mapped[str] = mapped_column(String(16))  # otomatis | operator
+    source: Mapped[str] = mapped_column(String(16))  # otomatis | pelapor_rt | operator
     heard: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
