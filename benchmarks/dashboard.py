@@ -54,6 +54,7 @@ from hotline.migrate import upgrade
 from hotline.settings import load_settings
 from reporting.dashboard import PRESETS
 from reporting.rollup import refresh_all, refresh_marked
+from tickets.clock import to_local
 from tickets.models import DashboardDirty, Ticket
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -254,9 +255,10 @@ def _login(app):  # type: ignore[no-untyped-def]
 
 
 def mark_recent(app, days: int) -> None:  # type: ignore[no-untyped-def]
-    """Mark the ``days`` most recent UTC dates as changed since the last refresh."""
+    """Mark the ``days`` most recent local days as changed since the last refresh."""
+    tz = app.extensions["hotline"].settings.timezone
     with app.extensions["hotline"].transaction() as session:
-        today = session.scalar(select(func.max(Ticket.created_at))).date()
+        today = to_local(session.scalar(select(func.max(Ticket.created_at))), tz).date()
         session.add_all(DashboardDirty(day=today - timedelta(days=i)) for i in range(days))
 
 

@@ -121,7 +121,7 @@ def build_runtime(settings: Settings) -> Runtime:
     # A ticket reopened past the limit is the supervisors' (feedback.replies).
     dispatcher.subscribe(events.PokjaActing, replies.require_not_escalated)
     maker = db.make_sessionmaker(engine, dispatcher)
-    rollup.track(maker)  # the dashboard's summary learns which days changed
+    rollup.track(maker, settings.timezone)  # the dashboard's summary learns which days changed
     return Runtime(settings, engine, maker, dispatcher, catalog, composer, feedback,
                    settings.messaging.policy(settings.timezone, feedback),
                    notify_config(settings))

@@ -235,7 +235,7 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     # A place filter reads the summary by place, every other scope the plain one.
     table: Any = DashboardPlaceDay.__table__ if scope.placed else DashboardDay.__table__
     marked = [] if scope.where else rollup.marked_days(session, scope.date_from,
-                                                        scope.date_to, tz=tz)
+                                                        scope.date_to)
     if scope.where:
         # The same rows as the summary's, from the range's tickets that match: exact,
         # and quick for a month (docs/dashboard.md: a year takes seconds).

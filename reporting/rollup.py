@@ -4,9 +4,10 @@
 dashboard sums (received, verified and answered with and without delay) and each
 ticket's working-time spans (so medians stay exact). It is never edited by hand:
 
-- every flush that adds or changes a ticket marks the UTC date the ticket was received
-  on (``dashboard_dirty``; :func:`track` subscribes :func:`mark_dirty` on the session
-  factory in the composition root), in the same transaction as the change;
+- every flush that adds or changes a ticket marks the local day (the office's zone) the
+  ticket was received on (``dashboard_dirty``; :func:`track` subscribes :func:`mark_dirty`
+  on the session factory in the composition root), in the same transaction as the
+  change: one mark, one day summed live until the refresh;
 - the hourly task (``reporting.dashboard_refresh``) :func:`refresh` es the marked days:
   their rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and
   exactly the marks it read are removed (a change committed meanwhile keeps its own mark);
@@ -53,16 +54,22 @@ from sqlalchemy.sql.schema import Table
 from analytics.models import TicketPlace
 from reporting.medians import rebuild_months
 from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
+from tickets.clock import to_local
 from tickets.models import DashboardDay, DashboardDirty, Ticket
 from tickets.sla import local_day_sql, offset_seconds
 
 LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 
 
-def mark_dirty(session: Session, _context: object, _instances: object) -> None:
-    """before_flush: mark the received dates of the tickets this flush writes."""
+def mark_dirty(session: Session, tz: str) -> None:
+    """before_flush: mark the local days (in the office's zone ``tz``) on which the
+    tickets this flush writes were received."""
     days: set[date] = set()
     placed: set[int] = set()
+
+    def local_day(at: datetime) -> date:
+        return to_local(at, tz).date()
+
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, TicketPlace):
             # The place summary groups by the ticket's place: its received day changes.
@@ -72,32 +79,29 @@ def mark_dirty(session: Session, _context: object, _instances: object) -> None:
         if not isinstance(obj, Ticket) or obj in session.deleted:
             continue
         if obj.created_at is not None:
-            days.add(obj.created_at.date())
+            days.add(local_day(obj.created_at))
         # A received time moved (only tests and imports do that): its old day too.
         for old in inspect(obj).attrs.created_at.history.deleted or ():
             if isinstance(old, datetime):
-                days.add(old.date())
+                days.add(local_day(old))
     for ticket_id in placed:
         # From the identity map when the ticket is loaded (no query); inside a flush
         # nothing is flushed again.
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.created_at is not None:
-            days.add(ticket.created_at.date())
+            days.add(local_day(ticket.created_at))
     for day in days:
         session.add(DashboardDirty(day=day))
 
 
-def track(maker: sessionmaker[Session]) -> None:
+def track(maker: sessionmaker[Session], tz: str) -> None:
+    """Mark changed days on every flush of ``maker``'s sessions (the composition root)."""
     from sqlalchemy import event
 
-    event.listen(maker, "before_flush", mark_dirty)
+    def before_flush(session: Session, _context: object, _instances: object) -> None:
+        mark_dirty(session, tz)
 
-
-def _local_days(utc_day: date, tz: str) -> set[date]:
-    offset = timedelta(seconds=offset_seconds(tz))
-    start = datetime.combine(utc_day, time(0, 0))
-    return {(start + offset).date(), (start + timedelta(days=1, microseconds=-1)
-                                      + offset).date()}
+    event.listen(maker, "before_flush", before_flush)
 
 
 def _spans(column: Any, dialect: str) -> ColumnElement[Any]:
@@ -166,20 +170,12 @@ def _received_on(days: list[date], tz: str, dialect: str) -> tuple[ColumnElement
             day.in_([d if dialect == "postgresql" else d.isoformat() for d in days]))
 
 
-def _marks_window(first: date, last: date) -> tuple[ColumnElement[bool], ...]:
-    # A UTC date's mark touches the local days either side of it.
-    return (DashboardDirty.day >= first - timedelta(days=1),
-            DashboardDirty.day <= last + timedelta(days=1))
-
-
-def marked_days(session: Session, first: date, last: date, *, tz: str) -> list[date]:
+def marked_days(session: Session, first: date, last: date) -> list[date]:
     """The local days from ``first`` to ``last`` whose tickets changed since the summary
     stored them (what :func:`refresh` would rebuild), read without writing."""
-    days: set[date] = set()
-    for utc_day in session.scalars(select(DashboardDirty.day).distinct()
-                                   .where(*_marks_window(first, last))):
-        days |= _local_days(utc_day, tz)
-    return sorted(d for d in days if first <= d <= last)
+    return list(session.scalars(select(DashboardDirty.day).distinct()
+                                .where(DashboardDirty.day >= first, DashboardDirty.day <= last)
+                                .order_by(DashboardDirty.day)))
 
 
 def current_select(dialect: str, tz: str, first: date, last: date, marked: list[date], *,
@@ -203,7 +199,7 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     """Rebuild the summary of the marked days between ``first`` and ``last`` (local
     dates); the number of local days rebuilt."""
     dialect = session.get_bind().dialect.name
-    window = _marks_window(first, last)
+    window = (DashboardDirty.day >= first, DashboardDirty.day <= last)
     if session.scalar(select(DashboardDirty.id).where(*window).limit(1)) is None:
         return 0
     if dialect == "postgresql":
@@ -211,9 +207,7 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     marks = session.execute(select(DashboardDirty.id, DashboardDirty.day).where(*window)).all()
     if not marks:
         return 0  # another refresh did it while this one waited for the lock
-    days: set[date] = set()
-    for _, utc_day in marks:
-        days |= _local_days(utc_day, tz)
+    days = {day for _, day in marks}
     ordered = sorted(days)
     session.execute(delete(DashboardDay).where(DashboardDay.day.in_(ordered)))
     session.execute(delete(DashboardPlaceDay).where(DashboardPlaceDay.day.in_(ordered)))
@@ -246,11 +240,10 @@ def refresh_all(session: Session, *, tz: str) -> int:
                                     func.max(Ticket.created_at))).one()
     if bounds[0] is None:
         return 0
-    day = bounds[0].date()
-    while day <= bounds[1].date():
+    first, last = to_local(bounds[0], tz).date(), to_local(bounds[1], tz).date()
+    day = first
+    while day <= last:
         session.add(DashboardDirty(day=day))
         day += timedelta(days=1)
     session.flush()
-    offset = timedelta(seconds=offset_seconds(tz))
-    return refresh(session, (bounds[0] + offset).date(), (bounds[1] + offset).date(), tz=tz)
-
+    return refresh(session, first, last, tz=tz)

@@ -393,7 +393,8 @@ class DashboardDay(DashboardSummary, Base):
 
 
 class DashboardDirty(Base):
-    """A UTC date whose tickets changed since the summary was refreshed."""
+    """A local day (the office's zone) whose tickets changed since the summary was
+    refreshed (``reporting.rollup``)."""
 
     __tablename__ = "dashboard_dirty"
 

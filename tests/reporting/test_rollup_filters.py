@@ -20,6 +20,7 @@ from reporting.monthly import build_monthly
 from reporting.rollup import refresh_marked
 from reporting.sources import received_by_source
 from tests.reporting.test_dashboard import MAY, NOW, TZ, _ticket, _user, may, wib  # noqa: F401
+from tickets.clock import to_local
 from tickets.models import Category, Channel, DashboardDirty, Pokja, Status, Ticket
 from tickets.sources import Source, TicketSource
 
@@ -155,7 +156,8 @@ def test_a_place_change_alone_marks_the_tickets_received_day(placed):
     placed.commit()
     tp = placed.scalars(select(TicketPlace).order_by(TicketPlace.ticket_id)).first()
     assert tp is not None
-    received = placed.get(Ticket, tp.ticket_id).created_at.date()  # type: ignore[union-attr]
+    received = to_local(placed.get(Ticket, tp.ticket_id).created_at,  # type: ignore[union-attr]
+                        TZ).date()
     tp.desa_id = None
     placed.commit()
     assert placed.scalars(select(DashboardDirty.day)).all() == [received]
