@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -152,7 +152,11 @@ def effective_scope(user: Principal, scope: Scope) -> Scope:
     return scope
 
 
-def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
+def filters_for(user: Principal, scope: Scope, *,
+                probe: bool = False) -> list[ColumnElement[bool]]:
+    """The scope's conditions on ``Ticket``. ``probe``: the place is looked up per ticket
+    (a few thousand open tickets), never by scanning the place's tickets, which the
+    planner prefers for EXISTS and which reads a kecamatan's half a million rows."""
     conds: list[ColumnElement[bool]] = []
     if scope.channel is not None:
         conds.append(Ticket.channel == scope.channel)
@@ -162,8 +166,14 @@ def filters_for(user: Principal, scope: Scope) -> list[ColumnElement[bool]]:
         conds.append(Ticket.pokja_id == scope.pokja_id)
     for column, place_id in ((TicketPlace.kecamatan_id, scope.kecamatan_id),
                              (TicketPlace.desa_id, scope.desa_id)):
-        if place_id is not None:
-            # EXISTS, not IN: the open tickets' queries probe the few of them by key.
+        if place_id is None:
+            continue
+        if probe:
+            # A ticket has at most one place (ticket_id is the key): a scalar subquery,
+            # which PostgreSQL runs per ticket through the index on ticket_id.
+            conds.append(select(column).where(TicketPlace.ticket_id == Ticket.id)
+                         .scalar_subquery() == place_id)
+        else:
             conds.append(exists().where(TicketPlace.ticket_id == Ticket.id,
                                         column == place_id))
     if user.role is Role.POKJA:
@@ -275,9 +285,11 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
                           for cid, n in per_category.items()),
                          key=lambda row: (-row[1], row[0]))
 
-    now_rows = _open_tickets(session, conds, range_condition(scope, tz), tz, dialect, now)
-    sla_rows = _sla(session, D, summary, now_rows, pokja_names)
-    backlog_age, backlog_status = _backlog(now_rows, today)
+    late = _late_tickets(session, filters_for(user, scope, probe=True),
+                         range_condition(scope, tz), now)
+    sla_rows = _sla(session, D, summary, late, pokja_names)
+    backlog_age, backlog_status = _backlog(
+        _open_by_day(session, user, scope, table, conds, tz, dialect), today)
     medians, samples = _medians(session, user, scope, D, summary, marked, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
@@ -323,7 +335,7 @@ def _periods(scope: Scope, weekly: bool) -> list[date]:
 
 
 def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
-         now_rows: list[_OpenRow], names: dict[int | None, str]) -> list[PokjaSla]:
+         late: list[_Late], names: dict[int | None, str]) -> list[PokjaSla]:
     rows: dict[int | None, PokjaSla] = {}
 
     def row(pid: int | None) -> PokjaSla:
@@ -336,20 +348,21 @@ def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: 
         r = row(pid)
         r.verify_total, r.verify_ok = int(verified or 0), int(verified_ok or 0)
         r.answer_total, r.answer_ok = int(answered or 0), int(answered_ok or 0)
-    for o in now_rows:
-        if o.flags & _UNDECIDED_LATE:
-            row(o.pokja_id).verify_total += o.n
-        if o.flags & _UNANSWERED_LATE:
-            row(o.pokja_id).answer_total += o.n
-        if o.flags & _VERIFY_OVERDUE:
-            row(o.pokja_id).verify_overdue_now += o.n
-        if o.flags & _FOLLOWUP_OVERDUE:
-            row(o.pokja_id).followup_overdue_now += o.n
+    for t in late:
+        r = row(t.pokja_id)
+        if t.flags & _UNDECIDED_LATE:
+            r.verify_total += t.n
+        if t.flags & _UNANSWERED_LATE:
+            r.answer_total += t.n
+        if t.flags & _VERIFY_OVERDUE:
+            r.verify_overdue_now += t.n
+        if t.flags & _FOLLOWUP_OVERDUE:
+            r.followup_overdue_now += t.n
     return sorted(rows.values(), key=lambda r: (r.pokja == NO_POKJA, r.pokja))
 
 
-# What the clock decides about an open ticket (a deadline passed since it was summed):
-# bits of _OpenRow.flags.
+# What the clock says of an open ticket past a deadline (which the summary, built before
+# the deadline passed, cannot know): bits of _Late.flags.
 _UNDECIDED_LATE = 1     # received in the range, still undecided after verify_due_at
 _UNANSWERED_LATE = 2    # received in the range, forwarded, unanswered after followup_due_at
 _VERIFY_OVERDUE = 4     # reporting.reports.verify_overdue
@@ -357,53 +370,75 @@ _FOLLOWUP_OVERDUE = 8   # reporting.reports.followup_overdue
 
 
 @dataclass(frozen=True)
-class _OpenRow:
-    status: Status
+class _Late:
     pokja_id: int | None
-    day: date
     flags: int
     n: int
 
 
-def _open_tickets(session: Session, conds: list[ColumnElement[bool]],
-                  in_range: ColumnElement[bool], tz: str, dialect: str,
-                  now: datetime) -> list[_OpenRow]:
-    """The open tickets the scope selects, counted per status, pokja, local day received
-    and what the clock says of their deadlines: every "now" figure (the backlog, overdue
-    now, the range's tickets undecided or unanswered past their deadline) from one pass
-    over the open tickets (index-only on PostgreSQL: ``ix_tickets_open``), so a place
-    filter probes each open ticket's place once rather than once per figure."""
-    day = local_day_sql(Ticket.created_at, tz, dialect)
+def _late_tickets(session: Session, conds: list[ColumnElement[bool]],
+                  in_range: ColumnElement[bool], now: datetime) -> list[_Late]:
+    """The open tickets the scope selects that are past a deadline, counted per pokja and
+    by what that means (the ``_..._LATE``/``_OVERDUE`` bits): "overdue now", and the
+    range's tickets counted against their SLA once the deadline passed undecided or
+    unanswered (which are overdue as well). One pass, over the open tickets past a
+    deadline only (index-only on PostgreSQL: ``ix_tickets_open``)."""
+    verify_late, followup_late = and_(*verify_overdue(now)), and_(*followup_overdue(now))
     checks = (
-        (_UNDECIDED_LATE, and_(Ticket.status.in_(AT_DESK), Ticket.verified_at.is_(None),
-                               Ticket.verify_due_at < now, in_range)),
-        (_UNANSWERED_LATE, and_(Ticket.status.in_(AT_POKJA), Ticket.forwarded_at.is_not(None),
-                                Ticket.answered_at.is_(None), Ticket.followup_due_at < now,
-                                in_range)),
-        (_VERIFY_OVERDUE, and_(*verify_overdue(now))),
-        (_FOLLOWUP_OVERDUE, and_(*followup_overdue(now))),
+        (_UNDECIDED_LATE, and_(verify_late, Ticket.verified_at.is_(None), in_range)),
+        (_UNANSWERED_LATE, and_(followup_late, Ticket.forwarded_at.is_not(None),
+                                Ticket.answered_at.is_(None), in_range)),
+        (_VERIFY_OVERDUE, verify_late),
+        (_FOLLOWUP_OVERDUE, followup_late),
     )
     flags = sum((case((cond, bit), else_=0) for bit, cond in checks), literal(0))
     # Grouped outside: the flags' bound parameters (the clock) would otherwise be sent
     # twice, and PostgreSQL does not know $1 and $5 for the same expression.
-    each = (select(Ticket.status.label("status"), Ticket.pokja_id.label("pokja_id"),
-                   day.label("day"), flags.label("flags"))
-            .where(Ticket.status.in_(OPEN), *conds).subquery())
-    out = []
-    for status, pokja_id, raw_day, bits, n in session.execute(
-            select(each.c.status, each.c.pokja_id, each.c.day, each.c.flags, func.count())
-            .group_by(each.c.status, each.c.pokja_id, each.c.day, each.c.flags)):
-        out.append(_OpenRow(Status(status), pokja_id, as_date(raw_day), int(bits), int(n)))
-    return out
+    each = (select(Ticket.pokja_id.label("pokja_id"), flags.label("flags"))
+            .where(Ticket.status.in_(OPEN), or_(verify_late, followup_late), *conds)
+            .subquery())
+    return [_Late(pokja_id, int(bits), int(n)) for pokja_id, bits, n in session.execute(
+        select(each.c.pokja_id, each.c.flags, func.count())
+        .group_by(each.c.pokja_id, each.c.flags))]
 
 
-def _backlog(now_rows: list[_OpenRow], today: date
+# Every day a ticket can have been received on: the backlog reads the summary whole.
+ALL_DAYS = (date(1970, 1, 1), date(9999, 12, 31))
+
+
+def _open_by_day(session: Session, user: Principal, scope: Scope, table: Any,
+                 conds: list[ColumnElement[bool]], tz: str, dialect: str
+                 ) -> list[tuple[Status, date, int]]:
+    """The open tickets the scope selects per status and local day received, whatever
+    the range, from the summary (``table``; the days marked since its refresh summed
+    live, as for the range's figures): a status change marks the ticket's day, so the
+    stored open rows are the open tickets. Read through the summaries' partial indexes on
+    the open statuses (migration 0028), so a place's backlog reads no ticket."""
+    open_values = [s.value for s in OPEN]
+    if scope.where:
+        day = local_day_sql(Ticket.created_at, tz, dialect)
+        query = (select(Ticket.status, day, func.count())
+                 .where(Ticket.status.in_(OPEN), *conds).group_by(Ticket.status, day))
+    else:
+        stored = [table.c.status.in_(open_values), *summary_filters(user, scope, table)]
+        marked = rollup.marked_days(session, *ALL_DAYS)
+        src = (rollup.current_select(dialect, tz, *ALL_DAYS, marked, stored_where=stored,
+                                     live_where=[Ticket.status.in_(OPEN), *conds],
+                                     table=table).subquery() if marked else table)
+        where = [] if marked else stored
+        query = (select(src.c.status, src.c.day, func.sum(src.c.received))
+                 .where(*where).group_by(src.c.status, src.c.day))
+    return [(Status(status), as_date(raw_day), int(n))
+            for status, raw_day, n in session.execute(query)]
+
+
+def _backlog(open_by_day: list[tuple[Status, date, int]], today: date
              ) -> tuple[list[tuple[str, int]], list[tuple[Status, int]]]:
     by_day: dict[date, int] = defaultdict(int)
     by_status: dict[Status, int] = defaultdict(int)
-    for o in now_rows:
-        by_day[o.day] += o.n
-        by_status[o.status] += o.n
+    for status, day, n in open_by_day:
+        by_day[day] += n
+        by_status[status] += n
     ages = [0] * len(AGE_BUCKETS)
     if by_day:
         calendar = WorkCalendar(min(min(by_day), today), max(max(by_day), today))
