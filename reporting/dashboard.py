@@ -250,16 +250,17 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         # The same rows as the summary's, from the range's tickets that match: exact,
         # and quick for a month (docs/dashboard.md: a year takes seconds).
         src = rollup.summary_select(dialect, tz, *in_range).subquery()
-    elif marked:
-        # Days changed since the hourly refresh are summed live from their tickets: a
-        # page view writes nothing (the refresh task stores them).
-        src = rollup.current_select(dialect, tz, scope.date_from, scope.date_to, marked,
-                                    stored_where=summary_filters(user, scope, table),
-                                    live_where=in_range, table=table).subquery()
     else:
         src = table
         summary = [src.c.day >= scope.date_from, src.c.day <= scope.date_to,
                    *summary_filters(user, scope, table)]
+        if marked:
+            summary.append(src.c.day.not_in(marked))
+    # Days changed since the hourly refresh are summed live from their tickets (a page
+    # view writes nothing; the refresh task stores them), once per view: the statements
+    # below read the stored rows and add these in Python.
+    live = ([row._mapping for row in session.execute(
+                rollup.live_select(dialect, tz, marked, in_range))] if marked else [])
     D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
@@ -273,6 +274,11 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         period = d - timedelta(days=d.weekday()) if weekly else d
         if period in index:
             received[Channel(channel)][index[period]] += int(n)
+    for r in live:
+        d = as_date(r["day"])
+        period = d - timedelta(days=d.weekday()) if weekly else d
+        if period in index:
+            received[Channel(r["channel"])][index[period]] += int(r["received"])
 
     received_by: dict[tuple[int | None, int | None, Status], int] = {}
     per_category: dict[int | None, int] = defaultdict(int)
@@ -281,16 +287,20 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
             .group_by(D.category_id, D.pokja_id, D.status)):
         received_by[(cid, pid, Status(status))] = int(n)
         per_category[cid] += int(n)
+    for r in live:
+        key = (r["category_id"], r["pokja_id"], Status(r["status"]))
+        received_by[key] = received_by.get(key, 0) + int(r["received"])
+        per_category[r["category_id"]] += int(r["received"])
     by_category = sorted(((category_names.get(cid, NO_CATEGORY), n)
                           for cid, n in per_category.items()),
                          key=lambda row: (-row[1], row[0]))
 
     late = _late_tickets(session, filters_for(user, scope, probe=True),
                          range_condition(scope, tz), now)
-    sla_rows = _sla(session, D, summary, late, pokja_names)
+    sla_rows = _sla(session, D, summary, live, late, pokja_names)
     backlog_age, backlog_status = _backlog(
         _open_by_day(session, user, scope, table, conds, tz, dialect), today)
-    medians, samples = _medians(session, user, scope, D, summary, marked, dialect)
+    medians, samples = _medians(session, user, scope, D, summary, live, marked, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
                     if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
@@ -335,7 +345,7 @@ def _periods(scope: Scope, weekly: bool) -> list[date]:
 
 
 def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
-         late: list[_Late], names: dict[int | None, str]) -> list[PokjaSla]:
+         live: list[Any], late: list[_Late], names: dict[int | None, str]) -> list[PokjaSla]:
     rows: dict[int | None, PokjaSla] = {}
 
     def row(pid: int | None) -> PokjaSla:
@@ -348,6 +358,12 @@ def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: 
         r = row(pid)
         r.verify_total, r.verify_ok = int(verified or 0), int(verified_ok or 0)
         r.answer_total, r.answer_ok = int(answered or 0), int(answered_ok or 0)
+    for lr in live:
+        r = row(lr["pokja_id"])
+        r.verify_total += int(lr["verified"])
+        r.verify_ok += int(lr["verified_ok"])
+        r.answer_total += int(lr["answered"])
+        r.answer_ok += int(lr["answered_ok"])
     for t in late:
         r = row(t.pokja_id)
         if t.flags & _UNDECIDED_LATE:
@@ -458,7 +474,7 @@ MEASURES = median_bins.MEASURES
 
 
 def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N803
-             summary: list[ColumnElement[bool]], marked: list[date],
+             summary: list[ColumnElement[bool]], live: list[Any], marked: list[date],
              dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
     """Median working hours per measure over every ticket's span in the range (the
     lifecycle stamps them: ``tickets.sla.work_seconds``), exact as shown
@@ -471,6 +487,9 @@ def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N
         m: {} for m in MEASURES}
     median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
                           dialect, bins)
+    for r in live:  # marked days: never in a whole month read from its bins
+        for m in MEASURES:
+            median_bins.add_spans(bins[m], r[f"{m}_spans"] or ())
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     for m in MEASURES:

@@ -191,8 +191,15 @@ def current_select(dialect: str, tz: str, first: date, last: date, marked: list[
     c = (table if table is not None else DashboardDay.__table__).c
     stored = select(*[c[name] for name in COLUMNS]).where(
         c.day >= first, c.day <= last, c.day.not_in(marked), *stored_where)
-    live = summary_select(dialect, tz, *_received_on(marked, tz, dialect), *live_where)
-    return union_all(stored, live)
+    return union_all(stored, live_select(dialect, tz, marked, live_where))
+
+
+def live_select(dialect: str, tz: str, marked: list[date],
+                live_where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """The summary rows (``COLUMNS``) of the ``marked`` local days (sorted, not empty)
+    summed from their tickets (narrowed by ``live_where``): what :func:`refresh` would
+    store for them."""
+    return summary_select(dialect, tz, *_received_on(marked, tz, dialect), *live_where)
 
 
 def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
