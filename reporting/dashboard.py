@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -259,8 +260,10 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     # Days changed since the hourly refresh are summed live from their tickets (a page
     # view writes nothing; the refresh task stores them), once per view: the statements
     # below read the stored rows and add these in Python.
+    # (The marked days lie in the range: its own condition would only blur the planner's
+    # estimate of the days' tickets.)
     live = ([row._mapping for row in session.execute(
-                rollup.live_select(dialect, tz, marked, in_range))] if marked else [])
+                rollup.live_select(dialect, tz, marked, conds))] if marked else [])
     D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
@@ -430,22 +433,27 @@ def _open_by_day(session: Session, user: Principal, scope: Scope, table: Any,
     live, as for the range's figures): a status change marks the ticket's day, so the
     stored open rows are the open tickets. Read through the summaries' partial indexes on
     the open statuses (migration 0028), so a place's backlog reads no ticket."""
-    open_values = [s.value for s in OPEN]
-    if scope.where:
-        day = local_day_sql(Ticket.created_at, tz, dialect)
-        query = (select(Ticket.status, day, func.count())
-                 .where(Ticket.status.in_(OPEN), *conds).group_by(Ticket.status, day))
-    else:
-        stored = [table.c.status.in_(open_values), *summary_filters(user, scope, table)]
+    counted: dict[tuple[Status, date], int] = defaultdict(int)
+    queries = []
+    marked: list[date] = []
+    if not scope.where:
         marked = rollup.marked_days(session, *ALL_DAYS)
-        src = (rollup.current_select(dialect, tz, *ALL_DAYS, marked, stored_where=stored,
-                                     live_where=[Ticket.status.in_(OPEN), *conds],
-                                     table=table).subquery() if marked else table)
-        where = [] if marked else stored
-        query = (select(src.c.status, src.c.day, func.sum(src.c.received))
-                 .where(*where).group_by(src.c.status, src.c.day))
-    return [(Status(status), as_date(raw_day), int(n))
-            for status, raw_day, n in session.execute(query)]
+        c = table.c
+        queries.append(select(c.status, c.day, func.sum(c.received)).where(
+            c.status.in_([s.value for s in OPEN]), *summary_filters(user, scope, table),
+            *([c.day.not_in(marked)] if marked else [])).group_by(c.status, c.day))
+    if scope.where or marked:
+        # The tickets themselves: every one the scope selects (a filter the summary does
+        # not know), or those of the marked days (through ``ix_tickets_open``).
+        day = local_day_sql(Ticket.created_at, tz, dialect)
+        received = rollup.received_on(marked, tz, dialect) if marked else ()
+        queries.append(select(Ticket.status, day, func.count())
+                       .where(Ticket.status.in_(OPEN), *conds, *received)
+                       .group_by(Ticket.status, day))
+    for query in queries:
+        for status, raw_day, n in session.execute(query):
+            counted[(Status(status), as_date(raw_day))] += int(n)
+    return [(status, d, n) for (status, d), n in counted.items()]
 
 
 def _backlog(open_by_day: list[tuple[Status, date, int]], today: date
@@ -487,9 +495,8 @@ def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N
         m: {} for m in MEASURES}
     median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
                           dialect, bins)
-    for r in live:  # marked days: never in a whole month read from its bins
-        for m in MEASURES:
-            median_bins.add_spans(bins[m], r[f"{m}_spans"] or ())
+    for m in MEASURES:  # marked days: never in a whole month read from its bins
+        median_bins.add_spans(bins[m], chain.from_iterable(r[f"{m}_spans"] or () for r in live))
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     for m in MEASURES:

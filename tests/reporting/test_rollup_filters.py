@@ -228,3 +228,13 @@ def test_the_median_of_bins_is_exact_at_the_bins_edges():
         bins: dict[int, list[int]] = {}
         add_spans(bins, spans)
         assert median(bins) == (shown, len(spans)), spans
+
+
+@pytest.mark.parametrize("days", [(3, 4, 5, 6), (3, 4, 9, 17), (12,)])
+def test_marked_days_in_a_run_or_with_gaps_are_summed_once(placed, days):
+    """A run of marked days is read as one range of received times, days with gaps
+    through the list of days as well: either way each marked day's tickets count once."""
+    refresh_marked(placed, tz=TZ)
+    placed.add_all(DashboardDirty(day=wib(d, 12).date()) for d in days)
+    placed.commit()
+    assert _check_every_filter(placed) > 100
