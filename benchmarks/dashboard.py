@@ -313,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
           else f"reusing {DB_NAME} with {args.tickets:,} tickets")
     app = _app()
     kec, desa = place_tickets(app)
+    # Marks an interrupted run left (its --marked-days) would turn the first table into
+    # the second: stored first, as the hourly task would.
+    if leftover := refresh_marked_days(app):
+        print(f"stored {leftover} days an earlier run left marked")
     chosen = [f for f in filters(app, kec, desa) if not args.only or f[0] in args.only]
     with app.extensions["hotline"].session() as session:
         version = session.scalar(text("SHOW server_version"))
