@@ -486,6 +486,11 @@ def measure(db: str, hotline: Server, floor: Server, case: Case, connections: in
                         args.paced_duration or args.duration)
         paced.add(raw, hotline.cpu_seconds() - cpu_before)
         result.paced = paced
+        if paced.rps < 0.9 * result.paced_target_rps:
+            result.notes.append(
+                f"paced run served {paced.rps:.0f} of {result.paced_target_rps:.0f} req/s "
+                "offered: the server (or the client, about 1 ms of CPU per request) fell "
+                "behind, so its p99 is queueing too; try a lower --paced-share")
     if case.unique_call and (result.hotline.wraps or (result.paced and result.paced.wraps)):
         result.notes.append(f"pool of {size} CallSids reused: raise --pool-rate")
     return result
