@@ -25,7 +25,6 @@ from typing import Any
 from flask import Flask, current_app, g, jsonify, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
-from flask_talisman import Talisman
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -37,6 +36,7 @@ import messaging
 from hotline import errors
 from hotline.celery_app import make_celery
 from hotline.runtime import Runtime, build_runtime
+from hotline.secure_headers import FixedHeadersTalisman
 from hotline.settings import Settings, load_settings
 from notify import callbacks as notify_callbacks
 from partners import web as partners_web
@@ -239,9 +239,15 @@ def _secure_headers(app: Flask, settings: Settings) -> None:
 
     TLS ends at the proxy in front of gunicorn (README, Production), which redirects
     plain http; the app never redirects itself, so development, tests and Twilio's
-    signed webhook URLs are unaffected. HSTS is sent in production on https requests."""
-    Talisman(
-        app,
+    signed webhook URLs are unaffected. HSTS is sent in production on https requests.
+    The headers are worked out once per process (``hotline.secure_headers``)."""
+    FixedHeadersTalisman(app, **talisman_options(settings))
+
+
+def talisman_options(settings: Settings) -> dict[str, Any]:
+    """Flask-Talisman's options for this app (``tests/hotline/test_secure_headers.py``
+    compares the fixed headers with what Talisman itself sends for them)."""
+    return dict(
         force_https=False,
         strict_transport_security=settings.env == "production",
         content_security_policy=CONTENT_SECURITY_POLICY,

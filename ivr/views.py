@@ -58,10 +58,12 @@ CACHED_MENUS = frozenset({"main", "category", "anonim", "confirm", "status", "st
 
 def _rendered(key: tuple[object, ...], render: Callable[[], VoiceResponse]) -> str:
     """``render()`` as XML, reused while the settings and categories it read are the
-    cached ones (``ivr.cache.RenderedTwiml``). The host is in the key: a recorded
-    prompt's <Play> URL is absolute."""
+    cached ones (``ivr.cache.RenderedTwiml``). What ``request.host_url`` is made of is in
+    the key (a recorded prompt's <Play> URL is absolute), without building that URL
+    on every webhook."""
     made_from = (_settings(), _categories())
-    return cfg().cache.twiml.get((*key, request.host_url), made_from,
+    site = (request.scheme, request.host, request.root_path)
+    return cfg().cache.twiml.get((*key, *site), made_from,
                                  lambda: str(render()))
 
 

@@ -60,3 +60,22 @@ def test_a_webhook_answer_sets_no_cookie(signed_post):
                                           "From": "+6281234567890", "To": "+62215550100"})
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "Set-Cookie" not in response.headers  # type: ignore[attr-defined]
+
+
+def test_a_recorded_prompt_is_played_from_the_host_each_request_came_to(app, settings,
+                                                                        monkeypatch):
+    from pathlib import Path
+
+    from twilio.request_validator import RequestValidator
+
+    monkeypatch.setitem(app.extensions["ivr"].catalog.audio, "main_menu",
+                        Path("/nowhere/main_menu.wav"))
+    client = app.test_client()
+    form = {"CallSid": "CA" + "d" * 32, "From": "+6281234567890", "To": "+62215550100"}
+    for base in ("http://one.example", "https://two.example", "http://one.example"):
+        signature = RequestValidator(settings.twilio_auth_token).compute_signature(
+            f"{base}/ivr/voice", form)
+        answer = client.post("/ivr/voice", data=form, base_url=base,
+                             headers={"X-Twilio-Signature": signature})
+        assert answer.status_code == 200
+        assert f"<Play>{base}/ivr/prompts/main_menu.wav</Play>" in answer.text
