@@ -6,12 +6,14 @@ measures exactly what production runs. Change the worker model here, not in
 either caller.
 """
 
-# 3 processes x 1 thread (gthread, which keeps connections alive): measured on a
-# 2-core host with benchmarks/ivr.py at 64 connections, one thread per process cut
-# p99 latency roughly in half and doubled new-call throughput against 2 x 4 (threads
-# of one process fight over the GIL and SQLite's write lock); the third process
-# covers a worker waiting on the database. Put a buffering proxy (the TLS proxy
-# PUBLIC_BASE_URL points at) in front so slow clients do not hold a worker.
+# 3 processes x 1 thread: measured on a 2-core host with benchmarks/ivr.py at 64
+# connections, one thread per process cut p99 latency roughly in half and doubled
+# new-call throughput against 2 x 4 (threads of one process fight over the GIL and
+# SQLite's write lock); the third process covers a worker waiting on the database.
+# With one thread gunicorn runs its sync worker: a request at a time per process, each
+# answered with `Connection: close`. Put a buffering proxy (the TLS proxy
+# PUBLIC_BASE_URL points at) in front: it keeps Twilio's connections alive and slow
+# clients do not hold a worker.
 workers = 3
 threads = 1
 
@@ -19,7 +21,8 @@ threads = 1
 # 30 s is stuck, and the worker is replaced.
 timeout = 30
 graceful_timeout = 20
-# Twilio reuses connections between the webhooks of one call.
+# Idle keep-alive seconds for a threaded worker (threads > 1); the sync worker closes
+# every connection.
 keepalive = 5
 
 # One line per request on stdout (docker collects it).
