@@ -156,8 +156,9 @@ def effective_scope(user: Principal, scope: Scope) -> Scope:
 def filters_for(user: Principal, scope: Scope, *,
                 probe: bool = False) -> list[ColumnElement[bool]]:
     """The scope's conditions on ``Ticket``. ``probe``: the place is looked up per ticket
-    (a few thousand open tickets), never by scanning the place's tickets, which the
-    planner prefers for EXISTS and which reads a kecamatan's half a million rows."""
+    (for statements over some thousands of tickets: the open ones, the days marked since
+    the refresh), never by scanning the place's tickets, which PostgreSQL prefers for
+    EXISTS and which reads a kecamatan's half a million rows at 10 million tickets."""
     conds: list[ColumnElement[bool]] = []
     if scope.channel is not None:
         conds.append(Ticket.channel == scope.channel)
@@ -204,8 +205,10 @@ def _names(session: Session) -> tuple[dict[int | None, str], dict[int | None, st
 #   year's ~300,000 spans to an on-disk merge sort; two years' fit in 64 MB (per sort);
 # - plan_cache_mode: psycopg prepares a statement run five times and PostgreSQL then
 #   reuses a generic plan, blind to the range: after a few 30-day views a year's view
-#   walked 300,000 index entries by date instead of the few open tickets by status.
-PG_SETTINGS = {"work_mem": "64MB", "plan_cache_mode": "force_custom_plan"}
+#   walked 300,000 index entries by date instead of the few open tickets by status;
+# - jit: the marked days' live sums cost enough for PostgreSQL to compile them, which
+#   took longer than running them (0.5 s of 1 s at 10 million tickets).
+PG_SETTINGS = {"work_mem": "64MB", "plan_cache_mode": "force_custom_plan", "jit": "off"}
 
 
 @contextmanager
@@ -239,6 +242,9 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     dialect = session.get_bind().dialect.name
     conds = filters_for(user, scope)
     in_range = [range_condition(scope, tz), *conds]
+    # Statements over some thousands of tickets (the open ones, the marked days'): their
+    # places looked up by key.
+    probed = filters_for(user, scope, probe=True)
     pokja_names, category_names = _names(session)
 
     src: Any
@@ -263,7 +269,7 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     # (The marked days lie in the range: its own condition would only blur the planner's
     # estimate of the days' tickets.)
     live = ([row._mapping for row in session.execute(
-                rollup.live_select(dialect, tz, marked, conds))] if marked else [])
+                rollup.live_select(dialect, tz, marked, probed))] if marked else [])
     D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
@@ -298,11 +304,10 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
                           for cid, n in per_category.items()),
                          key=lambda row: (-row[1], row[0]))
 
-    late = _late_tickets(session, filters_for(user, scope, probe=True),
-                         range_condition(scope, tz), now)
+    late = _late_tickets(session, probed, range_condition(scope, tz), now)
     sla_rows = _sla(session, D, summary, live, late, pokja_names)
     backlog_age, backlog_status = _backlog(
-        _open_by_day(session, user, scope, table, conds, tz, dialect), today)
+        _open_by_day(session, user, scope, table, probed, tz, dialect), today)
     medians, samples = _medians(session, user, scope, D, summary, live, marked, dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
