@@ -197,8 +197,10 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/4")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--realtime", action="store_true",
-                        help="each call lasts its recording's length: --parallel-calls lines "
-                             "busy as in a call centre (default: every call hangs up at once)")
+                        help="each call takes a real call's time (its prompts as long as "
+                             "Twilio says them, the complaint its recording's length): "
+                             "--parallel-calls lines busy as in a call centre (default: every "
+                             "call hangs up at once)")
     parser.add_argument("--no-bare-after", dest="bare_after", action="store_false",
                         help="run the bare engine only before the pipeline")
     args = parser.parse_args()
@@ -263,6 +265,7 @@ def main() -> int:
         ]
     base = f"http://127.0.0.1:{port}"
     hangups: dict[str, tuple[datetime, float]] = {}
+    call_seconds: list[float] = []
 
     class TimedCall(CallSimulator):
         """The simulator, noting the moment the caller hangs up (before the download)."""
@@ -279,14 +282,18 @@ def main() -> int:
         time.sleep(float(os.environ.get("BENCH_WARMUP", "8")))
 
         def one_call(path: Path) -> None:
-            if args.realtime:  # the caller speaks for the recording's length, then hangs up
-                time.sleep(lengths[path])
+            # --realtime: the call takes a real call's time, its prompts heard for as long
+            # as Twilio's voice says them and the complaint spoken for the recording's
+            # length; the recording is fetched while the caller hears the ticket number.
             sim = TimedCall(base, settings.twilio_auth_token,
                             account_sid=settings.twilio_account_sid,
-                            keys=["1", "1", "2", "1"], recordings=[path])
+                            keys=["1", "1", "2", "1"], recordings=[path],
+                            pace=time.sleep if args.realtime else None)
+            started = _now()
             result = sim.run(wait_for_download=args.timeout)
             if result.ticket_number and sim.hung_up:
                 hangups[result.ticket_number] = (sim.hung_up, lengths[path])
+                call_seconds.append((sim.hung_up - started).total_seconds())
 
         with ThreadPoolExecutor(args.parallel_calls) as pool:
             list(pool.map(one_call, recordings))
@@ -345,6 +352,9 @@ def main() -> int:
     print(f"calls: {len(hangups)} placed ({args.parallel_calls} at a time), {len(finished)} "
           f"transcribed, {failed} failed; {audio_seconds / 60:.1f} audio minutes; "
           f"{args.speech_workers} speech worker(s), 1 thread each")
+    if args.realtime and call_seconds:
+        print(f"calls lasted {statistics.mean(call_seconds):.0f} s on average (prompts "
+              f"heard and complaint spoken; recordings {statistics.mean(lengths.values()):.0f} s)")
     runs = " and ".join(f"{r:.2f}" for r in bare_rates)
     print(f"bare engine: {bare_rate:.2f} audio minutes per wall minute "
           f"({args.speech_workers} single-threaded processes, {settings.speech.engine}, "

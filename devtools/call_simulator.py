@@ -54,6 +54,16 @@ class CallError(Exception):
     pass
 
 
+# Indonesian text-to-speech speaks about 150 words a minute; a ticket number is read
+# digit by digit (say-as digits), each digit a word.
+WORDS_PER_SECOND = 2.5
+
+
+def spoken_seconds(line: str) -> float:
+    """About how long Twilio's voice takes to say ``line`` (what the caller heard)."""
+    return len(line.split()) / WORDS_PER_SECOND
+
+
 class CallSimulator:
     def __init__(
         self,
@@ -73,6 +83,7 @@ class CallSimulator:
         max_steps: int = 60,
         peer: RecordingPeer | None = None,
         public_base_url: str | None = None,
+        pace: Callable[[float], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # Behind the TLS proxy Twilio signs the public URL, and the hotline checks the
@@ -91,6 +102,10 @@ class CallSimulator:
         self.status_callback = status_callback
         self.max_steps = max_steps
         self.peer = peer
+        # Called with the seconds a real call spends on a prompt (spoken_seconds) and on
+        # each recording (its length): ``time.sleep`` plays the call at its real pace
+        # (benchmarks/pipeline.py --realtime); None, the default, plays it at once.
+        self.pace = pace
         self.http = requests.Session()
         self.result = CallResult(call_sid=_sid("CA"))
 
@@ -150,6 +165,8 @@ class CallSimulator:
             line = " ".join(" ".join(parts).split())
             self.result.heard.append(line)
             self.echo(f"  🔊 {line}")
+            if self.pace is not None:
+                self.pace(spoken_seconds(line))
         elif element.tag == "Play":
             self.result.heard.append(f"[audio {element.text}]")
             self.echo(f"  🎵 {element.text}")
@@ -245,8 +262,10 @@ class CallSimulator:
             return None  # Twilio skips the action URL when the recording is empty
         sid = _sid("RE")
         self.result.recording_sids.append(sid)
-        recording_url = peer.add(sid, audio, not_ready=self.recording_ready_after)
         duration = _duration_seconds(audio)
+        if self.pace is not None:
+            self.pace(duration)  # the caller speaks; the action follows the recording
+        recording_url = peer.add(sid, audio, not_ready=self.recording_ready_after)
         params = self._params({
             "RecordingUrl": recording_url, "RecordingSid": sid,
             "RecordingDuration": str(duration), "Digits": "#",

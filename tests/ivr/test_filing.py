@@ -162,3 +162,24 @@ def test_recording_is_configured_as_the_issue_asks(signed_post):
 def test_the_simulated_recording_path_is_a_real_file(complaint_wav: Path):
     assert complaint_wav.stat().st_size > 1000
 
+
+
+def test_a_paced_call_spends_a_real_calls_time_and_hears_its_number_after_speaking(
+        place_call, complaint_wav):
+    """The simulator at a real call's pace (benchmarks/pipeline.py --realtime): each prompt
+    for as long as it is spoken, the complaint for its recording's length, then the
+    ticket number read back while the hotline already has the recording."""
+    import wave
+
+    from devtools.call_simulator import spoken_seconds
+
+    paced: list[float] = []
+    result = place_call(*FILE, "1", recordings=[complaint_wav], pace=paced.append)
+
+    with wave.open(str(complaint_wav)) as wav:
+        speaking = max(1, round(wav.getnframes() / wav.getframerate()))
+    spoken = [spoken_seconds(line) for line in result.heard if not line.startswith("[audio")]
+    at = paced.index(speaking)
+    assert paced[:at] + paced[at + 1:] == spoken
+    digits = " ".join(result.ticket_number or "")
+    assert digits and any(digits in line for line in result.heard[at:])
