@@ -10,7 +10,7 @@ through the Flask test client and times
 
 Then the same pages between two hourly refreshes: a page view writes nothing, so the days
 whose tickets changed since the last ``reporting.dashboard_refresh`` are summed live from
-their tickets (``reporting.rollup.current_select``). The ``--marked-days`` most recent
+their tickets (``reporting.rollup.live_select``). The ``--marked-days`` most recent
 days are marked as changed (an hour's edits touch the recent days: today's new
 tickets, the answers to last week's), timed, then refreshed as the hourly task would.
 

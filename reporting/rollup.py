@@ -11,8 +11,8 @@ ticket's working-time spans (so medians stay exact). It is never edited by hand:
 - the hourly task (``reporting.dashboard_refresh``) :func:`refresh` es the marked days:
   their rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and
   exactly the marks it read are removed (a change committed meanwhile keeps its own mark);
-- the dashboard, a GET, writes nothing: it reads :func:`current_select`, the stored rows
-  of the days no change has marked and the marked days summed live from their tickets,
+- the dashboard, a GET, writes nothing: it reads the stored rows of the days no change
+  has marked and the marked days summed live from their tickets (:func:`live_select`),
   which is what a refresh would store, so its figures are as fresh as the tickets.
 
 Refreshes are serialised on PostgreSQL by a transaction-scoped advisory lock; SQLite
@@ -32,7 +32,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
     Select,
     and_,
     case,
@@ -45,7 +44,6 @@ from sqlalchemy import (
     select,
     text,
     type_coerce,
-    union_all,
 )
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -181,22 +179,6 @@ def marked_days(session: Session, first: date, last: date) -> list[date]:
     return list(session.scalars(select(DashboardDirty.day).distinct()
                                 .where(DashboardDirty.day >= first, DashboardDirty.day <= last)
                                 .order_by(DashboardDirty.day)))
-
-
-def current_select(dialect: str, tz: str, first: date, last: date, marked: list[date], *,
-                   stored_where: Sequence[ColumnElement[bool]],
-                   live_where: Sequence[ColumnElement[bool]],
-                   table: Table | None = None) -> CompoundSelect:
-    """The summary rows (``COLUMNS``) of the local days ``first`` to ``last`` as a
-    refresh would leave them, read without writing: the stored rows of the days no change
-    has marked (narrowed by ``stored_where``, on ``table``: ``dashboard_days`` or
-    ``dashboard_place_days``), and those of the ``marked`` days (sorted, not empty) summed
-    from their tickets by :func:`summary_select` (narrowed by ``live_where``, on
-    ``tickets``)."""
-    c = (table if table is not None else DashboardDay.__table__).c
-    stored = select(*[c[name] for name in COLUMNS]).where(
-        c.day >= first, c.day <= last, c.day.not_in(marked), *stored_where)
-    return union_all(stored, live_select(dialect, tz, marked, live_where))
 
 
 def live_select(dialect: str, tz: str, marked: list[date],
