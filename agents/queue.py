@@ -145,7 +145,8 @@ def queue() -> tuple[str, int] | str:
 def queue_changes() -> Response:
     """The live queue's look: a small JSON of the filtered queue's state, its ETag the
     state itself, so an unchanged queue answers 304 with no body. ``sejak`` is the
-    newest ticket id the page showed; ``baru`` counts the matching tickets after it."""
+    newest ticket id there was when the page was drawn; ``baru`` counts the matching
+    tickets after it."""
     try:
         f = queue_filters(request.args)
     except InvalidInput as exc:

@@ -54,8 +54,8 @@ from hotline.migrate import upgrade
 from hotline.settings import load_settings
 from reporting.dashboard import PRESETS
 from reporting.rollup import refresh_all, refresh_marked
-from tickets.clock import to_local
 from tickets.models import DashboardDirty, Ticket
+from tickets.sla import local_day
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 DB_NAME = "suarawarga_bench_dashboard"
@@ -258,7 +258,7 @@ def mark_recent(app, days: int) -> None:  # type: ignore[no-untyped-def]
     """Mark the ``days`` most recent local days as changed since the last refresh."""
     tz = app.extensions["hotline"].settings.timezone
     with app.extensions["hotline"].transaction() as session:
-        today = to_local(session.scalar(select(func.max(Ticket.created_at))), tz).date()
+        today = local_day(session.scalar(select(func.max(Ticket.created_at))), tz)
         session.add_all(DashboardDirty(day=today - timedelta(days=i)) for i in range(days))
 
 

@@ -1,8 +1,10 @@
 """The supervisors' dashboard: the figures over a date range, by aggregate SQL.
 
-Every figure is a GROUP BY over the range's tickets (or, for "now" figures, over the
-open ones), so a year of a province's tickets is never loaded into Python. The
-definitions the report page shares (overdue) live in ``reporting.reports``; working
+Every figure is a GROUP BY in the database, so a year of a province's tickets is never
+loaded into Python: the range's figures and the backlog over the summaries
+(``reporting.rollup``: the stored rows, and the days changed since the refresh summed from
+their tickets once per view), what a deadline decides over the open tickets past one.
+The definitions the report page shares (overdue) live in ``reporting.reports``; working
 days and hours in ``tickets.sla``.
 
 Definitions, for tickets received (created) in the range:

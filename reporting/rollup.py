@@ -52,9 +52,8 @@ from sqlalchemy.sql.schema import Table
 from analytics.models import TicketPlace
 from reporting.medians import rebuild_months
 from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
-from tickets.clock import to_local
 from tickets.models import DashboardDay, DashboardDirty, Ticket
-from tickets.sla import local_day_sql, offset_seconds
+from tickets.sla import local_day, local_day_sql, offset_seconds
 
 LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 
@@ -64,10 +63,6 @@ def mark_dirty(session: Session, tz: str) -> None:
     tickets this flush writes were received."""
     days: set[date] = set()
     placed: set[int] = set()
-
-    def local_day(at: datetime) -> date:
-        return to_local(at, tz).date()
-
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, TicketPlace):
             # The place summary groups by the ticket's place: its received day changes.
@@ -77,17 +72,17 @@ def mark_dirty(session: Session, tz: str) -> None:
         if not isinstance(obj, Ticket) or obj in session.deleted:
             continue
         if obj.created_at is not None:
-            days.add(local_day(obj.created_at))
+            days.add(local_day(obj.created_at, tz))
         # A received time moved (only tests and imports do that): its old day too.
         for old in inspect(obj).attrs.created_at.history.deleted or ():
             if isinstance(old, datetime):
-                days.add(local_day(old))
+                days.add(local_day(old, tz))
     for ticket_id in placed:
         # From the identity map when the ticket is loaded (no query); inside a flush
         # nothing is flushed again.
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.created_at is not None:
-            days.add(local_day(ticket.created_at))
+            days.add(local_day(ticket.created_at, tz))
     for day in days:
         session.add(DashboardDirty(day=day))
 
@@ -234,7 +229,7 @@ def refresh_all(session: Session, *, tz: str) -> int:
                                     func.max(Ticket.created_at))).one()
     if bounds[0] is None:
         return 0
-    first, last = to_local(bounds[0], tz).date(), to_local(bounds[1], tz).date()
+    first, last = local_day(bounds[0], tz), local_day(bounds[1], tz)
     day = first
     while day <= last:
         session.add(DashboardDirty(day=day))

@@ -86,6 +86,12 @@ def offset_seconds(tz: str) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+def local_day(at: datetime, tz: str) -> date:
+    """The local date of a stored (naive UTC) time, by the same fixed offset as
+    :func:`local_day_sql` (the summaries' days), whatever a zone's summer time does."""
+    return (at + timedelta(seconds=offset_seconds(tz))).date()
+
+
 def local_day_sql(column: SQLColumnExpression[datetime], tz: str,
                   dialect: str) -> ColumnElement[object]:
     """The local date of a stored (naive UTC) time: a date on PostgreSQL, text on SQLite

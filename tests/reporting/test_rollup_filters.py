@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import fields, replace
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -20,8 +21,8 @@ from reporting.monthly import build_monthly
 from reporting.rollup import refresh_marked
 from reporting.sources import received_by_source
 from tests.reporting.test_dashboard import MAY, NOW, TZ, _ticket, _user, may, wib  # noqa: F401
-from tickets.clock import to_local
 from tickets.models import Category, Channel, DashboardDirty, Pokja, Status, Ticket
+from tickets.sla import local_day
 from tickets.sources import Source, TicketSource
 
 LIVE = (Ticket.id.is_not(None),)  # a condition the summaries do not know: summed live
@@ -156,8 +157,8 @@ def test_a_place_change_alone_marks_the_tickets_received_day(placed):
     placed.commit()
     tp = placed.scalars(select(TicketPlace).order_by(TicketPlace.ticket_id)).first()
     assert tp is not None
-    received = to_local(placed.get(Ticket, tp.ticket_id).created_at,  # type: ignore[union-attr]
-                        TZ).date()
+    received = local_day(placed.get(Ticket, tp.ticket_id).created_at,  # type: ignore[union-attr]
+                         TZ)
     tp.desa_id = None
     placed.commit()
     assert placed.scalars(select(DashboardDirty.day)).all() == [received]
@@ -237,4 +238,23 @@ def test_marked_days_in_a_run_or_with_gaps_are_summed_once(placed, days):
     refresh_marked(placed, tz=TZ)
     placed.add_all(DashboardDirty(day=wib(d, 12).date()) for d in days)
     placed.commit()
+    assert _check_every_filter(placed) > 100
+
+
+def test_an_earlier_months_ticket_changed_since_the_refresh_counts_in_mays_backlog(placed):
+    """The backlog reads every marked day, not only the range's: a ticket received in
+    April and answered after the refresh leaves May's backlog at once, as it would live."""
+    codes = placed.scalars(select(Pokja.code).order_by(Pokja.id)).all()
+    april = _ticket(placed, codes[0], wib(20, 9, month=4), Status.IN_PROGRESS,
+                    verified=wib(21, 9, month=4), forwarded=wib(21, 9, month=4))
+    placed.commit()
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    supervisor = _user(placed, "supervisor")
+    before = dict(build(placed, supervisor, MAY, tz=TZ, now=NOW).backlog_status)
+    april.status = Status.ANSWERED
+    placed.commit()
+    assert placed.scalars(select(DashboardDirty.day)).all() == [date(2026, 4, 20)]
+    after = dict(build(placed, supervisor, MAY, tz=TZ, now=NOW).backlog_status)
+    assert after[Status.IN_PROGRESS] == before[Status.IN_PROGRESS] - 1
     assert _check_every_filter(placed) > 100
