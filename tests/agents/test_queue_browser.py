@@ -39,6 +39,9 @@ def _row(page, number: str):  # type: ignore[no-untyped-def]
 
 
 def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    # Measured once the stylesheet applies: right after a navigation on a busy machine
+    # the table was measured before its phone layout (694 px, the header row showing).
+    page.wait_for_load_state("load")
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
     wide = page.evaluate(f"""[...document.querySelectorAll('main *')]
         .filter(e => e.getBoundingClientRect().right > {width})
@@ -138,6 +141,7 @@ def test_a_pokja_admin_takes_a_ticket_on_a_phone(browser, live_server, make_tick
     expect(page.locator("#pemegang")).to_have_text("Admin Pokja Infrastruktur")
     page.goto(f"{live_server}/console/kotak-masuk")
     page.click("#tiket-saya")
+    page.wait_for_url("**penanganan=saya**")
     expect(page.locator("table.list")).to_contain_text(ticket.number)
     _fits(page, 390)
     context.close()
