@@ -24,8 +24,12 @@ class TicketPresence(Base):
     seen_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-# The call centre's team; a pokja's team is ``p<pokja id>`` (``desk.services.team_of``).
+# The teams that hold tickets (``desk.services.team_of``): the call centre, and each pokja.
 CALL_CENTRE = "cc"
+
+
+def pokja_team(pokja_id: int) -> str:
+    return f"p{pokja_id}"
 
 
 class TicketAssignment(Base):

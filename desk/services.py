@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accounts.models import User
-from desk.models import CALL_CENTRE, SavedView, TicketAssignment
+from desk.models import CALL_CENTRE, SavedView, TicketAssignment, pokja_team
 from tickets.clock import utcnow
 from tickets.db import attempt
 from tickets.errors import InvalidInput, NotFound, PermissionDenied, StaleTicket
@@ -35,7 +35,7 @@ def team_of(user: Principal) -> str | None:
     if user.role in DESK_ROLES:
         return CALL_CENTRE
     if user.role in AGENCY_ROLES and user.pokja_id is not None:
-        return f"p{user.pokja_id}"
+        return pokja_team(user.pokja_id)
     return None
 
 
@@ -44,7 +44,7 @@ def holding_team(ticket: Ticket) -> str | None:
     if ticket.status in AT_DESK:
         return CALL_CENTRE
     if ticket.status in AT_POKJA and ticket.pokja_id is not None:
-        return f"p{ticket.pokja_id}"
+        return pokja_team(ticket.pokja_id)
     return None
 
 
