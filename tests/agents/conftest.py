@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts.models import User
+from analytics.models import KeywordGroup, Severity, TicketAlert
 from hotline.demo import DEMO_PASSWORD
 from tickets.lifecycle import SYSTEM, transition
 from tickets.models import (
@@ -136,6 +137,16 @@ def pokja_named(db: Session, code: str) -> Pokja:
 
 def user_named(db: Session, username: str) -> User:
     return db.scalars(select(User).where(User.username == username)).one()
+
+
+def warn_of_conflict(db: Session, ticket: Ticket) -> None:
+    """An early warning on ``ticket``: a keyword group's alert, as the analytics raise it."""
+    group = KeywordGroup(name="Konflik", words="bentrok", severity=Severity.HIGH)
+    db.add(group)
+    db.flush()
+    db.add(TicketAlert(ticket_id=ticket.id, group_id=group.id, matched=["bentrok"],
+                       source="uraian"))
+    db.commit()
 
 
 @pytest.fixture

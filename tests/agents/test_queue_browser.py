@@ -13,9 +13,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from analytics.models import KeywordGroup, Severity, TicketAlert
 from desk import services
-from tests.agents.conftest import user_named
+from tests.agents.conftest import user_named, warn_of_conflict
 from tests.agents.test_browser import browser, sign_in  # noqa: F401  (the module's browser)
 from tests.waiting import wait_until
 from tickets.clock import utcnow
@@ -23,15 +22,6 @@ from tickets.models import Status
 from tickets.queue import Filters, list_tickets, sort_key
 
 pytestmark = pytest.mark.slow
-
-
-def _warn(db, ticket) -> None:  # type: ignore[no-untyped-def]
-    group = KeywordGroup(name="Konflik", words="bentrok", severity=Severity.HIGH)
-    db.add(group)
-    db.flush()
-    db.add(TicketAlert(ticket_id=ticket.id, group_id=group.id, matched=["bentrok"],
-                       source="uraian"))
-    db.commit()
 
 
 def _row(page, number: str):  # type: ignore[no-untyped-def]
@@ -63,7 +53,7 @@ def _live_ticket_appears(page, make_ticket) -> None:  # type: ignore[no-untyped-
 def test_the_desk_at_each_width(browser, live_server, make_ticket, db, width):  # noqa: F811
     old = make_ticket(description="Jalan berlubang di desa Lapeo")
     warned = make_ticket(description="Ada bentrok warga di pasar")
-    _warn(db, warned)
+    warn_of_conflict(db, warned)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID",
                                   is_mobile=width < 500, has_touch=width < 500)
     context.set_default_timeout(60_000)  # a shared, busy machine

@@ -11,9 +11,8 @@ from jinja2 import meta
 from sqlalchemy import select
 
 from accounts.models import User
-from analytics.models import KeywordGroup, Severity, TicketAlert
 from desk import services
-from tests.agents.conftest import pokja_named, reload, user_named
+from tests.agents.conftest import pokja_named, reload, user_named, warn_of_conflict
 from tickets.clock import utcnow
 from tickets.models import Category, Role, Status
 from tickets.queue import Filters, list_tickets, sort_key
@@ -115,19 +114,10 @@ def test_a_cursor_of_another_order_is_refused_in_indonesian(operator, make_ticke
     assert operator.get("/console/antrean?urut=sembarang").status_code == 422
 
 
-def _warn(db, ticket) -> None:  # type: ignore[no-untyped-def]
-    group = KeywordGroup(name="Konflik", words="bentrok", severity=Severity.HIGH)
-    db.add(group)
-    db.flush()
-    db.add(TicketAlert(ticket_id=ticket.id, group_id=group.id, matched=["bentrok"],
-                       source="uraian"))
-    db.commit()
-
-
 def test_early_warnings_come_first_whatever_the_order(operator, make_ticket, db):
     old = make_ticket(created_at=utcnow() - timedelta(days=3))
     warned = make_ticket(description="Ada bentrok warga di pasar")
-    _warn(db, warned)
+    warn_of_conflict(db, warned)
     for sort in ("", "&urut=nomor&arah=turun", "&urut=masuk"):
         page = operator.get("/console/antrean?x=1" + sort).get_data(as_text=True)
         assert _numbers(page)[0] == warned.number
