@@ -20,7 +20,7 @@ Definitions, for tickets received (created) in the range:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -253,8 +253,12 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
     summary: list[ColumnElement[bool]] = []
     # A place filter reads the summary by place, every other scope the plain one.
     table: Any = DashboardPlaceDay.__table__ if scope.placed else DashboardDay.__table__
-    marked = [] if scope.where else rollup.marked_days(session, scope.date_from,
-                                                        scope.date_to)
+    # Between two refreshes (a page view writes nothing; the hourly task stores the
+    # changes): the tickets changed since are known one by one, so the stored rows are
+    # corrected by them (their stored rows taken back, the tickets as they stand added);
+    # days a bulk write marked ("bare") are summed live from their tickets instead.
+    bare_all = [] if scope.where else rollup.marked_days(session, *ALL_DAYS)
+    marked = [d for d in bare_all if scope.date_from <= d <= scope.date_to]
     if scope.where:
         # The same rows as the summary's, from the range's tickets that match: exact,
         # and quick for a month (docs/dashboard.md: a year takes seconds).
@@ -265,13 +269,14 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
                    *summary_filters(user, scope, table)]
         if marked:
             summary.append(src.c.day.not_in(marked))
-    # Days changed since the hourly refresh are summed live from their tickets (a page
-    # view writes nothing; the refresh task stores them), once per view: the statements
-    # below read the stored rows and add these in Python.
-    # (The marked days lie in the range: its own condition would only blur the planner's
-    # estimate of the days' tickets.)
-    live = ([row._mapping for row in session.execute(
-                rollup.live_select(dialect, tz, marked, probed))] if marked else [])
+    # The bare days summed once per view: the statements below read the stored rows and
+    # add these in Python. (The marked days lie in the range: its own condition would
+    # only blur the planner's estimate of the days' tickets.)
+    changes = [] if scope.where else _changes(session, user, scope, probed, set(bare_all),
+                                               tz, dialect)
+    live = [*([_Row.of(row._mapping, 1) for row in session.execute(
+                 rollup.live_select(dialect, tz, marked, probed))] if marked else []),
+            *(r for r in changes if scope.date_from <= r.day <= scope.date_to)]
     D = src.c  # noqa: N806
 
     weekly = (scope.date_to - scope.date_from).days >= WEEKLY_AFTER_DAYS
@@ -286,10 +291,9 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         if period in index:
             received[Channel(channel)][index[period]] += int(n)
     for r in live:
-        d = as_date(r["day"])
-        period = d - timedelta(days=d.weekday()) if weekly else d
+        period = r.day - timedelta(days=r.day.weekday()) if weekly else r.day
         if period in index:
-            received[Channel(r["channel"])][index[period]] += int(r["received"])
+            received[Channel(r.channel)][index[period]] += r.received
 
     received_by: dict[tuple[int | None, int | None, Status], int] = {}
     per_category: dict[int | None, int] = defaultdict(int)
@@ -299,18 +303,22 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
         received_by[(cid, pid, Status(status))] = int(n)
         per_category[cid] += int(n)
     for r in live:
-        key = (r["category_id"], r["pokja_id"], Status(r["status"]))
-        received_by[key] = received_by.get(key, 0) + int(r["received"])
-        per_category[r["category_id"]] += int(r["received"])
+        key = (r.category_id, r.pokja_id, r.status)
+        received_by[key] = received_by.get(key, 0) + r.received
+        per_category[r.category_id] += r.received
+    # A correction can take a category's or a key's last ticket away: gone, as live.
+    received_by = {key: n for key, n in received_by.items() if n}
     by_category = sorted(((category_names.get(cid, NO_CATEGORY), n)
-                          for cid, n in per_category.items()),
+                          for cid, n in per_category.items() if n),
                          key=lambda row: (-row[1], row[0]))
 
     late = _late_tickets(session, probed, range_condition(scope, tz), now)
     sla_rows = _sla(session, D, summary, live, late, pokja_names)
     backlog_age, backlog_status = _backlog(
-        _open_by_day(session, user, scope, table, probed, tz, dialect), today)
-    medians, samples = _medians(session, user, scope, D, summary, live, marked, dialect)
+        _open_by_day(session, user, scope, table, probed, bare_all, changes, tz, dialect),
+        today)
+    medians, samples = _medians(session, user, scope, D, summary, live, marked, probed, tz,
+                                dialect)
     # Per pokja and range only: ratings and reopenings carry no channel or category.
     satisfaction = [r for r in satisfaction_by_pokja(session, scope.date_from, scope.date_to, tz)
                     if scope.pokja_id is None or r.pokja_id == scope.pokja_id]
@@ -319,16 +327,59 @@ def _build(session: Session, user: Principal, scope: Scope, *, tz: str,
                      satisfaction, received_by)
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A summary row the view adds to the stored ones: summed live from its tickets
+    (``sign`` 1) or, for the tickets changed since the refresh, what the summaries
+    stored of them taken back (``sign`` -1: its counts negative, its spans removed)."""
+
+    day: date
+    channel: str
+    category_id: int | None
+    pokja_id: int | None
+    status: Status
+    received: int
+    verified: int
+    verified_ok: int
+    answered: int
+    answered_ok: int
+    spans: dict[str, list[int]]
+    sign: int
+
+    @classmethod
+    def of(cls, row: Any, sign: int) -> _Row:
+        received, verified, verified_ok, answered, answered_ok = (
+            sign * int(row[k]) for k in ("received", *rollup.COUNTS))
+        return cls(as_date(row["day"]), row["channel"], row["category_id"], row["pokja_id"],
+                   Status(row["status"]), received, verified, verified_ok, answered,
+                   answered_ok, {m: list(row[f"{m}_spans"] or ()) for m in MEASURES}, sign)
+
+
+def _changes(session: Session, user: Principal, scope: Scope,
+             probed: list[ColumnElement[bool]], bare: set[date], tz: str,
+             dialect: str) -> list[_Row]:
+    """The correction for the tickets changed since the refresh that the scope selects,
+    on every day but the ``bare`` ones (summed live whole): their stored rows taken back
+    (the scope's filters on what was stored) and their rows as they stand added."""
+    stored = rollup.stored_changes()
+    rows = [_Row.of(row._mapping, -1) for row in session.execute(
+        rollup.stored_rows_select(stored, dialect, *summary_filters(user, scope, stored)))]
+    rows += [_Row.of(row._mapping, 1) for row in session.execute(
+        rollup.current_rows_select(dialect, tz, *probed))]
+    return [r for r in rows if r.day not in bare]
+
+
 def summary_filters(user: Principal, scope: Scope,
                     table: Any = None) -> list[ColumnElement[bool]]:
     """:func:`filters_for`, on the summary table (``dashboard_days``, or
-    ``dashboard_place_days`` for a place filter)."""
+    ``dashboard_place_days`` for a place filter) or on the changed tickets' stored rows
+    (``reporting.rollup.stored_changes``: a place of their own, no grain)."""
     D = (table if table is not None else DashboardDay.__table__).c  # noqa: N806
     conds: list[ColumnElement[bool]] = []
+    if scope.placed and "grain" in D:
+        conds.append(D.grain == (DESA if scope.desa_id is not None else KECAMATAN))
     if scope.desa_id is not None:
-        conds += [D.grain == DESA, D.desa_id == scope.desa_id]
-    elif scope.kecamatan_id is not None:
-        conds.append(D.grain == KECAMATAN)
+        conds.append(D.desa_id == scope.desa_id)
     if scope.kecamatan_id is not None:
         conds.append(D.kecamatan_id == scope.kecamatan_id)
     if scope.channel is not None:
@@ -355,25 +406,31 @@ def _periods(scope: Scope, weekly: bool) -> list[date]:
 
 
 def _sla(session: Session, D: Any, summary: list[ColumnElement[bool]],  # noqa: N803
-         live: list[Any], late: list[_Late], names: dict[int | None, str]) -> list[PokjaSla]:
+         live: list[_Row], late: list[_Late], names: dict[int | None, str]) -> list[PokjaSla]:
     rows: dict[int | None, PokjaSla] = {}
+    received: dict[int | None, int] = defaultdict(int)
 
     def row(pid: int | None) -> PokjaSla:
         return rows.setdefault(pid, PokjaSla(names.get(pid, NO_POKJA)))
 
-    for pid, verified, verified_ok, answered, answered_ok in session.execute(
-            select(D.pokja_id, func.sum(D.verified), func.sum(D.verified_ok),
-                   func.sum(D.answered), func.sum(D.answered_ok))
+    for pid, n, verified, verified_ok, answered, answered_ok in session.execute(
+            select(D.pokja_id, func.sum(D.received), func.sum(D.verified),
+                   func.sum(D.verified_ok), func.sum(D.answered), func.sum(D.answered_ok))
             .where(*summary).group_by(D.pokja_id)):
         r = row(pid)
+        received[pid] += int(n)
         r.verify_total, r.verify_ok = int(verified or 0), int(verified_ok or 0)
         r.answer_total, r.answer_ok = int(answered or 0), int(answered_ok or 0)
     for lr in live:
-        r = row(lr["pokja_id"])
-        r.verify_total += int(lr["verified"])
-        r.verify_ok += int(lr["verified_ok"])
-        r.answer_total += int(lr["answered"])
-        r.answer_ok += int(lr["answered_ok"])
+        r = row(lr.pokja_id)
+        received[lr.pokja_id] += lr.received
+        r.verify_total += lr.verified
+        r.verify_ok += lr.verified_ok
+        r.answer_total += lr.answered
+        r.answer_ok += lr.answered_ok
+    # A pokja whose tickets in the range all moved away since the refresh: no row, as
+    # when summed live (unless a ticket of its own is late, below).
+    rows = {pid: r for pid, r in rows.items() if received[pid]}
     for t in late:
         r = row(t.pokja_id)
         if t.flags & _UNDECIDED_LATE:
@@ -433,34 +490,36 @@ ALL_DAYS = (date(1970, 1, 1), date(9999, 12, 31))
 
 
 def _open_by_day(session: Session, user: Principal, scope: Scope, table: Any,
-                 conds: list[ColumnElement[bool]], tz: str, dialect: str
-                 ) -> list[tuple[Status, date, int]]:
+                 conds: list[ColumnElement[bool]], bare: list[date], changes: list[_Row],
+                 tz: str, dialect: str) -> list[tuple[Status, date, int]]:
     """The open tickets the scope selects per status and local day received, whatever
-    the range, from the summary (``table``; the days marked since its refresh summed
-    live, as for the range's figures): a status change marks the ticket's day, so the
-    stored open rows are the open tickets. Read through the summaries' partial indexes on
-    the open statuses (migration 0028), so a place's backlog reads no ticket."""
+    the range, from the summary (``table``): a status change marks the ticket's day, so
+    the stored open rows are the open tickets; corrected by the tickets changed since the
+    refresh (``changes``), the days a bulk write marked (``bare``) summed live. Read
+    through the summaries' partial indexes on the open statuses (migration 0028), so a
+    place's backlog reads no ticket."""
     counted: dict[tuple[Status, date], int] = defaultdict(int)
     queries = []
-    marked: list[date] = []
     if not scope.where:
-        marked = rollup.marked_days(session, *ALL_DAYS)
         c = table.c
         queries.append(select(c.status, c.day, func.sum(c.received)).where(
             c.status.in_([s.value for s in OPEN]), *summary_filters(user, scope, table),
-            *([c.day.not_in(marked)] if marked else [])).group_by(c.status, c.day))
-    if scope.where or marked:
+            *([c.day.not_in(bare)] if bare else [])).group_by(c.status, c.day))
+    if scope.where or bare:
         # The tickets themselves: every one the scope selects (a filter the summary does
-        # not know), or those of the marked days (through ``ix_tickets_open``).
+        # not know), or those of the bare days (through ``ix_tickets_open``).
         day = local_day_sql(Ticket.created_at, tz, dialect)
-        received = rollup.received_on(marked, tz, dialect) if marked else ()
+        received = rollup.received_on(bare, tz, dialect) if bare else ()
         queries.append(select(Ticket.status, day, func.count())
                        .where(Ticket.status.in_(OPEN), *conds, *received)
                        .group_by(Ticket.status, day))
     for query in queries:
         for status, raw_day, n in session.execute(query):
             counted[(Status(status), as_date(raw_day))] += int(n)
-    return [(status, d, n) for (status, d), n in counted.items()]
+    for r in changes:
+        if r.status in OPEN:
+            counted[(r.status, r.day)] += r.received
+    return [(status, d, n) for (status, d), n in counted.items() if n]
 
 
 def _backlog(open_by_day: list[tuple[Status, date, int]], today: date
@@ -489,12 +548,29 @@ MEASURES = median_bins.MEASURES
 
 
 def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N803
-             summary: list[ColumnElement[bool]], live: list[Any], marked: list[date],
-             dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
+             summary: list[ColumnElement[bool]], live: list[_Row], marked: list[date],
+             probed: list[ColumnElement[bool]], tz: str, dialect: str
+             ) -> tuple[dict[str, float | None], dict[str, int]]:
     """Median working hours per measure over every ticket's span in the range (the
     lifecycle stamps them: ``tickets.sla.work_seconds``), exact as shown
-    (``reporting.medians``): the range's whole unchanged months from their bins under a
-    single filter, its other days binned from the summary rows."""
+    (``reporting.medians``): the range's whole months without a bare mark from their
+    bins under a single filter, its other days binned from the summary rows, corrected
+    by the tickets changed since the refresh. Should a span taken back leave the median
+    on a bin edge nobody knows any more (rare: it must have been that edge), the days of
+    the changes are summed live instead, which is exact."""
+    try:
+        return _binned_medians(session, user, scope, D, summary, live, marked, dialect)
+    except median_bins.Inexact:
+        days = sorted({r.day for r in live})
+        whole = [_Row.of(row._mapping, 1) for row in session.execute(
+            rollup.live_select(dialect, tz, days, probed))]
+        return _binned_medians(session, user, scope, D, [*summary, D.day.not_in(days)],
+                               whole, days, dialect)
+
+
+def _binned_medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N803
+                    summary: list[ColumnElement[bool]], live: list[_Row], marked: list[date],
+                    dialect: str) -> tuple[dict[str, float | None], dict[str, int]]:
     dim = median_bins.single_filter(user, scope)
     months = (median_bins.whole_months(scope.date_from, scope.date_to, marked)
               if dim is not None else [])
@@ -502,10 +578,13 @@ def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N
         m: {} for m in MEASURES}
     median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
                           dialect, bins)
-    for m in MEASURES:  # marked days: never in a whole month read from its bins
-        median_bins.add_spans(bins[m], chain.from_iterable(r[f"{m}_spans"] or () for r in live))
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     for m in MEASURES:
-        medians[m], samples[m] = median_bins.median(bins[m])
+        added = Counter(chain.from_iterable(r.spans[m] for r in live if r.sign > 0))
+        taken = Counter(chain.from_iterable(r.spans[m] for r in live if r.sign < 0))
+        doubtful: set[int] = set()
+        median_bins.add_spans(bins[m], (added - taken).elements())
+        median_bins.remove_spans(bins[m], (taken - added).elements(), doubtful)
+        medians[m], samples[m] = median_bins.median(bins[m], doubtful)
     return medians, samples

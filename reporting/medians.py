@@ -72,8 +72,31 @@ def add_spans(bins: Bins, spans: Iterable[int]) -> None:
         add(bins, b, n, int(values[i]), int(values[i + n - 1]))
 
 
-def median(bins: Bins) -> tuple[float | None, int]:
-    """The median in hours as shown (half up to a tenth), and the number of spans."""
+class Inexact(Exception):
+    """The median falls between two bins and one of their edges may have been a span
+    taken away (:func:`remove_spans`): the bins no longer know it exactly."""
+
+
+def remove_spans(bins: Bins, spans: Iterable[int], doubtful: set[int]) -> None:
+    """Take ``spans`` (seconds) out of their bins: counts are exact, but a bin whose
+    smallest or largest span was one of them may now hold neither: it is ``doubtful``."""
+    for v in spans:
+        b = bin_of(v)
+        found = bins.get(b)
+        if found is None or found[0] <= 0:
+            raise Inexact(f"span {v} was never binned")
+        found[0] -= 1
+        if not found[0]:
+            del bins[b]
+            doubtful.discard(b)
+        elif v in (found[1], found[2]):
+            doubtful.add(b)
+
+
+def median(bins: Bins, doubtful: frozenset[int] | set[int] = frozenset()
+           ) -> tuple[float | None, int]:
+    """The median in hours as shown (half up to a tenth), and the number of spans;
+    :class:`Inexact` when it needs an edge of a ``doubtful`` bin."""
     total = sum(v[0] for v in bins.values())
     if not total:
         return None, 0
@@ -91,6 +114,8 @@ def median(bins: Bins) -> tuple[float | None, int]:
     assert lower is not None and upper is not None
     if lower == upper:
         return lower / 10, total
+    if lower in doubtful or upper in doubtful:
+        raise Inexact(f"the median lies between bins {lower} and {upper}")
     return hours((bins[lower][2] + bins[upper][1]) / 2), total
 
 

@@ -85,3 +85,32 @@ Index("ix_dashboard_place_days_open_kecamatan", DashboardPlaceDay.grain,
       postgresql_where=_open_place_rows, sqlite_where=_open_place_rows)
 Index("ix_dashboard_place_days_open_desa", DashboardPlaceDay.grain, DashboardPlaceDay.desa_id,
       postgresql_where=_open_place_rows, sqlite_where=_open_place_rows)
+
+
+class DashboardChange(Base):
+    """A ticket changed since the summaries stored it, with what they stored of it: its
+    row's key and measures as they were before its first change after the refresh
+    (``reporting.rollup.capture``; all None for a ticket created since). The dashboard
+    subtracts this and adds the ticket as it stands, so a view between two refreshes
+    corrects the stored rows by the tickets that changed instead of summing their days.
+    A ticket changed again keeps its first row (the earliest ``id``): that is what the
+    summaries hold."""
+
+    __tablename__ = "dashboard_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, index=True)
+    day: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    pokja_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str | None] = mapped_column(String(32))
+    verified: Mapped[int | None] = mapped_column(Integer)
+    verified_ok: Mapped[int | None] = mapped_column(Integer)
+    answered: Mapped[int | None] = mapped_column(Integer)
+    answered_ok: Mapped[int | None] = mapped_column(Integer)
+    verify_span: Mapped[int | None] = mapped_column(Integer)
+    forward_span: Mapped[int | None] = mapped_column(Integer)
+    answer_span: Mapped[int | None] = mapped_column(Integer)
+    kecamatan_id: Mapped[int | None] = mapped_column(Integer)
+    desa_id: Mapped[int | None] = mapped_column(Integer)

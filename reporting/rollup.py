@@ -51,7 +51,7 @@ from sqlalchemy.sql.schema import Table
 
 from analytics.models import TicketPlace
 from reporting.medians import rebuild_months
-from reporting.models import DESA, KECAMATAN, DashboardPlaceDay
+from reporting.models import DESA, KECAMATAN, DashboardChange, DashboardPlaceDay
 from tickets.models import DashboardDay, DashboardDirty, Ticket
 from tickets.sla import local_day, local_day_sql, offset_seconds
 
@@ -59,42 +59,79 @@ LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 
 
 def mark_dirty(session: Session, tz: str) -> None:
-    """before_flush: mark the local days (in the office's zone ``tz``) on which the
-    tickets this flush writes were received."""
+    """before_flush: capture the tickets this flush changes as the summaries stored them
+    (:func:`capture`, before this flush writes them) and mark the local days (in the
+    office's zone ``tz``) they were received on."""
     days: set[date] = set()
+    changed: set[int] = set()
     placed: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, TicketPlace):
-            # The place summary groups by the ticket's place: its received day changes.
+            # The place summary groups by the ticket's place: its ticket's row changes.
             if obj.ticket_id is not None:
                 placed.add(obj.ticket_id)
             continue
-        if not isinstance(obj, Ticket) or obj in session.deleted:
-            continue
+        if not isinstance(obj, Ticket) or obj.id is None:
+            continue  # a new ticket: captured once it has its id (:func:`captured_new`)
+        changed.add(obj.id)
         if obj.created_at is not None:
             days.add(local_day(obj.created_at, tz))
         # A received time moved (only tests and imports do that): its old day too.
         for old in inspect(obj).attrs.created_at.history.deleted or ():
             if isinstance(old, datetime):
                 days.add(local_day(old, tz))
-    for ticket_id in placed:
+    for ticket_id in placed - changed:
         # From the identity map when the ticket is loaded (no query); inside a flush
         # nothing is flushed again.
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.created_at is not None:
             days.add(local_day(ticket.created_at, tz))
+    if changed | placed:
+        capture(session, sorted(changed | placed), tz)
     for day in days:
-        session.add(DashboardDirty(day=day))
+        session.add(DashboardDirty(day=day, captured=True))
+
+
+def capture(session: Session, ticket_ids: Sequence[int], tz: str) -> None:
+    """Keep the rows the summaries hold of ``ticket_ids`` (what the database holds of
+    them before this flush writes): one ``dashboard_changes`` row each, with its place.
+    The tickets are locked first (PostgreSQL), so what is read is what the next refresh
+    will or did store: no other transaction changes them between."""
+    dialect = session.get_bind().dialect.name
+    each = _per_ticket(dialect, tz)
+    query = (select(Ticket.id, *each.values(), TicketPlace.kecamatan_id, TicketPlace.desa_id)
+             .select_from(Ticket)
+             .outerjoin(TicketPlace, TicketPlace.ticket_id == Ticket.id)
+             .where(Ticket.id.in_(ticket_ids)).with_for_update(of=Ticket))
+    session.execute(insert(DashboardChange).from_select(
+        ["ticket_id", *each, "kecamatan_id", "desa_id"], query))
+
+
+def captured_new(session: Session, tz: str) -> None:
+    """after_flush: the tickets this flush created had no row in the summaries (their
+    change rows say so, all None), and their days are marked."""
+    created = [obj for obj in session.new if isinstance(obj, Ticket) and obj.id is not None]
+    if not created:
+        return
+    session.execute(insert(DashboardChange), [{"ticket_id": t.id} for t in created])
+    session.execute(insert(DashboardDirty), [
+        {"day": day, "captured": True}
+        for day in {local_day(t.created_at, tz) for t in created if t.created_at is not None}])
 
 
 def track(maker: sessionmaker[Session], tz: str) -> None:
-    """Mark changed days on every flush of ``maker``'s sessions (the composition root)."""
+    """Mark changed days and capture changed tickets on every flush of ``maker``'s
+    sessions (the composition root)."""
     from sqlalchemy import event
 
     def before_flush(session: Session, _context: object, _instances: object) -> None:
         mark_dirty(session, tz)
 
+    def after_flush(session: Session, _context: object) -> None:
+        captured_new(session, tz)
+
     event.listen(maker, "before_flush", before_flush)
+    event.listen(maker, "after_flush", after_flush)
 
 
 def _spans(column: Any, dialect: str) -> ColumnElement[Any]:
@@ -103,8 +140,8 @@ def _spans(column: Any, dialect: str) -> ColumnElement[Any]:
     return func.json_group_array(column).filter(column.is_not(None))
 
 
-def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+def _flag(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((cond, 1), else_=0)
 
 
 COLUMNS = ("day", "channel", "category_id", "pokja_id", "status", "received", "verified",
@@ -112,6 +149,40 @@ COLUMNS = ("day", "channel", "category_id", "pokja_id", "status", "received", "v
            "answer_spans")
 PLACE_COLUMNS = ("grain", "kecamatan_id", "desa_id", *COLUMNS)
 GRAINS = (KECAMATAN, DESA)
+KEYS = COLUMNS[:5]                     # a summary row's key below its place
+COUNTS = ("verified", "verified_ok", "answered", "answered_ok")
+SPANS = ("verify", "forward", "answer")
+
+
+def _per_ticket(dialect: str, tz: str) -> dict[str, Any]:
+    """What one ticket adds to its summary row: the row's key, a flag per count and a
+    span per measure (``dashboard_changes`` keeps these as they were stored)."""
+    answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
+                    Ticket.answered_at.is_not(None))
+    return {
+        "day": local_day_sql(Ticket.created_at, tz, dialect),
+        "channel": Ticket.channel, "category_id": Ticket.category_id,
+        "pokja_id": Ticket.pokja_id, "status": Ticket.status,
+        "verified": _flag(Ticket.verified_at.is_not(None)),
+        "verified_ok": _flag(Ticket.verified_at <= Ticket.verify_due_at),
+        "answered": _flag(answered),
+        "answered_ok": _flag(and_(answered, Ticket.answered_at <= Ticket.followup_due_at)),
+        "verify_span": Ticket.verify_work_seconds,
+        "forward_span": Ticket.forward_work_seconds,
+        "answer_span": Ticket.answer_work_seconds,
+    }
+
+
+def _summed(each: dict[str, Any], dialect: str) -> tuple[Any, ...]:
+    """The summary columns (``COLUMNS``) over the tickets ``each`` describes."""
+    return (*(each[k] for k in KEYS), func.count(),
+            *(func.coalesce(func.sum(each[k]), 0) for k in COUNTS),
+            *(_spans(each[f"{m}_span"], dialect) for m in SPANS))
+
+
+def _labelled(columns: Sequence[Any], names: Sequence[str], table: Table) -> list[Any]:
+    return [type_coerce(c, table.c[name].type).label(name)
+            for c, name in zip(columns, names, strict=True)]
 
 
 def summary_select(dialect: str, tz: str, *where: ColumnElement[bool],
@@ -121,19 +192,10 @@ def summary_select(dialect: str, tz: str, *where: ColumnElement[bool],
     when a filter the summary does not know applies. With a ``grain`` (``KECAMATAN`` or
     ``DESA``), the rows of ``dashboard_place_days`` (``PLACE_COLUMNS``): the placed
     tickets, grouped by their kecamatan (and desa) as well."""
-    day = local_day_sql(Ticket.created_at, tz, dialect)
-    answered = and_(Ticket.forwarded_at.is_not(None), Ticket.followup_due_at.is_not(None),
-                    Ticket.answered_at.is_not(None))
-    columns: tuple[Any, ...] = (
-        day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status,
-        func.count(), _count_if(Ticket.verified_at.is_not(None)),
-        _count_if(Ticket.verified_at <= Ticket.verify_due_at), _count_if(answered),
-        _count_if(and_(answered, Ticket.answered_at <= Ticket.followup_due_at)),
-        _spans(Ticket.verify_work_seconds, dialect),
-        _spans(Ticket.forward_work_seconds, dialect),
-        _spans(Ticket.answer_work_seconds, dialect))
+    each = _per_ticket(dialect, tz)
+    columns: tuple[Any, ...] = _summed(each, dialect)
     names: tuple[str, ...] = COLUMNS
-    group: list[Any] = [day, Ticket.channel, Ticket.category_id, Ticket.pokja_id, Ticket.status]
+    group: list[Any] = [each[k] for k in KEYS]
     table: Table = DashboardDay.__table__  # type: ignore[assignment]
     conds = list(where)
     if grain is not None:
@@ -144,8 +206,7 @@ def summary_select(dialect: str, tz: str, *where: ColumnElement[bool],
         group = [TicketPlace.kecamatan_id, *([desa] if grain == DESA else []), *group]
         conds.append((TicketPlace.desa_id if grain == DESA else TicketPlace.kecamatan_id)
                      .is_not(None))
-    query = select(*[type_coerce(c, table.c[name].type).label(name)
-                     for c, name in zip(columns, names, strict=True)])
+    query = select(*_labelled(columns, names, table))
     if grain is not None:
         query = query.select_from(Ticket).join(TicketPlace,
                                                TicketPlace.ticket_id == Ticket.id)
@@ -169,10 +230,13 @@ def received_on(days: list[date], tz: str, dialect: str) -> tuple[ColumnElement[
 
 
 def marked_days(session: Session, first: date, last: date) -> list[date]:
-    """The local days from ``first`` to ``last`` whose tickets changed since the summary
-    stored them (what :func:`refresh` would rebuild), read without writing."""
+    """The local days from ``first`` to ``last`` changed since the summary stored them
+    by writes whose tickets are not known one by one (bulk writes, marks from before
+    migration 0029): summed live from their tickets (:func:`live_select`) until the
+    refresh. Read without writing."""
     return list(session.scalars(select(DashboardDirty.day).distinct()
-                                .where(DashboardDirty.day >= first, DashboardDirty.day <= last)
+                                .where(DashboardDirty.day >= first, DashboardDirty.day <= last,
+                                       DashboardDirty.captured.is_(False))
                                 .order_by(DashboardDirty.day)))
 
 
@@ -184,20 +248,59 @@ def live_select(dialect: str, tz: str, marked: list[date],
     return summary_select(dialect, tz, *received_on(marked, tz, dialect), *live_where)
 
 
-def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
-    """Rebuild the summary of the marked days between ``first`` and ``last`` (local
-    dates); the number of local days rebuilt."""
+def stored_changes() -> Any:
+    """The changed tickets' rows as the summaries hold them: each ticket's earliest
+    ``dashboard_changes`` row, those of tickets created since (``day`` None) left out.
+    Its columns are the summary's key (``KEYS``), the counts' flags, the spans
+    (``verify_span`` ...) and the place (``kecamatan_id``, ``desa_id``)."""
+    C = DashboardChange  # noqa: N806
+    return (select(C).where(C.day.is_not(None),
+                            C.id.in_(select(func.min(C.id)).group_by(C.ticket_id)))
+            .subquery("stored_change"))
+
+
+def stored_rows_select(stored: Any, dialect: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The summary rows (``COLUMNS``) the changed tickets ``where`` selects contributed
+    when stored (``stored``: :func:`stored_changes`): what a view subtracts."""
+    each = {name: stored.c[name] for name in (*KEYS, *COUNTS, *(f"{m}_span" for m in SPANS))}
+    table: Table = DashboardDay.__table__  # type: ignore[assignment]
+    return (select(*_labelled(_summed(each, dialect), COLUMNS, table))
+            .where(*where).group_by(*(stored.c[k] for k in KEYS)))
+
+
+def current_rows_select(dialect: str, tz: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The summary rows (``COLUMNS``) of the changed tickets ``where`` selects as they
+    stand: what a view adds."""
+    return summary_select(dialect, tz, changed(), *where)
+
+
+def changed() -> ColumnElement[bool]:
+    """On ``Ticket``: changed since the summaries stored it."""
+    return Ticket.id.in_(select(DashboardChange.ticket_id))
+
+
+def refresh_marked(session: Session, *, tz: str) -> int:
+    """Rebuild the summary of every marked day, whatever its date (the hourly beat task:
+    days nobody views do not collect marks, and the first view after a quiet spell is
+    quick); the number of local days rebuilt.
+
+    Their rows are rebuilt from the tickets, and exactly the marks and captured changes
+    it read are removed: a change committed meanwhile keeps its own. On PostgreSQL the
+    refresh reads one snapshot (REPEATABLE READ, when it starts the transaction), so the
+    changes it removes are exactly those its rows include; one refresh runs at a time (a
+    second one finds the advisory lock taken and leaves the marks to the next hour)."""
     dialect = session.get_bind().dialect.name
-    window = (DashboardDirty.day >= first, DashboardDirty.day <= last)
-    if session.scalar(select(DashboardDirty.id).where(*window).limit(1)) is None:
-        return 0
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    marks = session.execute(select(DashboardDirty.id, DashboardDirty.day).where(*window)).all()
+        if not session.in_transaction():
+            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                              {"key": LOCK_KEY}):
+            return 0
+    marks = session.execute(select(DashboardDirty.id, DashboardDirty.day)).all()
     if not marks:
-        return 0  # another refresh did it while this one waited for the lock
-    days = {day for _, day in marks}
-    ordered = sorted(days)
+        return 0
+    changes = list(session.scalars(select(DashboardChange.id)))
+    ordered = sorted({day for _, day in marks})
     session.execute(delete(DashboardDay).where(DashboardDay.day.in_(ordered)))
     session.execute(delete(DashboardPlaceDay).where(DashboardPlaceDay.day.in_(ordered)))
     days_of = received_on(ordered, tz, dialect)
@@ -209,18 +312,11 @@ def refresh(session: Session, first: date, last: date, *, tz: str) -> int:
     rebuild_months(session, {d.replace(day=1) for d in ordered})
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))
+    for start in range(0, len(changes), 10_000):
+        session.execute(delete(DashboardChange).where(
+            DashboardChange.id.in_(changes[start:start + 10_000])))
     session.flush()
     return len(ordered)
-
-
-def refresh_marked(session: Session, *, tz: str) -> int:
-    """Rebuild every marked day, whatever its date (the hourly beat task: days nobody
-    views do not collect marks, and the first view after a quiet spell is quick)."""
-    first, last = session.execute(select(func.min(DashboardDirty.day),
-                                         func.max(DashboardDirty.day))).one()
-    if first is None or last is None:
-        return 0
-    return refresh(session, first, last, tz=tz)
 
 
 def refresh_all(session: Session, *, tz: str) -> int:
@@ -235,4 +331,4 @@ def refresh_all(session: Session, *, tz: str) -> int:
         session.add(DashboardDirty(day=day))
         day += timedelta(days=1)
     session.flush()
-    return refresh(session, first, last, tz=tz)
+    return refresh_marked(session, tz=tz)

@@ -394,12 +394,15 @@ class DashboardDay(DashboardSummary, Base):
 
 class DashboardDirty(Base):
     """A local day (the office's zone) whose tickets changed since the summary was
-    refreshed (``reporting.rollup``)."""
+    refreshed (``reporting.rollup``). ``captured``: the change's tickets are known one by
+    one (``reporting.models.DashboardChange``), so the dashboard corrects the stored rows
+    by them; a mark without (a bulk write) has its whole day summed live."""
 
     __tablename__ = "dashboard_dirty"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
+    captured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DraftState(enum.StrEnum):

@@ -36,6 +36,9 @@ def _context(browser, size):  # type: ignore[no-untyped-def]  # noqa: F811
 
 
 def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    # Measured once the stylesheets apply: right after a navigation on a busy machine
+    # the page may still be laid out without them (750 px for a 390 px screen).
+    page.wait_for_load_state("load")
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll} px wide"
 

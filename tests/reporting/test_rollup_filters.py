@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from analytics.demo import seed_places
 from analytics.models import Place, PlaceKind, TicketPlace
 from reporting.dashboard import Dashboard, Scope, build, filters_for, range_condition
-from reporting.models import DashboardPlaceDay, DashboardSpanMonth
+from reporting.models import DashboardChange, DashboardPlaceDay, DashboardSpanMonth
 from reporting.monthly import build_monthly
 from reporting.rollup import refresh_marked
 from reporting.sources import received_by_source
@@ -257,4 +257,168 @@ def test_an_earlier_months_ticket_changed_since_the_refresh_counts_in_mays_backl
     assert placed.scalars(select(DashboardDirty.day)).all() == [date(2026, 4, 20)]
     after = dict(build(placed, supervisor, MAY, tz=TZ, now=NOW).backlog_status)
     assert after[Status.IN_PROGRESS] == before[Status.IN_PROGRESS] - 1
+    assert _check_every_filter(placed) > 100
+
+
+def _other_category(db: Session, ticket: Ticket) -> Category:
+    return db.scalars(select(Category).where(Category.id != ticket.category_id,
+                                             Category.pokja_id.is_not(None))
+                      .order_by(Category.id)).first()  # type: ignore[return-value]
+
+
+def test_every_kind_of_change_between_refreshes_corrects_the_stored_rows_exactly(placed):
+    """The tickets changed since the refresh correct the stored rows (what the summaries
+    stored of them taken back, the tickets as they stand added), no day is summed whole:
+    a ticket decided, then changed again in the same transaction after a flush and in a
+    later one; answered; moved to another category and pokja (its spans leave the
+    category's figures); to another channel; received on another day (out of the range);
+    a new ticket. Every filter equals the live sums, before and after the refresh."""
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    in_may = placed.scalars(select(Ticket).where(range_condition(MAY, TZ))
+                            .order_by(Ticket.id)).all()
+
+    def of(*statuses: Status) -> list[Ticket]:
+        return [t for t in in_may if t.status in statuses]
+
+    decided = of(Status.AWAITING_VERIFICATION)[0]
+    answered = of(Status.FORWARDED, Status.IN_PROGRESS)[1]
+    moved, rechannelled, redated = of(Status.CLOSED)[:3]
+    decided.status = Status.FORWARDED
+    decided.verified_at = decided.forwarded_at = wib(30, 9)
+    decided.verify_work_seconds = decided.forward_work_seconds = 7 * 3600 + 11
+    placed.flush()
+    decided.status = Status.IN_PROGRESS
+    answered.status = Status.ANSWERED
+    answered.answered_at = wib(30, 12)
+    answered.answer_work_seconds = 5 * 3600 + 7
+    target = _other_category(placed, moved)
+    moved.category_id, moved.pokja_id = target.id, target.pokja_id
+    rechannelled.channel = (Channel.WEB if rechannelled.channel is not Channel.WEB
+                            else Channel.PHONE)
+    redated.created_at = wib(20, 9, month=4)
+    placed.commit()
+    codes = placed.scalars(select(Pokja.code).order_by(Pokja.id)).all()
+    _ticket(placed, codes[1], wib(30, 11), Status.AWAITING_VERIFICATION)
+    placed.commit()
+    decided.status = Status.ANSWERED
+    decided.answered_at = wib(31, 9)
+    decided.answer_work_seconds = 3600
+    placed.commit()
+
+    assert placed.scalar(select(func.count()).select_from(DashboardChange)) >= 7
+    assert placed.scalar(select(func.count()).select_from(DashboardDirty)
+                         .where(DashboardDirty.captured.is_(False))) == 0
+    before = _check_every_filter(placed)
+    assert before > 100
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    assert placed.scalar(select(func.count()).select_from(DashboardChange)) == 0
+    assert _check_every_filter(placed) == before
+
+
+def test_a_rolled_back_change_leaves_no_correction(placed):
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    ticket = placed.scalars(select(Ticket).order_by(Ticket.id)).first()
+    assert ticket is not None
+    ticket.channel = Channel.WEB if ticket.channel is not Channel.WEB else Channel.PHONE
+    placed.flush()
+    assert placed.scalar(select(func.count()).select_from(DashboardChange)) == 1
+    placed.rollback()
+    assert placed.scalar(select(func.count()).select_from(DashboardChange)) == 0
+    assert _check_every_filter(placed) > 100
+
+
+def test_a_median_on_a_bin_edge_a_change_took_away_sums_the_changed_days(placed,
+                                                                        monkeypatch):
+    """When the bins cannot tell a median (a span taken back was the edge it needs), the
+    changed tickets' days are summed live instead: the same exact figures."""
+    from reporting import medians
+
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    moved = placed.scalars(select(Ticket).where(
+        range_condition(MAY, TZ), Ticket.verify_work_seconds.is_not(None))
+        .order_by(Ticket.id)).first()
+    assert moved is not None
+    target = _other_category(placed, moved)
+    moved.category_id, moved.pokja_id = target.id, target.pokja_id
+    placed.commit()
+    real = medians.median
+    refused: list[object] = []
+
+    def unsure_once(bins: medians.Bins, doubtful: frozenset[int] | set[int] = frozenset()
+                    ) -> tuple[float | None, int]:
+        if not refused:
+            refused.append(bins)
+            raise medians.Inexact("as if a taken span had been the edge")
+        return real(bins, doubtful)
+
+    monkeypatch.setattr(medians, "median", unsure_once)
+    supervisor = _user(placed, "supervisor")
+    scope = replace(MAY, category_id=target.id)
+    _same(build(placed, supervisor, scope, tz=TZ, now=NOW),
+          build(placed, supervisor, replace(scope, where=LIVE), tz=TZ, now=NOW), "fallback")
+    assert refused
+
+
+def test_bins_know_when_a_span_taken_away_was_the_edge_a_median_needs():
+    from reporting.medians import Inexact, add_spans, median, remove_spans
+
+    bins: dict[int, list[int]] = {}
+    add_spans(bins, [3600, 3700, 7200, 7300])
+    doubtful: set[int] = set()
+    remove_spans(bins, [3650 + 50], doubtful)  # 3700: the largest of its bin
+    assert median(bins) == (2.0, 3)             # the middle one alone: exact
+    remove_spans(bins, [7300], doubtful)        # now the middle two straddle two bins
+    with pytest.raises(Inexact):
+        median(bins, doubtful)
+    bins, doubtful = {}, set()
+    add_spans(bins, [3600, 3620, 3700, 7200])
+    remove_spans(bins, [3620], doubtful)        # inside its bin: the edges stand
+    assert median(bins, doubtful) == (1.0, 3)
+    with pytest.raises(Inexact):
+        remove_spans({}, [60], set())           # never binned: the bins are not these
+
+
+def test_a_change_committed_while_the_refresh_runs_keeps_its_correction(placed, monkeypatch):
+    """The refresh reads one snapshot and removes exactly the changes it read: a ticket
+    changed and committed by another transaction in the middle of it keeps its change
+    row, and the figures stay exact (PostgreSQL; SQLite lets no writer in meanwhile)."""
+    if placed.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: nothing commits while a refresh runs")
+    from reporting import rollup
+
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    ticket = placed.scalars(select(Ticket).where(range_condition(MAY, TZ),
+                                                 Ticket.status == Status.CLOSED)
+                            .order_by(Ticket.id)).first()
+    assert ticket is not None
+    ticket.channel = Channel.WEB if ticket.channel is not Channel.WEB else Channel.PHONE
+    placed.commit()
+    ticket_id, maker = ticket.id, placed.get_bind()
+    real = rollup.received_on
+
+    def meanwhile(days: list[date], tz: str, dialect: str) -> object:
+        # After the refresh read the marks and changes, before it sums the tickets.
+        with Session(maker) as other:
+            # What the app's tracked sessions do on a flush (reporting.rollup.track):
+            # capture first, then write.
+            t = other.get(Ticket, ticket_id)
+            assert t is not None
+            rollup.capture(other, [ticket_id], TZ)
+            t.status = Status.REOPENED
+            other.add(DashboardDirty(day=local_day(t.created_at, TZ), captured=True))
+            other.commit()
+        return real(days, tz, dialect)
+
+    monkeypatch.setattr(rollup, "received_on", meanwhile)
+    assert refresh_marked(placed, tz=TZ) > 0
+    placed.commit()
+    monkeypatch.undo()
+    placed.expire_all()
+    assert placed.scalar(select(func.count()).select_from(DashboardChange)
+                         .where(DashboardChange.ticket_id == ticket_id)) == 1
     assert _check_every_filter(placed) > 100
