@@ -561,7 +561,7 @@ def _medians(session: Session, user: Principal, scope: Scope, D: Any,  # noqa: N
     try:
         return _binned_medians(session, user, scope, D, summary, live, marked, dialect)
     except median_bins.Inexact:
-        days = sorted({r.day for r in live})
+        days = sorted({r.day for r in live} | set(marked))
         whole = [_Row.of(row._mapping, 1) for row in session.execute(
             rollup.live_select(dialect, tz, days, probed))]
         return _binned_medians(session, user, scope, D, [*summary, D.day.not_in(days)],
@@ -576,8 +576,12 @@ def _binned_medians(session: Session, user: Principal, scope: Scope, D: Any,  # 
               if dim is not None else [])
     bins = median_bins.from_months(session, dim, months) if dim is not None else {
         m: {} for m in MEASURES}
-    median_bins.from_rows(session, D, [*summary, *median_bins.outside(D.day, months)],
-                          dialect, bins)
+    runs = median_bins.besides(scope.date_from, scope.date_to, months)
+    if dim == (median_bins.ALL, ""):  # unfiltered: the other days' own bins
+        median_bins.from_days(session, runs, marked, bins)
+    elif runs:
+        median_bins.from_rows(session, D, [*summary, median_bins.within(D.day, runs)],
+                              dialect, bins)
     medians: dict[str, float | None] = {}
     samples: dict[str, int] = {}
     for m in MEASURES:

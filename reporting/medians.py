@@ -25,11 +25,11 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, bindparam, delete, func, not_, or_, select, text
+from sqlalchemy import Date, and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from reporting.models import DESA, KECAMATAN, DashboardSpanMonth
+from reporting.models import DESA, KECAMATAN, DashboardSpanDay, DashboardSpanMonth
 from tickets.lifecycle import SEEN_BY_POKJA, Principal
 from tickets.models import Role
 
@@ -160,11 +160,39 @@ def _next(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def outside(day: Any, months: Sequence[date]) -> list[ColumnElement[bool]]:
-    """A condition on a day column: not in any of ``months``."""
-    if not months:
-        return []
-    return [not_(or_(*[and_(day >= m, day < _next(m)) for m in months]))]
+def besides(first: date, last: date, months: Sequence[date]) -> list[tuple[date, date]]:
+    """The runs of days of ``first`` .. ``last`` outside ``months`` (sorted, inside the
+    range), each as its first and last day."""
+    runs: list[tuple[date, date]] = []
+    start = first
+    for month in sorted(months):
+        if start < month:
+            runs.append((start, month - timedelta(days=1)))
+        start = _next(month)
+    if start <= last:
+        runs.append((start, last))
+    return runs
+
+
+def within(day: Any, runs: Sequence[tuple[date, date]]) -> ColumnElement[bool]:
+    """A condition on a day column: in one of ``runs`` (a range each: an index reads
+    them as ranges, where "not in these months" read the whole range and filtered)."""
+    return or_(False, *[and_(day >= a, day <= b) for a, b in runs])
+
+
+def from_days(session: Session, runs: Sequence[tuple[date, date]],
+              excluded: Sequence[date], into: dict[str, Bins]) -> None:
+    """Add the unfiltered bins of the days in ``runs`` but ``excluded``."""
+    if not runs:
+        return
+    T = DashboardSpanDay  # noqa: N806
+    where = [within(T.day, runs)]
+    if excluded:
+        where.append(T.day.not_in(list(excluded)))
+    for measure, b, n, lo, hi in session.execute(
+            select(T.measure, T.bin, func.sum(T.n), func.min(T.lo), func.max(T.hi))
+            .where(*where).group_by(T.measure, T.bin)):
+        add(into[measure], int(b), int(n), int(lo), int(hi))
 
 
 def from_months(session: Session, dim: tuple[str, str],
@@ -223,6 +251,36 @@ FROM (
 ) s
 GROUP BY s.dim, s.key, s.measure, (s.v + 180) / 360
 """
+
+
+def day_bins_sql(dialect: str) -> str:
+    """INSERT the bins of the days ``:days`` names (expanding) from their summary rows."""
+    if dialect == "postgresql":
+        return """
+INSERT INTO dashboard_span_days (day, measure, bin, n, lo, hi)
+SELECT t.day, m.measure, (m.v + 180) / 360, count(*), min(m.v), max(m.v)
+FROM dashboard_days t
+CROSS JOIN LATERAL (SELECT 'verify', unnest(t.verify_spans) UNION ALL
+    SELECT 'forward', unnest(t.forward_spans) UNION ALL
+    SELECT 'answer', unnest(t.answer_spans)) m(measure, v)
+WHERE t.day IN :days
+GROUP BY t.day, m.measure, (m.v + 180) / 360"""
+    # SQLite keeps the spans as JSON lists: json_each reads them.
+    return ("INSERT INTO dashboard_span_days (day, measure, bin, n, lo, hi) "
+            "SELECT day, measure, (v + 180) / 360, count(*), min(v), max(v) FROM ("
+            + " UNION ALL ".join(f"SELECT t.day AS day, '{m}' AS measure, j.value AS v "
+                                 f"FROM dashboard_days t, json_each(t.{m}_spans) j "
+                                 f"WHERE t.day IN :days" for m in MEASURES)
+            + ") GROUP BY day, measure, (v + 180) / 360")
+
+
+def rebuild_days(session: Session, days: Sequence[date]) -> None:
+    """The bins of ``days`` from their summary rows (after those were rebuilt)."""
+    if not days:
+        return
+    session.execute(delete(DashboardSpanDay).where(DashboardSpanDay.day.in_(list(days))))
+    session.execute(text(day_bins_sql(session.get_bind().dialect.name)).bindparams(
+        bindparam("days", list(days), expanding=True, type_=Date)))
 
 
 def rebuild_months(session: Session, months: Iterable[date]) -> None:

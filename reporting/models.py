@@ -58,6 +58,25 @@ Index("ix_dashboard_span_months_dim", DashboardSpanMonth.dim, DashboardSpanMonth
       DashboardSpanMonth.month)
 
 
+class DashboardSpanDay(Base):
+    """A day's working-time spans binned as ``dashboard_span_months`` bins a month's, for
+    the unfiltered view only: its days outside whole months (a "30 days" range is almost
+    all such days) read some thousand bins a day instead of every span of every ticket."""
+
+    __tablename__ = "dashboard_span_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    measure: Mapped[str] = mapped_column(String(8))
+    bin: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    lo: Mapped[int] = mapped_column(Integer)
+    hi: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_dashboard_span_days_day", DashboardSpanDay.day)
+
+
 # The dashboard's "now" figures past a deadline (overdue now, undecided past deadline)
 # read the open tickets: a partial index holding the columns they test, read without the
 # heap. Declared here, beside the summaries it serves (migration 0025).

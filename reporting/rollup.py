@@ -50,7 +50,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.schema import Table
 
 from analytics.models import TicketPlace
-from reporting.medians import rebuild_months
+from reporting.medians import rebuild_days, rebuild_months
 from reporting.models import DESA, KECAMATAN, DashboardChange, DashboardPlaceDay
 from tickets.models import DashboardDay, DashboardDirty, Ticket
 from tickets.sla import local_day, local_day_sql, offset_seconds
@@ -309,6 +309,7 @@ def refresh_marked(session: Session, *, tz: str) -> int:
     for grain in GRAINS:
         session.execute(insert(DashboardPlaceDay).from_select(
             list(PLACE_COLUMNS), summary_select(dialect, tz, *days_of, grain=grain)))
+    rebuild_days(session, ordered)
     rebuild_months(session, {d.replace(day=1) for d in ordered})
     session.execute(delete(DashboardDirty).where(
         DashboardDirty.id.in_([mark_id for mark_id, _ in marks])))

@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from analytics.demo import seed_places
 from analytics.models import Place, PlaceKind, TicketPlace
 from reporting.dashboard import Dashboard, Scope, build, filters_for, range_condition
-from reporting.models import DashboardChange, DashboardPlaceDay, DashboardSpanMonth
+from reporting.models import (
+    DashboardChange,
+    DashboardPlaceDay,
+    DashboardSpanDay,
+    DashboardSpanMonth,
+)
 from reporting.monthly import build_monthly
 from reporting.rollup import refresh_marked
 from reporting.sources import received_by_source
@@ -91,6 +96,9 @@ def _scopes(db: Session) -> list[tuple[str, Scope]]:
                                            pokja_id=pokja)),
         ("a week", replace(base, date_from=wib(10, 0).date(), date_to=wib(16, 0).date(),
                            kecamatan_id=kec)),
+        # No filter, days outside a whole month: the days' own bins (dashboard_span_days).
+        ("a week unfiltered", replace(base, date_from=wib(10, 0).date(),
+                                      date_to=wib(16, 0).date())),
     ]
 
 
@@ -207,6 +215,7 @@ def test_medians_from_the_month_bins_equal_the_exact_medians_of_every_filter(pla
     refresh_marked(placed, tz=TZ)
     placed.commit()
     assert placed.scalar(select(func.count()).select_from(DashboardSpanMonth)) > 0
+    assert placed.scalar(select(func.count()).select_from(DashboardSpanDay)) > 0
     supervisor = _user(placed, "supervisor")
     for name, scope in _scopes(placed):
         d = build(placed, supervisor, scope, tz=TZ, now=NOW)
