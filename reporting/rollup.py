@@ -4,16 +4,20 @@
 dashboard sums (received, verified and answered with and without delay) and each
 ticket's working-time spans (so medians stay exact). It is never edited by hand:
 
-- every flush that adds or changes a ticket marks the local day (the office's zone) the
-  ticket was received on (``dashboard_dirty``; :func:`track` subscribes :func:`mark_dirty`
-  on the session factory in the composition root), in the same transaction as the
-  change: one mark, one day summed live until the refresh;
-- the hourly task (``reporting.dashboard_refresh``) :func:`refresh` es the marked days:
-  their rows are rebuilt from the tickets with one INSERT .. SELECT .. GROUP BY, and
-  exactly the marks it read are removed (a change committed meanwhile keeps its own mark);
-- the dashboard, a GET, writes nothing: it reads the stored rows of the days no change
-  has marked and the marked days summed live from their tickets (:func:`live_select`),
-  which is what a refresh would store, so its figures are as fresh as the tickets.
+- every flush that adds a ticket or changes what the summaries read of one captures the
+  ticket's row as stored (``dashboard_changes``: :func:`capture`, before the flush
+  writes) and marks the local day (the office's zone) it was received on
+  (``dashboard_dirty``), in the same transaction as the change (:func:`track` subscribes
+  :func:`mark_dirty` on the session factory in the composition root);
+- the hourly task (``reporting.dashboard_refresh``, :func:`refresh_marked`) rebuilds the
+  marked days' rows from the tickets with one INSERT .. SELECT .. GROUP BY each, and
+  removes exactly the marks and changes it read (a change committed meanwhile keeps its
+  own);
+- the dashboard, a GET, writes nothing: it reads the stored rows, takes the changed
+  tickets' stored rows back and adds those tickets as they stand
+  (:func:`stored_rows_select`, :func:`current_rows_select`), so its figures are as fresh
+  as the tickets. Days a write marked without capturing (a bulk write, marks older than
+  migration 0029) are summed live from their tickets (:func:`live_select`).
 
 Refreshes are serialised on PostgreSQL by a transaction-scoped advisory lock; SQLite
 serialises writers anyway. What depends on the clock (a deadline that has passed
@@ -29,9 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Select,
     and_,
     case,
@@ -45,15 +51,16 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import MANYTOONE, Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.schema import Table
+from sqlalchemy.sql.visitors import iterate
 
 from analytics.models import TicketPlace
 from reporting.medians import rebuild_days, rebuild_months
 from reporting.models import DESA, KECAMATAN, DashboardChange, DashboardPlaceDay
 from tickets.models import DashboardDay, DashboardDirty, Ticket
-from tickets.sla import local_day, local_day_sql, offset_seconds
+from tickets.sla import as_date, local_day, local_day_sql, offset_seconds
 
 LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 
@@ -61,50 +68,74 @@ LOCK_KEY = 120_012  # pg_advisory_xact_lock: one refresh at a time
 def mark_dirty(session: Session, tz: str) -> None:
     """before_flush: capture the tickets this flush changes as the summaries stored them
     (:func:`capture`, before this flush writes them) and mark the local days (in the
-    office's zone ``tz``) they were received on."""
+    office's zone ``tz``) they were and will be received on. A flush that changes nothing
+    the summaries read (a transcript, a note, a priority) captures and marks nothing."""
     days: set[date] = set()
     changed: set[int] = set()
-    placed: set[int] = set()
+    watched = _watched()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, TicketPlace):
             # The place summary groups by the ticket's place: its ticket's row changes.
             if obj.ticket_id is not None:
-                placed.add(obj.ticket_id)
+                changed.add(obj.ticket_id)
             continue
         if not isinstance(obj, Ticket) or obj.id is None:
             continue  # a new ticket: captured once it has its id (:func:`captured_new`)
-        changed.add(obj.id)
-        if obj.created_at is not None:
-            days.add(local_day(obj.created_at, tz))
-        # A received time moved (only tests and imports do that): its old day too.
-        for old in inspect(obj).attrs.created_at.history.deleted or ():
-            if isinstance(old, datetime):
-                days.add(local_day(old, tz))
-    for ticket_id in placed - changed:
-        # From the identity map when the ticket is loaded (no query); inside a flush
-        # nothing is flushed again.
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is not None and ticket.created_at is not None:
-            days.add(local_day(ticket.created_at, tz))
-    if changed | placed:
-        capture(session, sorted(changed | placed), tz)
+        state = inspect(obj)
+        if obj in session.deleted or any(state.attrs[name].history.has_changes()
+                                         for name in watched):
+            changed.add(obj.id)
+            if obj.created_at is not None:
+                days.add(local_day(obj.created_at, tz))
+    if changed:
+        # The day each was stored on, whatever this flush moves it to (the old received
+        # time need not be loaded).
+        days.update(capture(session, sorted(changed), tz))
     for day in days:
         session.add(DashboardDirty(day=day, captured=True))
 
 
-def capture(session: Session, ticket_ids: Sequence[int], tz: str) -> None:
+@cache
+def _watched() -> frozenset[str]:
+    """The ``Ticket`` attributes the summaries read (:func:`_per_ticket`) and the
+    relationships that set their keys (``ticket.category = ...``)."""
+    table = Ticket.__table__
+    columns = {c.key for expr in _per_ticket("postgresql", "UTC").values()
+               for c in iterate(expr.__clause_element__() if hasattr(
+                   expr, "__clause_element__") else expr)
+               if isinstance(c, Column) and c.table is table}
+    mapper = inspect(Ticket)
+    names = {mapper.get_property_by_column(table.c[key]).key for key in columns}
+    names.update(rel.key for rel in mapper.relationships
+                 if rel.direction is MANYTOONE
+                 and {c.key for c in rel.local_columns} & columns)
+    return frozenset(names)
+
+
+def capture(session: Session, ticket_ids: Sequence[int], tz: str) -> set[date]:
     """Keep the rows the summaries hold of ``ticket_ids`` (what the database holds of
-    them before this flush writes): one ``dashboard_changes`` row each, with its place.
-    The tickets are locked first (PostgreSQL), so what is read is what the next refresh
-    will or did store: no other transaction changes them between."""
+    them before this flush writes): one ``dashboard_changes`` row each, with its place;
+    the local days they were stored on.
+
+    On PostgreSQL the tickets are locked first, as the flush's own UPDATE will lock them
+    (``FOR NO KEY UPDATE``: a row another transaction is adding beside a ticket, which
+    holds ``FOR KEY SHARE`` on it, does not make this wait), and read by a second
+    statement: after a wait for the lock it sees what the other transaction committed,
+    the ticket's place included. So what is read is what the next refresh will or did
+    store: no other transaction changes them between."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(select(Ticket.id).where(Ticket.id.in_(ticket_ids))
+                        .with_for_update(key_share=True))
     each = _per_ticket(dialect, tz)
     query = (select(Ticket.id, *each.values(), TicketPlace.kecamatan_id, TicketPlace.desa_id)
              .select_from(Ticket)
              .outerjoin(TicketPlace, TicketPlace.ticket_id == Ticket.id)
-             .where(Ticket.id.in_(ticket_ids)).with_for_update(of=Ticket))
-    session.execute(insert(DashboardChange).from_select(
-        ["ticket_id", *each, "kecamatan_id", "desa_id"], query))
+             .where(Ticket.id.in_(ticket_ids)))
+    return {as_date(day) for day in session.scalars(
+        insert(DashboardChange).from_select(
+            ["ticket_id", *each, "kecamatan_id", "desa_id"], query)
+        .returning(DashboardChange.day)) if day is not None}
 
 
 def captured_new(session: Session, tz: str) -> None:
@@ -279,7 +310,7 @@ def changed() -> ColumnElement[bool]:
     return Ticket.id.in_(select(DashboardChange.ticket_id))
 
 
-def refresh_marked(session: Session, *, tz: str) -> int:
+def refresh_marked(session: Session, *, tz: str, wait: bool = False) -> int:
     """Rebuild the summary of every marked day, whatever its date (the hourly beat task:
     days nobody views do not collect marks, and the first view after a quiet spell is
     quick); the number of local days rebuilt.
@@ -288,13 +319,16 @@ def refresh_marked(session: Session, *, tz: str) -> int:
     it read are removed: a change committed meanwhile keeps its own. On PostgreSQL the
     refresh reads one snapshot (REPEATABLE READ, when it starts the transaction), so the
     changes it removes are exactly those its rows include; one refresh runs at a time (a
-    second one finds the advisory lock taken and leaves the marks to the next hour)."""
+    second one finds the advisory lock taken and leaves the marks to the next hour, or
+    with ``wait`` waits for it)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         if not session.in_transaction():
             session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                              {"key": LOCK_KEY}):
+        if wait:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        elif not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                {"key": LOCK_KEY}):
             return 0
     marks = session.execute(select(DashboardDirty.id, DashboardDirty.day)).all()
     if not marks:
@@ -332,4 +366,4 @@ def refresh_all(session: Session, *, tz: str) -> int:
         session.add(DashboardDirty(day=day))
         day += timedelta(days=1)
     session.flush()
-    return refresh_marked(session, tz=tz)
+    return refresh_marked(session, tz=tz, wait=True)

@@ -9,6 +9,8 @@ from celery import shared_task
 from jobs import HotlineTask
 from tickets.reference import agency_name, hotline_settings
 
+SERIALIZATION_FAILURE = "40001"  # SQLSTATE: a REPEATABLE READ snapshot went stale
+
 
 @shared_task(bind=True, base=HotlineTask, name="reporting.monthly_report")
 def monthly_report(self: HotlineTask) -> int:
@@ -25,7 +27,16 @@ def monthly_report(self: HotlineTask) -> int:
 @shared_task(bind=True, base=HotlineTask, name="reporting.dashboard_refresh")
 def dashboard_refresh(self: HotlineTask) -> int:
     """Hourly; rebuilds the summary of every day whose tickets changed since."""
+    from sqlalchemy.exc import OperationalError
+
     from reporting.rollup import refresh_marked
 
-    with self.transaction() as session:
-        return refresh_marked(session, tz=self.runtime.settings.timezone)
+    try:
+        with self.transaction() as session:
+            return refresh_marked(session, tz=self.runtime.settings.timezone)
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != SERIALIZATION_FAILURE:
+            raise
+        # Another refresh stored some of these days after this one's snapshot began (it
+        # waited for the lock): nothing is lost, the next hour rebuilds what is left.
+        return 0

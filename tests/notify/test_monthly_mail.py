@@ -75,3 +75,33 @@ def test_the_hourly_refresh_summarises_every_marked_day(db):
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(DashboardDirty)) == 0
     assert db.scalar(select(func.sum(DashboardDay.received))) == 1
+
+
+def test_a_refresh_whose_snapshot_went_stale_leaves_the_days_to_the_next_hour(db, monkeypatch):
+    """Under REPEATABLE READ a refresh that waited while another stored the same days
+    fails with a serialization failure (SQLSTATE 40001): the task returns 0 and keeps the
+    marks for the next hour instead of failing; any other database error still raises."""
+    import psycopg
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import OperationalError
+
+    from reporting import rollup, tasks
+    from tickets.models import DashboardDirty
+
+    make_ticket(db)
+
+    def stale(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("DELETE FROM dashboard_dirty", {},
+                               psycopg.errors.SerializationFailure("stale snapshot"))
+
+    monkeypatch.setattr(rollup, "refresh_marked", stale)
+    assert tasks.dashboard_refresh() == 0
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(DashboardDirty)) >= 1
+
+    def gone(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("gone"))
+
+    monkeypatch.setattr(rollup, "refresh_marked", gone)
+    with pytest.raises(OperationalError):
+        tasks.dashboard_refresh()

@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from analytics.demo import seed_places
@@ -337,6 +337,73 @@ def test_a_rolled_back_change_leaves_no_correction(placed):
     placed.rollback()
     assert placed.scalar(select(func.count()).select_from(DashboardChange)) == 0
     assert _check_every_filter(placed) > 100
+
+
+def _changes_and_marks(db: Session) -> tuple[int, set[date]]:
+    return (db.scalar(select(func.count()).select_from(DashboardChange)) or 0,
+            set(db.scalars(select(DashboardDirty.day))))
+
+
+def test_only_a_write_the_summaries_read_captures_the_ticket(placed):
+    """A write the summaries do not read (priority, a note's ticket, the transcript) captures
+    and marks nothing; a status change, or a category set through the relationship,
+    captures the ticket and marks its day."""
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    ticket = placed.scalars(select(Ticket).where(range_condition(MAY, TZ),
+                                                 Ticket.status == Status.FORWARDED)
+                            .order_by(Ticket.id)).first()
+    assert ticket is not None
+    ticket.priority = 1 if ticket.priority != 1 else 3
+    placed.commit()
+    assert _changes_and_marks(placed) == (0, set())
+    ticket.status = Status.IN_PROGRESS
+    placed.commit()
+    assert _changes_and_marks(placed) == (1, {local_day(ticket.created_at, TZ)})
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    ticket.category = placed.get(Category, _other_category(placed, ticket).id)
+    placed.commit()
+    assert _changes_and_marks(placed)[0] == 1
+    assert _check_every_filter(placed) > 100
+
+
+def test_a_received_time_moved_without_its_old_value_loaded_marks_the_stored_day(placed):
+    """The day a ticket was stored on is marked from what the capture read, so moving
+    its received time marks the old day even when the old value was never loaded."""
+    refresh_marked(placed, tz=TZ)
+    placed.commit()
+    ticket = placed.scalars(select(Ticket).where(range_condition(MAY, TZ))
+                            .order_by(Ticket.id)).first()
+    assert ticket is not None
+    old = local_day(ticket.created_at, TZ)
+    placed.expire(ticket, ["created_at"])
+    ticket.created_at = wib(20, 9, month=4)
+    placed.commit()
+    assert _changes_and_marks(placed)[1] == {old, date(2026, 4, 20)}
+    assert _check_every_filter(placed) > 100
+
+
+def test_capturing_a_change_does_not_wait_for_a_row_added_beside_the_ticket(placed):
+    """Another transaction adding a ticket's event holds FOR KEY SHARE on the ticket until
+    it commits; the capture locks as the flush's own UPDATE does (FOR NO KEY UPDATE), so
+    a desk changing the ticket meanwhile does not wait for it (PostgreSQL's row locks)."""
+    if placed.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    ticket = placed.scalars(select(Ticket).where(Ticket.status == Status.FORWARDED)
+                            .order_by(Ticket.id)).first()
+    assert ticket is not None
+    placed.commit()
+    with placed.get_bind().connect() as other:
+        other.execute(text("INSERT INTO ticket_events (ticket_id, at, actor_label, kind, "
+                           "internal) VALUES (:t, now(), 'sistem', 'note', false)"),
+                      {"t": ticket.id})
+        placed.execute(text("SET LOCAL lock_timeout = '2s'"))
+        ticket.status = Status.IN_PROGRESS
+        placed.flush()  # LockNotAvailable after 2 s if the capture waited
+        other.rollback()
+    placed.commit()
+    assert _changes_and_marks(placed)[0] >= 1
 
 
 def test_a_median_on_a_bin_edge_a_change_took_away_sums_the_changed_days(placed,
