@@ -35,6 +35,7 @@ import ivr
 import messaging
 from hotline import errors
 from hotline.celery_app import make_celery
+from hotline.forms import HotlineRequest
 from hotline.runtime import Runtime, build_runtime
 from hotline.secure_headers import FixedHeadersTalisman
 from hotline.settings import Settings, load_settings
@@ -56,6 +57,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class HotlineFlask(Flask):
+    request_class = HotlineRequest
+
     def handle_user_exception(self, e: Exception) -> Any:
         # Whatever the view wrote is discarded before any error page is rendered; the
         # session stays open so the page can still read (the signed-in user's name).
