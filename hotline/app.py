@@ -20,6 +20,7 @@ request again with a fresh session, up to ``DB_ATTEMPTS`` times in all, before i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
@@ -59,6 +60,43 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class HotlineFlask(Flask):
     request_class = HotlineRequest
 
+    # The registered hooks, views and error handlers, each as ``ensure_sync`` makes it:
+    # built at the first request, when Flask no longer lets them change.
+    _synced: dict[Any, Callable[..., Any]] | None = None
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask asks ``inspect.iscoroutinefunction`` about every hook and the view on
+        every request (about fifteen times a webhook); for a registered function the
+        answer cannot change, so it is worked out once. Anything else (a function
+        passed to ``after_this_request``) goes through Flask as before."""
+        synced = self._synced
+        if synced is not None:
+            try:
+                found = synced.get(func)
+            except TypeError:  # unhashable
+                found = None
+            if found is not None:
+                return found
+        return super().ensure_sync(func)
+
+    def _sync_registered(self) -> dict[Any, Callable[..., Any]]:
+        found: list[Any] = []
+        for registry in (self.before_request_funcs, self.after_request_funcs,
+                         self.teardown_request_funcs):
+            for funcs in registry.values():
+                found.extend(funcs)
+        found.extend(self.view_functions.values())
+        for codes in self.error_handler_spec.values():
+            for handlers in codes.values():
+                found.extend(handlers.values())
+        synced: dict[Any, Callable[..., Any]] = {}
+        for func in found:
+            try:
+                synced[func] = super().ensure_sync(func)
+            except TypeError:  # unhashable: left to Flask
+                pass
+        return synced
+
     def handle_user_exception(self, e: Exception) -> Any:
         # Whatever the view wrote is discarded before any error page is rendered; the
         # session stays open so the page can still read (the signed-in user's name).
@@ -67,6 +105,8 @@ class HotlineFlask(Flask):
         return super().handle_user_exception(e)
 
     def full_dispatch_request(self) -> Response:
+        if self._synced is None:
+            self._synced = self._sync_registered()
         for attempt in range(1, DB_ATTEMPTS + 1):
             try:
                 return super().full_dispatch_request()
