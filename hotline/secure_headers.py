@@ -6,7 +6,9 @@ goes through Flask's context proxies a few dozen times. With the options this ap
 passes (no CSP nonce, no redirect to https, no view with options of its own) the
 headers depend only on whether the request came over https (HSTS), so they are the
 same for every webhook, the hottest requests of the app. ``FixedHeadersTalisman``
-computes them with Talisman's own code the first time and copies them afterwards.
+computes them with Talisman's own code the first time and copies them afterwards: in one
+go onto a response that has none of them yet (a webhook's), else one by one as Talisman
+sets them. Whether an endpoint's requests can vary is also worked out once per endpoint.
 Any request that could make them vary (a view decorated with its own Talisman options,
 a nonce) goes through Talisman unchanged, and so would ``force_https=True``.
 """
@@ -23,16 +25,24 @@ from werkzeug.datastructures import Headers
 
 class FixedHeadersTalisman(Talisman):  # type: ignore[misc]
     def __init__(self, app: Flask, **options: Any) -> None:
-        # Keyed on whether the request counts as https (the only input of HSTS).
-        self._fixed: dict[bool, list[tuple[str, str]]] = {}
+        # Keyed on whether the request counts as https (the only input of HSTS): the
+        # headers in Talisman's order, and their names in lower case.
+        self._fixed: dict[bool, tuple[list[tuple[str, str]], frozenset[str]]] = {}
+        # Whether a request to an endpoint needs Talisman's per-request work; the views
+        # (and their Talisman options) are fixed once the app serves requests.
+        self._varies_by_endpoint: dict[str | None, bool] = {}
         super().__init__(app, **options)
 
     def _varies(self) -> bool:
         """Whether this request needs Talisman's per-request work."""
-        if self.force_https or self.content_security_policy_nonce_in:
-            return True
-        view = self.app.view_functions.get(request.endpoint)
-        return hasattr(view, "talisman_view_options")
+        endpoint = request.endpoint
+        varies = self._varies_by_endpoint.get(endpoint)
+        if varies is None:
+            view = self.app.view_functions.get(endpoint)
+            varies = bool(self.force_https or self.content_security_policy_nonce_in
+                          or hasattr(view, "talisman_view_options"))
+            self._varies_by_endpoint[endpoint] = varies
+        return varies
 
     def _force_https(self) -> Any:
         if self._varies():
@@ -49,13 +59,25 @@ class FixedHeadersTalisman(Talisman):  # type: ignore[misc]
     def _set_response_headers(self, response: Any) -> Any:
         if self._varies():
             return super()._set_response_headers(response)
-        secure = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+        # request.is_secure, and the X-Forwarded-Proto header, read from the environ.
+        environ = request.environ
+        secure = (environ["wsgi.url_scheme"] in ("https", "wss")
+                  or environ.get("HTTP_X_FORWARDED_PROTO") == "https")
         fixed = self._fixed.get(secure)
         if fixed is None:
             probe = SimpleNamespace(headers=Headers())
             super()._set_response_headers(probe)
-            fixed = self._fixed[secure] = list(probe.headers.items())
+            items = list(probe.headers.items())
+            fixed = self._fixed[secure] = (items, frozenset(n.lower() for n, _ in items))
+        items, names = fixed
         headers = response.headers
-        for name, value in fixed:
-            headers[name] = value
+        if names.isdisjoint([name.lower() for name in headers.keys()]):
+            # None of them set yet (a webhook's answer has its content type and length):
+            # appended in one go where Talisman's set() appends each in turn. Werkzeug's
+            # own list, written directly: the values were checked when the probe's
+            # Headers took them, and extend() would check each again.
+            headers._list.extend(items)
+        else:
+            for name, value in items:
+                headers[name] = value
         return response

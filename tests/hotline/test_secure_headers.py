@@ -33,6 +33,11 @@ def _app(talisman: type[Talisman], options: dict[str, Any]) -> Flask:
     def voice() -> str:
         return "<Response/>"
 
+    @app.post("/ivr/own-header")
+    def own_header() -> tuple[str, dict[str, str]]:
+        # A header Talisman sets too, already on the response: replaced where it stands.
+        return "<Response/>", {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}
+
     @app.get("/frame")
     @guard(frame_options="SAMEORIGIN", content_security_policy={"default-src": "'none'"})
     def frame() -> str:
@@ -47,7 +52,8 @@ def test_the_fixed_headers_are_talismans_own_on_every_request(settings):
     reference = _app(Talisman, options).test_client()
     fixed = _app(FixedHeadersTalisman, options).test_client()
     for kwargs in REQUESTS:
-        for method, path in (("POST", "/ivr/voice"), ("GET", "/frame")):
+        for method, path in (("POST", "/ivr/voice"), ("POST", "/ivr/own-header"),
+                             ("GET", "/frame")):
             want = reference.open(path, method=method, **kwargs)
             got = fixed.open(path, method=method, **kwargs)
             assert got.status_code == want.status_code == 200
