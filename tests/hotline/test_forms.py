@@ -1,12 +1,13 @@
 """The app's urlencoded fast path (hotline.forms.HotlineRequest) reads exactly the form
 Werkzeug's general parser reads, whatever the body: repeated fields, blanks, broken
 percent-escapes, bytes that are not UTF-8, a charset parameter, a body read before the
-form, one past the size limit; and leaves everything else to Werkzeug."""
+form, one past the size limit; and leaves everything else to Werkzeug. The query string
+gives the args Werkzeug's gives."""
 
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from flask import Request
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder
 
-from hotline.forms import HotlineRequest
+from hotline.forms import HotlineRequest, parse_urlencoded
 
 
 def _environ(body: bytes, content_type: str, *, length: bool = True) -> dict:
@@ -78,3 +79,26 @@ def test_a_body_without_a_declared_length_goes_through_werkzeug():
     environ["wsgi.input_terminated"] = True
     assert HotlineRequest(environ).form.to_dict() == Request(
         _environ(b"a=1", "application/x-www-form-urlencoded")).form.to_dict()
+
+
+URLENCODED_TEXT = st.text(alphabet=st.sampled_from(list("&=+%;aZ09fF2B é\u00ff\U0001f600")),
+                          max_size=60)
+
+
+@given(text=URLENCODED_TEXT | st.text(max_size=60))
+def test_the_urlencoded_parser_is_parse_qsl_as_werkzeug_calls_it(text):
+    assert parse_urlencoded(text) == parse_qsl(text, keep_blank_values=True,
+                                               errors="werkzeug.url_quote")
+
+
+@given(query=st.binary(max_size=60) | URLENCODED_TEXT.map(str.encode))
+def test_the_query_string_gives_the_args_werkzeug_gives(query):
+    def args(cls: type[Request]) -> object:
+        environ = _environ(b"", "application/x-www-form-urlencoded")
+        environ["QUERY_STRING"] = query.decode("latin-1")
+        try:
+            return cls(environ).args.to_dict(flat=False)
+        except UnicodeDecodeError:
+            return "not UTF-8"
+
+    assert args(HotlineRequest) == args(Request)
