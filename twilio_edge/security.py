@@ -36,6 +36,9 @@ def signature_of(auth_token: str, url: str, form: MultiDict[str, str],
         raise ValueError(f"unsupported webhook signature algorithm: {algorithm}")
     parts = [url]
     for name, values in sorted(form.lists()):
+        if len(values) == 1:  # every field of a Twilio form
+            parts += (name, values[0])
+            continue
         for value in sorted(set(values)):
             parts += (name, value)
     mac = hmac.new(auth_token.encode(), "".join(parts).encode(), digest)
@@ -47,8 +50,9 @@ def is_signed(request: Request, auth_token: str, public_base_url: str | None) ->
     signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
     if not signature:
         return False
-    algorithm = get_signature_algorithm(
-        environ.get("HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS"))
+    # Absent (the Auth Token's signature): what get_signature_algorithm says for it.
+    settings = environ.get("HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS")
+    algorithm = get_signature_algorithm(settings) if settings else HMAC_SHA1
     # The form MultiDict keeps repeated fields, which Twilio signs one by one.
     params: MultiDict[str, str] = request.form if request.method == "POST" else MultiDict()
     url = public_url(request, public_base_url)
@@ -62,6 +66,11 @@ def is_signed(request: Request, auth_token: str, public_base_url: str | None) ->
 
 def require_signature(request: Request, auth_token: str, public_base_url: str | None) -> None:
     """End the request with 403 and a plain Indonesian reason unless Twilio signed it."""
+    # The webhooks pass flask.request: the request behind it, taken once, spares each
+    # attribute read below a lookup of the request context.
+    current = getattr(request, "_get_current_object", None)
+    if current is not None:
+        request = current()
     if not is_signed(request, auth_token, public_base_url):
         abort(Response("Permintaan ditolak: tanda tangan Twilio (X-Twilio-Signature) tidak "
                        "ada atau tidak sah.\n", 403, mimetype="text/plain"))
