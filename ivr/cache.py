@@ -8,6 +8,7 @@ webhooks skip one or two queries each.
 
 from __future__ import annotations
 
+import operator
 import threading
 import time
 from collections.abc import Callable
@@ -21,25 +22,23 @@ class TtlValue(Generic[T]):
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self.clock = clock  # tests pass their own, to let the time pass without waiting
-        self._value: T | None = None
-        self._expires = 0.0
-        self._lock = threading.Lock()
+        # The value and when it expires, replaced together in one assignment: a reader
+        # (every webhook) takes both in one read, without a lock.
+        self._current: tuple[T | None, float] = (None, 0.0)
 
     def clear(self) -> None:
         """Forget the value: the next ``get`` loads it (a test that swaps the clock)."""
-        with self._lock:
-            self._value, self._expires = None, 0.0
+        self._current = (None, 0.0)
 
     def get(self, load: Callable[[], T]) -> T:
         if self.seconds <= 0:
             return load()
         now = self.clock()
-        with self._lock:
-            if self._value is not None and now < self._expires:
-                return self._value
+        value, expires = self._current
+        if value is not None and now < expires:
+            return value
         value = load()
-        with self._lock:
-            self._value, self._expires = value, now + self.seconds
+        self._current = (value, now + self.seconds)
         return value
 
 
@@ -57,11 +56,11 @@ class RenderedTwiml:
 
     def get(self, key: tuple[object, ...], made_from: tuple[object, ...],
             render: Callable[[], str]) -> str:
-        with self._lock:
-            hit = self._items.get(key)
-        if hit is not None and len(hit[0]) == len(made_from) and all(
-                a is b for a, b in zip(hit[0], made_from, strict=True)):
-            return hit[1]
+        hit = self._items.get(key)  # one dict read; writers hold the lock
+        if hit is not None:
+            held, xml = hit
+            if len(held) == len(made_from) and all(map(operator.is_, held, made_from)):
+                return xml
         xml = render()
         with self._lock:
             if len(self._items) >= self.limit:

@@ -14,7 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from feedback import replies
 from ivr import calls
-from ivr.config import MenuCategory
+from ivr.config import IvrConfig, MenuCategory
 from ivr.speaker import Speaker
 from ivr.twilio_form import recording_ref
 from ivr.web import bp, call_sid, caller, cfg, db
@@ -28,16 +28,18 @@ MAX_ATTEMPTS = 3
 STATUS_DIGITS_TIMEOUT = 15
 
 
-def _settings() -> dict[str, str]:
+def _settings(config: IvrConfig | None = None) -> dict[str, str]:
     """Hotline settings (console overrides on the env defaults), cached briefly."""
-    config = cfg()
-    return config.cache.settings.get(lambda: hotline_settings(db(), config.hotline_defaults))
+    config = config or cfg()
+    return config.cache.settings.get(
+        lambda: hotline_settings(config.db(), config.hotline_defaults))
 
 
-def _categories() -> list[MenuCategory]:
+def _categories(config: IvrConfig | None = None) -> list[MenuCategory]:
     """The voice menu's categories, cached briefly."""
-    return cfg().cache.categories.get(lambda: [
-        MenuCategory(c.id, c.name, c.ivr_digit or 0) for c in ivr_categories(db())
+    config = config or cfg()
+    return config.cache.categories.get(lambda: [
+        MenuCategory(c.id, c.name, c.ivr_digit or 0) for c in ivr_categories(config.db())
     ])
 
 
@@ -61,10 +63,11 @@ def _rendered(key: tuple[object, ...], render: Callable[[], VoiceResponse]) -> s
     cached ones (``ivr.cache.RenderedTwiml``). What ``request.host_url`` is made of is in
     the key (a recorded prompt's <Play> URL is absolute), without building that URL
     on every webhook."""
-    made_from = (_settings(), _categories())
-    site = (request.scheme, request.host, request.root_path)
-    return cfg().cache.twiml.get((*key, *site), made_from,
-                                 lambda: str(render()))
+    config = cfg()
+    made_from = (_settings(config), _categories(config))
+    current = request._get_current_object()  # type: ignore[attr-defined]  # one lookup
+    site = (current.scheme, current.host, current.root_path)
+    return config.cache.twiml.get((*key, *site), made_from, lambda: str(render()))
 
 
 def _attempt() -> int:
