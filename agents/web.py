@@ -103,7 +103,8 @@ def _no_store(response: Response) -> Response:
     """No cache (the browser's, a shared proxy's) keeps a console response: pages show
     tickets and reporters, forms carry CSRF tokens, downloads hold exports and voices.
     App-wide, so error pages of unknown /console/ paths are covered too."""
-    if request.path == "/console" or request.path.startswith("/console/"):
+    path = request.path
+    if path == "/console" or path.startswith("/console/"):
         if "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
     return response

@@ -191,7 +191,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     @app.after_request
     def _end(response: Response) -> Response:
-        _end_request_session(commit=_commits(response))
+        if "db" in g:  # a request that opened no session (a cached menu) has none to end
+            _end_request_session(commit=_commits(response))
         return response
 
     @app.teardown_request
