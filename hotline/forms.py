@@ -60,7 +60,8 @@ class HotlineRequest(Request):
             return
         environ = self.environ
         declared = environ.get("CONTENT_LENGTH", "")
-        if (not declared.isdigit() or environ.get("HTTP_TRANSFER_ENCODING")
+        if (not (declared.isascii() and declared.isdecimal())  # what int() reads as such
+                or environ.get("HTTP_TRANSFER_ENCODING")
                 or environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
                 != URLENCODED):
             super()._load_form_data()

@@ -6,9 +6,8 @@ goes through Flask's context proxies a few dozen times. With the options this ap
 passes (no CSP nonce, no redirect to https, no view with options of its own) the
 headers depend only on whether the request came over https (HSTS), so they are the
 same for every webhook, the hottest requests of the app. ``FixedHeadersTalisman``
-computes them with Talisman's own code the first time and copies them afterwards: in one
-go onto a response that has none of them yet (a webhook's), else one by one as Talisman
-sets them. Whether an endpoint's requests can vary is also worked out once per endpoint.
+computes them with Talisman's own code the first time and copies them afterwards;
+whether an endpoint's requests can vary is worked out once per endpoint.
 Any request that could make them vary (a view decorated with its own Talisman options,
 a nonce) goes through Talisman unchanged, and so would ``force_https=True``.
 """
@@ -25,9 +24,8 @@ from werkzeug.datastructures import Headers
 
 class FixedHeadersTalisman(Talisman):  # type: ignore[misc]
     def __init__(self, app: Flask, **options: Any) -> None:
-        # Keyed on whether the request counts as https (the only input of HSTS): the
-        # headers in Talisman's order, and their names in lower case.
-        self._fixed: dict[bool, tuple[list[tuple[str, str]], frozenset[str]]] = {}
+        # Keyed on whether the request counts as https (the only input of HSTS).
+        self._fixed: dict[bool, list[tuple[str, str]]] = {}
         # Whether a request to an endpoint needs Talisman's per-request work; the views
         # (and their Talisman options) are fixed once the app serves requests.
         self._varies_by_endpoint: dict[str | None, bool] = {}
@@ -67,17 +65,8 @@ class FixedHeadersTalisman(Talisman):  # type: ignore[misc]
         if fixed is None:
             probe = SimpleNamespace(headers=Headers())
             super()._set_response_headers(probe)
-            items = list(probe.headers.items())
-            fixed = self._fixed[secure] = (items, frozenset(n.lower() for n, _ in items))
-        items, names = fixed
+            fixed = self._fixed[secure] = list(probe.headers.items())
         headers = response.headers
-        if names.isdisjoint([name.lower() for name in headers.keys()]):
-            # None of them set yet (a webhook's answer has its content type and length):
-            # appended in one go where Talisman's set() appends each in turn. Werkzeug's
-            # own list, written directly: the values were checked when the probe's
-            # Headers took them, and extend() would check each again.
-            headers._list.extend(items)
-        else:
-            for name, value in items:
-                headers[name] = value
+        for name, value in fixed:
+            headers[name] = value
         return response
